@@ -1,0 +1,81 @@
+/**
+ * What every rockts command shares: the -c flag, the project loader with this process's
+ * environment, and turning errors into the documented exit codes.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Command, Errors, Flags } from '@oclif/core';
+import { formatError, RocktsError, type ErrorCode } from '../core/errors.js';
+import { composeProject, currentHostUser, loadProject, type ProjectOptions } from '../load-project.js';
+
+/**
+ * Exit codes (README "Exit codes"): 0 success; 1 an internal error (a bug in rockts);
+ * 2 a usage error (unknown flag, missing argument); 3 the config, an extension, a
+ * template or an option is invalid, or a file would be overwritten; 4 a file could not
+ * be read or written.
+ */
+export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, io: 4 } as const;
+
+const EXIT_FOR_CODE: Record<ErrorCode, number> = {
+  CONFIG_INVALID: EXIT.invalidInput,
+  CONFIG_NOT_FOUND: EXIT.invalidInput,
+  MANIFEST_INVALID: EXIT.invalidInput,
+  TEMPLATE_INVALID: EXIT.invalidInput,
+  EXTENSION_UNKNOWN: EXIT.invalidInput,
+  EXTENSION_INCOMPATIBLE: EXIT.invalidInput,
+  OPTION_INVALID: EXIT.invalidInput,
+  DEPENDENCY_MISSING: EXIT.invalidInput,
+  DEPENDENCY_CYCLE: EXIT.invalidInput,
+  COMPOSITION_CONFLICT: EXIT.invalidInput,
+  FILE_EXISTS: EXIT.invalidInput,
+  IO_FAILED: EXIT.io,
+  INTERNAL: EXIT.internal,
+};
+
+export const configFlag = Flags.string({
+  char: 'c',
+  description: 'config file to use (default: rockerc.yaml in the current folder)',
+  helpValue: 'FILE',
+});
+
+export abstract class BaseCommand extends Command {
+  protected projectOptions(configFile: string | undefined): ProjectOptions {
+    return {
+      configFile,
+      cwd: process.cwd(),
+      home: os.homedir(),
+      rocktsVersion: this.config.version,
+      hostUser: currentHostUser(),
+      builtinDir: process.env.ROCKTS_BUILTIN_EXTENSIONS || undefined,
+    };
+  }
+
+  protected compose(configFile: string | undefined) {
+    return composeProject(this.projectOptions(configFile));
+  }
+
+  protected loadProject(configFile: string | undefined) {
+    return loadProject(this.projectOptions(configFile));
+  }
+
+  /** Paths in messages are shown relative to the current folder when inside it. */
+  protected displayPath(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (error instanceof RocktsError) {
+      process.stderr.write(formatError(error, (f) => this.displayPath(f)));
+      return this.exit(EXIT_FOR_CODE[error.code]);
+    }
+    if (error instanceof Errors.ExitError) throw error;
+    if (error instanceof Errors.CLIError) {
+      // oclif's flag and argument parse errors.
+      process.stderr.write(`rockts: ${error.message}\nSee \`rockts ${this.id ?? ''} --help\`.\n`);
+      return this.exit(EXIT.usage);
+    }
+    process.stderr.write(`rockts: internal error: ${error.stack ?? error.message}\nPlease report this as a bug.\n`);
+    return this.exit(EXIT.internal);
+  }
+}

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { writeFileAtomic } from '../write-atomic.js';
+
+export default class DockerfileCommand extends BaseCommand {
+  static override summary = 'Print the composed Dockerfile (no Docker needed).';
+  static override description =
+    'Reads rockerc.yaml (merged over ~/.rockerc.yaml), orders the extensions and prints one multi-stage Dockerfile: a shared builder base, one builder stage per extension, and a final stage grouped as apt, copies, env, setup, user.';
+  static override examples = [
+    '<%= config.bin %> dockerfile',
+    '<%= config.bin %> dockerfile -c rockerc.example.yaml',
+    '<%= config.bin %> dockerfile -o Dockerfile.dev',
+  ];
+  static override flags = {
+    config: configFlag,
+    output: Flags.string({ char: 'o', description: 'write the Dockerfile to FILE (atomically) instead of printing it', helpValue: 'FILE' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DockerfileCommand);
+    const { dockerfile } = await this.compose(flags.config);
+    if (flags.output === undefined) {
+      process.stdout.write(dockerfile);
+      return;
+    }
+    const target = path.resolve(flags.output);
+    await writeFileAtomic(target, dockerfile);
+    process.stderr.write(`wrote ${this.displayPath(target)}\n`);
+  }
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { CONFIG_FILE_NAME } from '../config/load-config.js';
+import { RocktsError } from '../core/errors.js';
+import { IMAGE_REFERENCE } from '../core/grammar.js';
+import { writeNewFile } from '../write-atomic.js';
+
+export default class InitCommand extends BaseCommand {
+  static override summary = 'Write a starter rockerc.yaml (never overwrites an existing file).';
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --image debian:bookworm', '<%= config.bin %> init -c dev/rockerc.yaml'];
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'file to write', helpValue: 'FILE', default: CONFIG_FILE_NAME }),
+    image: Flags.string({ description: "the final stage's base image", default: 'ubuntu:24.04' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(InitCommand);
+    if (!IMAGE_REFERENCE.test(flags.image)) {
+      throw new RocktsError('CONFIG_INVALID', `--image: expected an image reference such as ubuntu:24.04, found ${JSON.stringify(flags.image)}`);
+    }
+    const target = path.resolve(flags.config);
+    await writeNewFile(target, starterConfig(flags.image));
+    process.stderr.write(`wrote ${this.displayPath(target)}; next: \`rockts dockerfile${flags.config === CONFIG_FILE_NAME ? '' : ` -c ${flags.config}`}\`\n`);
+  }
+}
+
+function starterConfig(image: string): string {
+  return `# rockts configuration. The README's "Configuration" section describes every key.
+# The final image's base. Builders never start from it, so changing it rebuilds no toolchain.
+image: ${image}
+
+# Extensions to compose, by name, as \`name: {option: value}\`, or as a folder path.
+# Their order here does not matter: rockts orders them for the build cache.
+# \`rockts extensions\` lists what is available.
+extensions:
+  - cargo
+  # - npm: { nodeVersion: "22.11.0" }
+  # - pixi
+  # - ./tools/my-extension
+
+# The shared builder base every builder stage starts from (optional).
+# builder:
+#   baseImage: ubuntu:22.04
+#   apt: [build-essential, ca-certificates, cmake, curl, git]
+
+# tag: myproject-dev
+`;
+}

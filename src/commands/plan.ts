@@ -1,0 +1,21 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { describePlan, planToJson } from '../describe-plan.js';
+
+export default class PlanCommand extends BaseCommand {
+  static override summary = 'Show the ordered extensions, the stages, and why each extension is where it is.';
+  static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan --json', '<%= config.bin %> plan -c rockerc.example.yaml'];
+  static override flags = {
+    config: configFlag,
+    json: Flags.boolean({ description: 'print the plan as JSON for machines' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(PlanCommand);
+    const { plan, config } = await this.compose(flags.config);
+    const text = flags.json
+      ? JSON.stringify(planToJson(plan, config, (f) => this.displayPath(f)), null, 2) + '\n'
+      : describePlan(plan, config, (f) => this.displayPath(f));
+    process.stdout.write(text);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Reads rockerc.yaml (and ~/.rockerc.yaml when present) from disk and returns the
+ * merged Config. All file access for configuration happens here.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RocktsError } from '../core/errors.js';
+import type { Config } from '../core/types.js';
+import { mergeConfig } from './merge-config.js';
+import { parseConfig, type ConfigLayer } from './parse-config.js';
+
+export const CONFIG_FILE_NAME = 'rockerc.yaml';
+export const GLOBAL_CONFIG_FILE_NAME = '.rockerc.yaml';
+
+export interface LoadConfigOptions {
+  /** The config file named with -c; otherwise rockerc.yaml in `cwd`. */
+  readonly file: string | undefined;
+  readonly cwd: string;
+  readonly home: string;
+}
+
+export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+  const projectFile = path.resolve(options.cwd, options.file ?? CONFIG_FILE_NAME);
+  const projectText = await readText(projectFile);
+  if (projectText === undefined) {
+    const hint = options.file === undefined ? ' (run `rockts init` to write one, or pass -c FILE)' : '';
+    throw new RocktsError('CONFIG_NOT_FOUND', `config file not found: ${projectFile}${hint}`);
+  }
+  const globalFile = path.join(options.home, GLOBAL_CONFIG_FILE_NAME);
+  const project = parseLayer(projectText, projectFile, options.home);
+  let global: ConfigLayer | undefined;
+  if (globalFile !== projectFile) {
+    const globalText = await readText(globalFile);
+    if (globalText !== undefined) global = parseLayer(globalText, globalFile, options.home);
+  }
+  return mergeConfig(project, global);
+}
+
+function parseLayer(text: string, file: string, home: string): ConfigLayer {
+  return parseConfig(text, file, { baseDir: path.dirname(file), home });
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Merges the project's rockerc.yaml over ~/.rockerc.yaml. The project wins for single
+ * values; lists are merged and de-duplicated (global first); an extension listed in
+ * both keeps the global options the project does not set.
+ */
+import { RocktsError, throwIfAny } from '../core/errors.js';
+import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
+import type { ConfigLayer } from './parse-config.js';
+
+export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefined): Config {
+  const problems: RocktsError[] = [];
+  const image = project.image ?? global?.image;
+  if (!image) {
+    problems.push(
+      new RocktsError('CONFIG_INVALID', "missing required key 'image' at the top level (the final stage's base image, e.g. `image: ubuntu:24.04`)", {
+        location: { file: project.file, line: 1, column: 1 },
+      }),
+    );
+  }
+  const extensions = mergeEntries([...dedupeWithinFile(global?.extensions ?? [], problems), ...dedupeWithinFile(project.extensions, problems)]);
+  throwIfAny(problems);
+  const builderApt =
+    project.builderApt === undefined && global?.builderApt === undefined
+      ? undefined
+      : uniqueBy([...(global?.builderApt ?? []), ...(project.builderApt ?? [])], (l) => l.value);
+  const images = new Map<string, Config['builder']['images'][number]>();
+  for (const entry of [...(global?.builderImages ?? []), ...project.builderImages]) images.set(entry.extension.value, entry);
+  return {
+    file: project.file,
+    image: image!,
+    syntax: project.syntax ?? global?.syntax,
+    tag: project.tag ?? global?.tag,
+    extensions,
+    blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
+    builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
+  };
+}
+
+function refKey(ref: ExtensionRef): string {
+  return ref.kind === 'name' ? `name:${ref.name}` : `path:${ref.path}`;
+}
+
+/** Within one file, naming an extension twice is fine unless both name options. */
+function dedupeWithinFile(entries: readonly ConfigExtensionEntry[], problems: RocktsError[]): ConfigExtensionEntry[] {
+  const seen = new Map<string, ConfigExtensionEntry>();
+  for (const entry of entries) {
+    const key = refKey(entry.ref);
+    const earlier = seen.get(key);
+    if (!earlier) {
+      seen.set(key, entry);
+    } else if (earlier.options.length > 0 && entry.options.length > 0) {
+      const { line, column } = earlier.location;
+      problems.push(
+        new RocktsError('CONFIG_INVALID', `extension '${describeRef(entry.ref)}' is listed twice with options (first at line ${line}, column ${column}); list it once`, {
+          location: entry.location,
+        }),
+      );
+    } else if (entry.options.length > 0) {
+      seen.set(key, { ...entry, location: entry.location });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Across files: later entries (the project's) override earlier options key by key. */
+function mergeEntries(entries: readonly ConfigExtensionEntry[]): ConfigExtensionEntry[] {
+  const merged = new Map<string, ConfigExtensionEntry>();
+  for (const entry of entries) {
+    const key = refKey(entry.ref);
+    const earlier = merged.get(key);
+    if (!earlier) {
+      merged.set(key, entry);
+      continue;
+    }
+    const options = new Map(earlier.options.map((o) => [o.key.value, o]));
+    for (const option of entry.options) options.set(option.key.value, option);
+    merged.set(key, { ref: entry.ref, location: entry.location, options: [...options.values()] });
+  }
+  return [...merged.values()];
+}
+
+export function describeRef(ref: ExtensionRef): string {
+  return ref.kind === 'name' ? ref.name : ref.written;
+}
+
+function uniqueBy<T>(items: readonly Located<T>[], key: (item: Located<T>) => unknown): Located<T>[] {
+  const seen = new Set<unknown>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Turns the text of a rockerc.yaml into a ConfigLayer: validated, every value with its
+ * location. No file system: the caller reads the files (load-config.ts).
+ */
+import path from 'node:path';
+import { RocktsError, throwIfAny } from '../core/errors.js';
+import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located } from '../core/types.js';
+import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { configSchema } from './config-schema.js';
+
+/** One config file's contribution, before merging. */
+export interface ConfigLayer {
+  readonly file: string;
+  readonly image: Located<string> | undefined;
+  readonly syntax: Located<string> | undefined;
+  readonly tag: Located<string> | undefined;
+  readonly extensions: readonly ConfigExtensionEntry[];
+  readonly blacklist: readonly Located<string>[];
+  readonly builderBaseImage: Located<string> | undefined;
+  readonly builderApt: readonly Located<string>[] | undefined;
+  readonly builderImages: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
+}
+
+export interface ParseConfigContext {
+  /** Folder that relative extension paths are resolved against (the file's folder). */
+  readonly baseDir: string;
+  /** The user's home, for `~/` extension paths. */
+  readonly home: string;
+}
+
+/** A config entry is a folder path when it starts like one. */
+export function isPathEntry(text: string): boolean {
+  return /^(?:\.{1,2}\/|\/|~\/)/.test(text) || text === '.' || text === '..';
+}
+
+export function parseConfig(text: string, file: string, context: ParseConfigContext): ConfigLayer {
+  const source = parseYaml(text, file, 'CONFIG_INVALID');
+  if (source.data === null || source.data === undefined) {
+    throw new RocktsError('CONFIG_INVALID', 'expected a mapping with at least `image:`, found an empty file', {
+      location: { file, line: 1, column: 1 },
+    });
+  }
+  const parsed = configSchema.safeParse(source.data);
+  if (!parsed.success) throw RocktsError.combine(zodIssuesToErrors(parsed.error.issues, source, 'CONFIG_INVALID', configSchema));
+  const doc = parsed.data;
+  const at = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(p) });
+
+  const problems: RocktsError[] = [];
+  const entries: ConfigExtensionEntry[] = [];
+  (doc.extensions ?? []).forEach((item, index) => {
+    const entry = parseEntry(item, ['extensions', index], source, context, problems);
+    if (entry) entries.push(entry);
+  });
+  // rockerc's `args:` lists extension names; they join `extensions:`.
+  (doc.args ?? []).forEach((name, index) => {
+    entries.push({ ref: refFor(name, context), options: [], location: source.locate(['args', index]) });
+  });
+  throwIfAny(problems);
+
+  return {
+    file,
+    image: doc.image === undefined ? undefined : at(doc.image, ['image']),
+    syntax: doc.syntax === undefined ? undefined : at(doc.syntax, ['syntax']),
+    tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
+    extensions: entries,
+    blacklist: (doc['extension-blacklist'] ?? []).map((name, i) => at(name, ['extension-blacklist', i])),
+    builderBaseImage: doc.builder?.baseImage === undefined ? undefined : at(doc.builder.baseImage, ['builder', 'baseImage']),
+    builderApt: doc.builder?.apt?.map((pkg, i) => at(pkg, ['builder', 'apt', i])),
+    builderImages: Object.entries(doc.builder?.images ?? {}).map(([name, image]) => ({
+      extension: { value: name, location: source.locateKey(['builder', 'images', name]) },
+      image: at(image, ['builder', 'images', name]),
+    })),
+  };
+}
+
+function refFor(text: string, context: ParseConfigContext): ExtensionRef {
+  if (!isPathEntry(text)) return { kind: 'name', name: text };
+  const expanded = text.startsWith('~/') ? path.join(context.home, text.slice(2)) : text;
+  return { kind: 'path', path: path.resolve(context.baseDir, expanded), written: text };
+}
+
+function parseEntry(
+  item: string | Record<string, Record<string, unknown> | null>,
+  at: readonly (string | number)[],
+  source: YamlSource,
+  context: ParseConfigContext,
+  problems: RocktsError[],
+): ConfigExtensionEntry | undefined {
+  const location = source.locate(at);
+  if (typeof item === 'string') return { ref: refFor(item, context), options: [], location };
+  const keys = Object.keys(item);
+  if (keys.length !== 1) {
+    problems.push(
+      new RocktsError(
+        'CONFIG_INVALID',
+        `${at.join('.').replace(/\.(\d+)/g, '[$1]')}: expected one extension per list item (\`- name: {options}\`), found ${keys.length} keys: ${keys.join(', ')}`,
+        { location },
+      ),
+    );
+    return undefined;
+  }
+  const name = keys[0]!;
+  const options: ConfigOption[] = Object.entries(item[name] ?? {}).map(([key, value]) => ({
+    key: { value: key, location: source.locateKey([...at, name, key]) },
+    value: { value, location: source.locate([...at, name, key]) },
+  }));
+  return { ref: refFor(name, context), options, location: source.locateKey([...at, name]) };
+}

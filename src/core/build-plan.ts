@@ -1,0 +1,202 @@
+/**
+ * Ordered extensions → Plan: the builder base stages, one builder stage per extension
+ * with a builder template, and the final stage's groups (apt, copies, env, root setup,
+ * user switch and per-user snippets, labels), each group in extension order.
+ */
+import { createHash } from 'node:crypto';
+import { RocktsError, throwIfAny } from './errors.js';
+import { USER_NAME } from './grammar.js';
+import { compareCodePoints } from './suggest.js';
+import { renderTemplate, type TemplateContext } from './templates.js';
+import type { BuilderBaseStage, BuilderStage, Config, FinalStage, HostUser, OrderedExtension, Plan, Snippet, TemplateKind } from './types.js';
+
+/** The builder base's apt set when the config does not give one. It never depends on the extensions. */
+export const DEFAULT_BUILDER_APT: readonly string[] = ['build-essential', 'ca-certificates', 'cmake', 'curl', 'git'];
+export const BUILDER_BASE_STAGE = 'rockts-builder-base';
+export const FINAL_STAGE = 'rockts-final';
+
+export interface PlanInput {
+  readonly config: Config;
+  readonly extensions: readonly OrderedExtension[];
+  readonly rocktsVersion: string;
+  /** The host user templates see as `user`; required when an extension switches to it. */
+  readonly hostUser: HostUser | undefined;
+  /** The default builder base image (config builder.baseImage or the rockts default). */
+  readonly defaultBuilderBaseImage: string;
+}
+
+export function builderStageName(extension: string): string {
+  return `rockts-builder-${extension}`;
+}
+
+export function outDirFor(extension: string): string {
+  return `/opt/rockts/${extension}`;
+}
+
+/** Where an extension's files/ folder sits in the build context. */
+export function filesDirFor(extension: string): string {
+  return `files/${extension}`;
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { config, extensions, hostUser } = input;
+  const problems: RocktsError[] = [];
+  const image = config.image.value;
+
+  const switching = extensions.filter((e) => e.extension.manifest.final.switchUser);
+  if (switching.length > 1) {
+    problems.push(new RocktsError('COMPOSITION_CONFLICT', `extensions ${switching.map((e) => `'${e.name}'`).join(' and ')} both switch the user (final.switchUser); enable only one`));
+  }
+  if (switching.length > 0 && hostUser === undefined) {
+    problems.push(new RocktsError('COMPOSITION_CONFLICT', `extension '${switching[0]!.name}' switches to the host user, but the host user is not known`));
+  }
+  if (hostUser !== undefined && !USER_NAME.test(hostUser.name)) {
+    problems.push(new RocktsError('COMPOSITION_CONFLICT', `the host user name ${JSON.stringify(hostUser.name)} is not a valid Linux user name (expected ${USER_NAME.source})`));
+  }
+  throwIfAny(problems);
+
+  const render = (e: OrderedExtension, kind: TemplateKind): string | undefined => {
+    const template = e.extension.templates.find((t) => t.kind === kind);
+    if (!template) return undefined;
+    const context: TemplateContext = {
+      name: e.name,
+      version: e.extension.manifest.version,
+      options: Object.fromEntries(e.options.map((o) => [o.name, o.value])),
+      outDir: outDirFor(e.name),
+      stage: builderStageName(e.name),
+      builderBaseImage: e.builderBaseImage,
+      filesDir: filesDirFor(e.name),
+      ...(kind === 'builder' ? {} : { image, ...(hostUser ? { user: hostUser } : {}) }),
+    };
+    try {
+      return renderTemplate(template, context);
+    } catch (error) {
+      if (error instanceof RocktsError) problems.push(error);
+      else throw error;
+      return undefined;
+    }
+  };
+
+  const baseStages = new Map<string, BuilderBaseStage>();
+  const builders: BuilderStage[] = [];
+  const builderApt = [...new Set((config.builder.apt ?? DEFAULT_BUILDER_APT.map((value) => ({ value }))).map((a) => a.value))].sort(compareCodePoints);
+  for (const e of extensions) {
+    const body = render(e, 'builder');
+    if (body === undefined) continue;
+    if (body === '') {
+      problems.push(new RocktsError('TEMPLATE_INVALID', `extension '${e.name}': builder.Dockerfile.hbs rendered no instructions`, { location: { file: e.extension.templates.find((t) => t.kind === 'builder')!.file, line: 1, column: 1 } }));
+      continue;
+    }
+    let base = baseStages.get(e.builderBaseImage);
+    if (!base) {
+      base = { stage: baseStageName(e.builderBaseImage, input.defaultBuilderBaseImage), image: e.builderBaseImage, apt: builderApt };
+      baseStages.set(e.builderBaseImage, base);
+    }
+    builders.push({ stage: builderStageName(e.name), extension: e.name, base: base.stage, apt: sortedUnique(e.extension.manifest.builder.apt), body });
+  }
+
+  const withBuilder = new Set(builders.map((b) => b.extension));
+  const copies: FinalStage['copies'][number][] = [];
+  for (const e of extensions) {
+    if (!withBuilder.has(e.name)) continue;
+    const copy = e.extension.manifest.final.copy;
+    const stage = builderStageName(e.name);
+    if (copy.kind === 'default') copies.push({ extension: e.name, stage, from: `${outDirFor(e.name)}/`, to: '/' });
+    if (copy.kind === 'list') for (const entry of copy.entries) copies.push({ extension: e.name, stage, ...entry });
+  }
+
+  const env = composeEnv(extensions, problems);
+  const snippets = (kind: TemplateKind): Snippet[] =>
+    extensions.flatMap((e) => {
+      const body = render(e, kind);
+      return body ? [{ extension: e.name, body }] : [];
+    });
+  const setup = snippets('setup');
+  const userSnippets = snippets('user');
+  throwIfAny(problems);
+
+  const baseList = [...baseStages.values()];
+  const final = {
+    image,
+    apt: sortedUnique(extensions.flatMap((e) => e.extension.manifest.final.apt)),
+    copies,
+    env,
+    setup,
+    user: switching.length > 0 ? hostUser!.name : undefined,
+    userSnippets,
+  };
+  const configHash = hashComposition({
+    image,
+    syntax: config.syntax?.value ?? null,
+    builderBases: baseList,
+    builders,
+    final,
+    extensions: extensions.map((e) => ({ name: e.name, version: e.extension.manifest.version, options: e.options.map((o) => [o.name, o.value]) })),
+  });
+  return {
+    rocktsVersion: input.rocktsVersion,
+    configName: config.file.split(/[\\/]/).pop() ?? config.file,
+    syntax: config.syntax?.value,
+    extensions,
+    builderBases: baseList,
+    builders,
+    final: {
+      ...final,
+      labels: [
+        { name: 'rockts.extensions', value: extensions.map((e) => e.name).join(',') },
+        { name: 'rockts.config', value: configHash },
+      ],
+    },
+    configHash,
+  };
+}
+
+/** Stage names come from the image, never from positions, so adding an extension renames nothing. */
+function baseStageName(image: string, defaultImage: string): string {
+  if (image === defaultImage) return BUILDER_BASE_STAGE;
+  return `${BUILDER_BASE_STAGE}-${imageSlug(image)}`;
+}
+
+/** ubuntu:22.04 → ubuntu-22.04; used in stage names and cache ids. */
+export function imageSlug(image: string): string {
+  const slug = image.toLowerCase().replace(/@sha256:([a-f0-9]{12})[a-f0-9]*/, '-$1').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return slug === '' ? 'image' : slug;
+}
+
+/**
+ * The env group: every extension's final.env in order, then PATH with every
+ * extension's final.path prepended (first extension first). Two extensions setting one
+ * variable to different values is a conflict, never a silent override.
+ */
+function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsError[]): { name: string; value: string }[] {
+  const env: { name: string; value: string; owner: string }[] = [];
+  const paths: string[] = [];
+  for (const e of extensions) {
+    for (const variable of e.extension.manifest.final.env) {
+      if (variable.name === 'PATH') {
+        problems.push(new RocktsError('MANIFEST_INVALID', `extension '${e.name}' sets PATH in final.env; list the directories in final.path instead`, { location: { file: e.extension.manifestFile, line: 1, column: 1 } }));
+        continue;
+      }
+      const earlier = env.find((v) => v.name === variable.name);
+      if (!earlier) env.push({ ...variable, owner: e.name });
+      else if (earlier.value !== variable.value) {
+        problems.push(
+          new RocktsError('COMPOSITION_CONFLICT', `extensions '${earlier.owner}' and '${e.name}' both set ${variable.name}, to ${JSON.stringify(earlier.value)} and ${JSON.stringify(variable.value)}`),
+        );
+      }
+    }
+    for (const dir of e.extension.manifest.final.path) if (!paths.includes(dir)) paths.push(dir);
+  }
+  const result = env.map(({ name, value }) => ({ name, value }));
+  if (paths.length > 0) result.push({ name: 'PATH', value: paths.join(':') });
+  return result;
+}
+
+function sortedUnique(items: readonly string[]): string[] {
+  return [...new Set(items)].sort(compareCodePoints);
+}
+
+/** sha256 of the resolved composition as canonical JSON (arrays only where order matters). */
+function hashComposition(composition: unknown): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(composition)).digest('hex')}`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The pure pipeline from a loaded config and extension catalogue to a Dockerfile:
+ * resolveExtensions → orderExtensions → buildPlan → renderDockerfile.
+ */
+import { buildPlan } from './build-plan.js';
+import { orderExtensions } from './order-extensions.js';
+import { renderDockerfile } from './render-dockerfile.js';
+import { DEFAULT_BUILDER_BASE_IMAGE, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
+import type { HostUser, Plan } from './types.js';
+
+export interface ComposeInput extends ResolveInput {
+  readonly rocktsVersion: string;
+  readonly hostUser: HostUser | undefined;
+}
+
+export interface Composition {
+  readonly plan: Plan;
+  readonly dockerfile: string;
+}
+
+export function compose(input: ComposeInput): Composition {
+  const ordered = orderExtensions(resolveExtensions(input));
+  const plan = buildPlan({
+    config: input.config,
+    extensions: ordered,
+    rocktsVersion: input.rocktsVersion,
+    hostUser: input.hostUser,
+    defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
+  });
+  return { plan, dockerfile: renderDockerfile(plan) };
+}

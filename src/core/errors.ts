@@ -1,0 +1,92 @@
+/**
+ * The one error type of rockts. Every problem a user can cause carries a code, the
+ * place it was found (file, line, column) when there is one, and suggestions such as
+ * the nearest valid name. Several problems found in one pass travel together in
+ * `problems`, so the user can fix them all at once.
+ *
+ * Only src/commands turns these into exit codes (see exitCodeFor in src/commands).
+ */
+
+/** A 1-based position in a file the user wrote (or a template an extension ships). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'MANIFEST_INVALID'
+  | 'TEMPLATE_INVALID'
+  | 'EXTENSION_UNKNOWN'
+  | 'EXTENSION_INCOMPATIBLE'
+  | 'OPTION_INVALID'
+  | 'DEPENDENCY_MISSING'
+  | 'DEPENDENCY_CYCLE'
+  | 'COMPOSITION_CONFLICT'
+  | 'FILE_EXISTS'
+  | 'IO_FAILED'
+  | 'INTERNAL';
+
+export interface RocktsErrorOptions {
+  readonly location?: SourceLocation;
+  readonly suggestions?: readonly string[];
+  readonly problems?: readonly RocktsError[];
+  readonly cause?: unknown;
+}
+
+export class RocktsError extends Error {
+  readonly code: ErrorCode;
+  readonly location: SourceLocation | undefined;
+  readonly suggestions: readonly string[];
+  /** The individual problems when this error stands for several; empty otherwise. */
+  readonly problems: readonly RocktsError[];
+
+  constructor(code: ErrorCode, message: string, options: RocktsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RocktsError';
+    this.code = code;
+    this.location = options.location;
+    this.suggestions = options.suggestions ?? [];
+    this.problems = options.problems ?? [];
+  }
+
+  /**
+   * One error for a list of problems: the problem itself when there is one, else an
+   * error whose `problems` lists them all (flattened, in the order found).
+   */
+  static combine(problems: readonly RocktsError[]): RocktsError {
+    const flat = problems.flatMap((p) => (p.problems.length > 0 ? p.problems : [p]));
+    if (flat.length === 1) return flat[0]!;
+    const first = flat[0]!;
+    return new RocktsError(first.code, `${flat.length} problems found`, { problems: flat });
+  }
+}
+
+/** Throws the combined error when any problem was collected. */
+export function throwIfAny(problems: readonly RocktsError[]): void {
+  if (problems.length > 0) throw RocktsError.combine(problems);
+}
+
+/**
+ * The user-facing text of an error: one line per problem,
+ * `file:line:col: message (did you mean 'x'?)`. `relativeTo` shortens file paths
+ * (the caller passes a function so this module stays free of path handling).
+ */
+export function formatError(error: RocktsError, displayPath: (file: string) => string = (f) => f): string {
+  const lines = (error.problems.length > 0 ? error.problems : [error]).map((p) => formatProblem(p, displayPath));
+  if (error.problems.length > 0) lines.unshift(`rockts: ${error.problems.length} problems found`);
+  return lines.join('\n') + '\n';
+}
+
+function formatProblem(problem: RocktsError, displayPath: (file: string) => string): string {
+  const where = problem.location
+    ? `${displayPath(problem.location.file)}:${problem.location.line}:${problem.location.column}: `
+    : 'rockts: ';
+  const hint =
+    problem.suggestions.length === 0
+      ? ''
+      : ` (did you mean ${problem.suggestions.map((s) => `'${s}'`).join(' or ')}?)`;
+  return `${where}${problem.message}${hint}`;
+}

@@ -1,0 +1,214 @@
+/**
+ * The data that moves through the pipeline, named for its stage:
+ * Config → LoadedExtension → ResolvedExtension → OrderedExtension → Plan.
+ * Everything here is plain, readonly data; order that reaches the output is kept in
+ * arrays, never in object-key order.
+ */
+import type { SourceLocation } from './errors.js';
+
+export type { SourceLocation } from './errors.js';
+
+/** A value together with where the user wrote it. */
+export interface Located<T> {
+  readonly value: T;
+  readonly location: SourceLocation;
+}
+
+export type Scalar = string | number | boolean;
+
+// ---------------------------------------------------------------- configuration
+
+/** How rockerc.yaml names an extension. */
+export type ExtensionRef =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'path'; readonly path: string; readonly written: string };
+
+export interface ConfigOption {
+  readonly key: Located<string>;
+  /** As parsed from YAML: checked against the option's type during resolution. */
+  readonly value: Located<unknown>;
+}
+
+export interface ConfigExtensionEntry {
+  readonly ref: ExtensionRef;
+  readonly options: readonly ConfigOption[];
+  readonly location: SourceLocation;
+}
+
+/** rockerc.yaml (merged over ~/.rockerc.yaml), validated but not yet resolved. */
+export interface Config {
+  /** The project config file, as given; used in messages and the generated header. */
+  readonly file: string;
+  readonly image: Located<string>;
+  readonly syntax: Located<string> | undefined;
+  readonly tag: Located<string> | undefined;
+  readonly extensions: readonly ConfigExtensionEntry[];
+  readonly blacklist: readonly Located<string>[];
+  readonly builder: {
+    readonly baseImage: Located<string> | undefined;
+    /** Replaces the default builder-base apt set when given. */
+    readonly apt: readonly Located<string>[] | undefined;
+    /** Per-extension builder base images, overriding baseImage and the manifests. */
+    readonly images: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
+  };
+}
+
+// ---------------------------------------------------------------- extensions
+
+export type OptionSpec =
+  | { readonly type: 'string'; readonly default: string; readonly pattern: string | undefined; readonly description: string | undefined }
+  | {
+      readonly type: 'number';
+      readonly default: number;
+      readonly minimum: number | undefined;
+      readonly maximum: number | undefined;
+      readonly integer: boolean;
+      readonly description: string | undefined;
+    }
+  | { readonly type: 'boolean'; readonly default: boolean; readonly description: string | undefined }
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly default: string; readonly description: string | undefined };
+
+export interface OptionDeclaration {
+  readonly name: string;
+  readonly spec: OptionSpec;
+}
+
+export type CopySpec =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'list'; readonly entries: readonly { readonly from: string; readonly to: string }[] };
+
+/** extension.yaml, validated. */
+export interface ExtensionManifest {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  /** Semver range of the rockts extension API this extension supports. */
+  readonly rockts: string;
+  readonly cachePriority: number;
+  readonly builderBaseImage: string | undefined;
+  readonly requires: readonly Located<string>[];
+  readonly after: readonly Located<string>[];
+  readonly options: readonly OptionDeclaration[];
+  readonly builder: { readonly apt: readonly string[] };
+  readonly final: {
+    readonly apt: readonly string[];
+    readonly copy: CopySpec;
+    readonly env: readonly { readonly name: string; readonly value: string }[];
+    readonly path: readonly string[];
+    /** This extension creates the host user; the final stage switches to it after root setup. */
+    readonly switchUser: boolean;
+  };
+  readonly run: {
+    readonly env: readonly { readonly name: string; readonly value: string }[];
+    readonly volumes: readonly string[];
+    readonly devices: readonly string[];
+  };
+}
+
+export type TemplateKind = 'builder' | 'setup' | 'user';
+
+export interface TemplateSource {
+  readonly kind: TemplateKind;
+  /** Path used in messages. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export type ExtensionSource = { readonly kind: 'builtin' } | { readonly kind: 'path'; readonly path: string };
+
+/** An extension folder as read from disk: manifest, templates and whether it ships files/. */
+export interface LoadedExtension {
+  readonly manifest: ExtensionManifest;
+  readonly manifestFile: string;
+  readonly dir: string;
+  readonly source: ExtensionSource;
+  readonly templates: readonly TemplateSource[];
+  readonly hasFiles: boolean;
+}
+
+// ---------------------------------------------------------------- resolution
+
+/** Why an extension is in the composition. */
+export type Request =
+  | { readonly kind: 'config'; readonly location: SourceLocation }
+  | { readonly kind: 'required'; readonly by: readonly string[] };
+
+/** An enabled extension with its options checked and defaults applied. */
+export interface ResolvedExtension {
+  readonly name: string;
+  readonly extension: LoadedExtension;
+  /** Every declared option, in declaration order, with the value in force. */
+  readonly options: readonly { readonly name: string; readonly value: Scalar }[];
+  readonly builderBaseImage: string;
+  readonly request: Request;
+}
+
+/** A dependency edge: `from` must come before `to`, as `to` declared at `location`. */
+export interface OrderEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'requires' | 'after';
+  readonly location: SourceLocation;
+}
+
+export interface OrderedExtension extends ResolvedExtension {
+  readonly effectivePriority: number;
+  /** The extension whose priority this one inherits, when it is not its own. */
+  readonly priorityFrom: string | undefined;
+  /** The edges that place this extension after others. */
+  readonly dependencies: readonly OrderEdge[];
+}
+
+/** The host user the dev container maps to; templates see it as `user`. */
+export interface HostUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+}
+
+// ---------------------------------------------------------------- plan
+
+export interface BuilderBaseStage {
+  readonly stage: string;
+  readonly image: string;
+  readonly apt: readonly string[];
+}
+
+export interface BuilderStage {
+  readonly stage: string;
+  readonly extension: string;
+  readonly base: string;
+  readonly apt: readonly string[];
+  readonly body: string;
+}
+
+export interface Snippet {
+  readonly extension: string;
+  readonly body: string;
+}
+
+export interface FinalStage {
+  readonly image: string;
+  readonly apt: readonly string[];
+  readonly copies: readonly { readonly extension: string; readonly stage: string; readonly from: string; readonly to: string }[];
+  /** In order; PATH, when any extension adds to it, is last. */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  readonly setup: readonly Snippet[];
+  readonly user: string | undefined;
+  readonly userSnippets: readonly Snippet[];
+  readonly labels: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** Everything the Dockerfile says, as data. */
+export interface Plan {
+  readonly rocktsVersion: string;
+  readonly configName: string;
+  readonly syntax: string | undefined;
+  readonly extensions: readonly OrderedExtension[];
+  readonly builderBases: readonly BuilderBaseStage[];
+  readonly builders: readonly BuilderStage[];
+  readonly final: FinalStage;
+  readonly configHash: string;
+}

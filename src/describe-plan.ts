@@ -1,0 +1,120 @@
+/**
+ * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
+ * and `rockts extensions`. Formatting only: the decisions were made by the core.
+ */
+import type { Config, LoadedExtension, OrderedExtension, Plan } from './core/types.js';
+
+type DisplayPath = (file: string) => string;
+
+/** Why an extension is in the composition and why it sits where it does. */
+export function explainExtension(e: OrderedExtension, display: DisplayPath): { requested: string; position: string } {
+  const requested =
+    e.request.kind === 'config'
+      ? `listed in ${display(e.request.location.file)}:${e.request.location.line}:${e.request.location.column}`
+      : `required by ${e.request.by.join(', ')}`;
+  const own = e.extension.manifest.cachePriority;
+  const priority =
+    e.priorityFrom === undefined
+      ? `priority ${own}`
+      : `priority ${e.effectivePriority} (own ${own}, inherited from '${e.priorityFrom}', which comes after it)`;
+  const after = e.dependencies.map((d) => `${d.kind === 'requires' ? 'requires' : 'after'} '${d.from}'`);
+  return { requested, position: [priority, ...after].join('; ') };
+}
+
+export function describePlan(plan: Plan, config: Config, display: DisplayPath): string {
+  const lines = [`Plan for ${display(config.file)}`, `  image: ${plan.final.image}`];
+  if (config.tag) lines.push(`  tag:   ${config.tag.value}`);
+  lines.push('', 'Extensions, in order (cachePriority high first, then name; dependencies first):');
+  if (plan.extensions.length === 0) lines.push('  (none)');
+  const width = Math.max(0, ...plan.extensions.map((e) => e.name.length));
+  plan.extensions.forEach((e, i) => {
+    const { requested, position } = explainExtension(e, display);
+    lines.push(`  ${String(i + 1).padStart(2)}. ${e.name.padEnd(width)}  ${e.extension.manifest.version}  ${position}`);
+    lines.push(`      ${' '.repeat(width)}  ${requested}`);
+  });
+  lines.push('', 'Stages:');
+  for (const base of plan.builderBases) lines.push(`  ${base.stage}  FROM ${base.image}  (apt: ${base.apt.join(' ') || 'none'})`);
+  for (const b of plan.builders) lines.push(`  ${b.stage}  FROM ${b.base}${b.apt.length > 0 ? `  (apt: ${b.apt.join(' ')})` : ''}`);
+  lines.push(`  rockts-final  FROM ${plan.final.image}`);
+  const f = plan.final;
+  lines.push(`    apt:    ${f.apt.join(' ') || 'none'}`);
+  lines.push(`    copies: ${f.copies.map((c) => `${c.stage}:${c.from} → ${c.to}`).join(', ') || 'none'}`);
+  lines.push(`    env:    ${f.env.map((v) => v.name).join(' ') || 'none'}`);
+  lines.push(`    setup:  ${f.setup.map((s) => s.extension).join(', ') || 'none'}`);
+  lines.push(`    user:   ${f.user ?? '(image default)'}${f.userSnippets.length > 0 ? `; snippets: ${f.userSnippets.map((s) => s.extension).join(', ')}` : ''}`);
+  lines.push(`    config: ${plan.configHash}`);
+  return lines.join('\n') + '\n';
+}
+
+export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
+  return {
+    config: display(config.file),
+    image: plan.final.image,
+    tag: config.tag?.value ?? null,
+    configHash: plan.configHash,
+    extensions: plan.extensions.map((e) => {
+      const { requested, position } = explainExtension(e, display);
+      return {
+        name: e.name,
+        version: e.extension.manifest.version,
+        source: sourceToJson(e.extension, display),
+        cachePriority: e.extension.manifest.cachePriority,
+        effectivePriority: e.effectivePriority,
+        priorityFrom: e.priorityFrom ?? null,
+        after: e.dependencies.map((d) => ({ name: d.from, kind: d.kind })),
+        options: Object.fromEntries(e.options.map((o) => [o.name, o.value])),
+        builderBaseImage: e.builderBaseImage,
+        requested,
+        why: position,
+      };
+    }),
+    stages: [
+      ...plan.builderBases.map((b) => ({ name: b.stage, kind: 'builder-base', from: b.image, apt: b.apt })),
+      ...plan.builders.map((b) => ({ name: b.stage, kind: 'builder', extension: b.extension, from: b.base, apt: b.apt })),
+      {
+        name: 'rockts-final',
+        kind: 'final',
+        from: plan.final.image,
+        apt: plan.final.apt,
+        copies: plan.final.copies,
+        env: plan.final.env,
+        setup: plan.final.setup.map((s) => s.extension),
+        user: plan.final.user ?? null,
+        userSnippets: plan.final.userSnippets.map((s) => s.extension),
+      },
+    ],
+  };
+}
+
+function sourceToJson(e: LoadedExtension, display: DisplayPath) {
+  return e.source.kind === 'builtin' ? { kind: 'builtin' } : { kind: 'path', path: display(e.source.path) };
+}
+
+export function extensionsToJson(extensions: readonly LoadedExtension[], display: DisplayPath) {
+  return extensions.map((e) => ({
+    name: e.manifest.name,
+    version: e.manifest.version,
+    description: e.manifest.description,
+    cachePriority: e.manifest.cachePriority,
+    builderBaseImage: e.manifest.builderBaseImage ?? null,
+    requires: e.manifest.requires.map((r) => r.value),
+    after: e.manifest.after.map((r) => r.value),
+    options: e.manifest.options.map((o) => ({ name: o.name, ...o.spec })),
+    source: sourceToJson(e, display),
+  }));
+}
+
+export function describeExtensions(extensions: readonly LoadedExtension[], display: DisplayPath): string {
+  if (extensions.length === 0) return 'No extensions found.\n';
+  const rows = extensions.map((e) => [
+    e.manifest.name,
+    e.manifest.version,
+    String(e.manifest.cachePriority),
+    e.source.kind === 'builtin' ? 'built-in' : display(e.source.path),
+    e.manifest.description,
+  ]);
+  const header = ['NAME', 'VERSION', 'PRIORITY', 'SOURCE', 'DESCRIPTION'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const format = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [format(header), ...rows.map(format)].join('\n') + '\n';
+}

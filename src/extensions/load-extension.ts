@@ -1,0 +1,92 @@
+/**
+ * Reads extension folders: extension.yaml, the templates beside it and whether it
+ * ships files/. All file access for extensions happens here; templates are checked by
+ * the core when the extension is used.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RocktsError, throwIfAny } from '../core/errors.js';
+import type { ExtensionSource, LoadedExtension, TemplateKind, TemplateSource } from '../core/types.js';
+import { parseManifest } from './parse-manifest.js';
+
+export const MANIFEST_FILE_NAME = 'extension.yaml';
+const TEMPLATE_FILES: readonly [TemplateKind, string][] = [
+  ['builder', 'builder.Dockerfile.hbs'],
+  ['setup', 'setup.Dockerfile.hbs'],
+  ['user', 'user.Dockerfile.hbs'],
+];
+
+/** The built-in extensions shipped in this package's extensions/ folder. */
+export const BUILTIN_EXTENSIONS_DIR = fileURLToPath(new URL('../../extensions/', import.meta.url));
+
+export async function loadExtension(dir: string, source: ExtensionSource): Promise<LoadedExtension> {
+  const manifestFile = path.join(dir, MANIFEST_FILE_NAME);
+  const text = await readOptional(manifestFile);
+  if (text === undefined) {
+    throw new RocktsError('EXTENSION_UNKNOWN', `no ${MANIFEST_FILE_NAME} in extension folder ${dir}`);
+  }
+  const manifest = parseManifest(text, manifestFile);
+  const templates: TemplateSource[] = [];
+  for (const [kind, fileName] of TEMPLATE_FILES) {
+    const file = path.join(dir, fileName);
+    const templateText = await readOptional(file);
+    if (templateText !== undefined) templates.push({ kind, file, text: templateText });
+  }
+  const hasFiles = await isDirectory(path.join(dir, 'files'));
+  const hasBuilder = templates.some((t) => t.kind === 'builder');
+  const problems: RocktsError[] = [];
+  const where = { location: { file: manifestFile, line: 1, column: 1 } };
+  if (!hasBuilder && manifest.builder.apt.length > 0) {
+    problems.push(new RocktsError('MANIFEST_INVALID', 'builder.apt: expected a builder.Dockerfile.hbs beside extension.yaml to use these packages, found none', where));
+  }
+  if (!hasBuilder && manifest.final.copy.kind === 'list') {
+    problems.push(new RocktsError('MANIFEST_INVALID', 'final.copy: expected a builder.Dockerfile.hbs to copy from, found none', where));
+  }
+  throwIfAny(problems);
+  return { manifest, manifestFile, dir, source, templates, hasFiles };
+}
+
+/**
+ * Every extension folder directly below `root` (a folder holding extension.yaml).
+ * Problems in several folders are reported together.
+ */
+export async function discoverExtensions(root: string, source: ExtensionSource): Promise<LoadedExtension[]> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const loaded: LoadedExtension[] = [];
+  const problems: RocktsError[] = [];
+  for (const name of dirs) {
+    const dir = path.join(root, name);
+    if ((await readOptional(path.join(dir, MANIFEST_FILE_NAME))) === undefined) continue;
+    try {
+      loaded.push(await loadExtension(dir, source));
+    } catch (error) {
+      if (error instanceof RocktsError) problems.push(error);
+      else throw error;
+    }
+  }
+  throwIfAny(problems);
+  return loaded;
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Turns the text of an extension.yaml into an ExtensionManifest, checking what the
+ * schema cannot: versions and ranges, option defaults against their own rules,
+ * patterns that compile, and values free of control characters.
+ */
+import semver from 'semver';
+import { CONTROL_CHARACTER, OPTION_NAME, describeValue } from '../core/grammar.js';
+import { RocktsError, throwIfAny } from '../core/errors.js';
+import { checkOptionValue } from '../core/option-values.js';
+import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec } from '../core/types.js';
+import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { manifestSchema, type ManifestDocument } from './manifest-schema.js';
+
+export const DEFAULT_CACHE_PRIORITY = 50;
+
+export function parseManifest(text: string, file: string): ExtensionManifest {
+  const source = parseYaml(text, file, 'MANIFEST_INVALID');
+  const parsed = manifestSchema.safeParse(source.data ?? {});
+  if (!parsed.success) throw RocktsError.combine(zodIssuesToErrors(parsed.error.issues, source, 'MANIFEST_INVALID', manifestSchema));
+  const doc = parsed.data;
+  const problems: RocktsError[] = [];
+  const fail = (path: readonly (string | number)[], message: string) =>
+    problems.push(new RocktsError('MANIFEST_INVALID', message, { location: source.locate(path) }));
+
+  if (semver.valid(doc.version) === null) fail(['version'], `version: expected a semantic version such as 1.0.0, found ${describeValue(doc.version)}`);
+  if (semver.validRange(doc.rockts) === null) {
+    fail(['rockts'], `rockts: expected a semver range of the rockts extension API such as "^0.1", found ${describeValue(doc.rockts)}`);
+  }
+  const options = parseOptions(doc, source, problems);
+  checkText(doc, fail);
+  throwIfAny(problems);
+
+  const located = (key: 'requires' | 'after') =>
+    (doc[key] ?? []).map((value, i) => ({ value, location: source.locate([key, i]) }));
+  return {
+    name: doc.name,
+    version: doc.version,
+    description: doc.description,
+    rockts: doc.rockts,
+    cachePriority: doc.cachePriority ?? DEFAULT_CACHE_PRIORITY,
+    builderBaseImage: doc.builderBaseImage,
+    requires: located('requires'),
+    after: located('after'),
+    options,
+    builder: { apt: doc.builder?.apt ?? [] },
+    final: {
+      apt: doc.final?.apt ?? [],
+      copy: copySpec(doc.final?.copy),
+      env: Object.entries(doc.final?.env ?? {}).map(([name, value]) => ({ name, value })),
+      path: doc.final?.path ?? [],
+      switchUser: doc.final?.switchUser ?? false,
+    },
+    run: {
+      env: Object.entries(doc.run?.env ?? {}).map(([name, value]) => ({ name, value })),
+      volumes: doc.run?.volumes ?? [],
+      devices: doc.run?.devices ?? [],
+    },
+  };
+}
+
+function copySpec(copy: NonNullable<ManifestDocument['final']>['copy']): CopySpec {
+  if (copy === undefined || copy === 'default') return { kind: 'default' };
+  if (copy === 'none') return { kind: 'none' };
+  return { kind: 'list', entries: copy };
+}
+
+function parseOptions(doc: ManifestDocument, source: YamlSource, problems: RocktsError[]): OptionDeclaration[] {
+  const declarations: OptionDeclaration[] = [];
+  for (const [name, raw] of Object.entries(doc.options ?? {})) {
+    const at = (...rest: string[]) => source.locate(['options', name, ...rest]);
+    if (!OPTION_NAME.test(name)) {
+      problems.push(
+        new RocktsError('MANIFEST_INVALID', `options: expected an option name of letters, digits and _ starting with a letter, found ${describeValue(name)}`, {
+          location: source.locateKey(['options', name]),
+        }),
+      );
+      continue;
+    }
+    const spec = toSpec(raw);
+    if (spec.type === 'string' && spec.pattern !== undefined) {
+      try {
+        new RegExp(spec.pattern, 'u');
+      } catch (error) {
+        problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.pattern: expected a JavaScript regular expression, found ${describeValue(spec.pattern)} (${(error as Error).message})`, { location: at('pattern') }));
+        continue;
+      }
+    }
+    if (spec.type === 'enum') {
+      spec.values.forEach((v, i) => {
+        if (CONTROL_CHARACTER.test(v)) {
+          problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.values[${i}]: expected text without control characters, found ${describeValue(v)}`, { location: source.locate(['options', name, 'values', i]) }));
+        }
+      });
+    }
+    const problem = checkOptionValue(spec, spec.default);
+    if (problem !== undefined) {
+      problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.default: expected ${problem.expected}, found ${describeValue(spec.default)}`, { location: at('default') }));
+    }
+    declarations.push({ name, spec });
+  }
+  return declarations;
+}
+
+function toSpec(raw: NonNullable<ManifestDocument['options']>[string]): OptionSpec {
+  switch (raw.type) {
+    case 'string':
+      return { type: 'string', default: raw.default, pattern: raw.pattern, description: raw.description };
+    case 'number':
+      return { type: 'number', default: raw.default, minimum: raw.minimum, maximum: raw.maximum, integer: raw.integer ?? false, description: raw.description };
+    case 'boolean':
+      return { type: 'boolean', default: raw.default, description: raw.description };
+    case 'enum':
+      return { type: 'enum', values: raw.values, default: raw.default, description: raw.description };
+  }
+}
+
+/** Text that lands in the Dockerfile or in docker arguments may not hold control characters. */
+function checkText(doc: ManifestDocument, fail: (path: readonly (string | number)[], message: string) => void): void {
+  const check = (path: readonly (string | number)[], value: string) => {
+    if (CONTROL_CHARACTER.test(value)) {
+      fail(path, `${path.join('.')}: expected text without control characters (newlines, tabs), found ${describeValue(value)}`);
+    }
+  };
+  for (const section of ['final', 'run'] as const) {
+    for (const [name, value] of Object.entries(doc[section]?.env ?? {})) check([section, 'env', name], value);
+  }
+  (doc.run?.volumes ?? []).forEach((v, i) => check(['run', 'volumes', i], v));
+  (doc.run?.devices ?? []).forEach((v, i) => check(['run', 'devices', i], v));
+  check(['description'], doc.description);
+}

@@ -1,0 +1,71 @@
+/**
+ * The I/O side of composing: read the config, the built-in extensions and the folders
+ * the config names, then hand everything to the pure core.
+ */
+import os from 'node:os';
+import { loadConfig } from './config/load-config.js';
+import { compose, type Composition } from './core/compose.js';
+import { RocktsError, throwIfAny } from './core/errors.js';
+import type { Config, HostUser, LoadedExtension } from './core/types.js';
+import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
+
+export interface ProjectOptions {
+  readonly configFile: string | undefined;
+  readonly cwd: string;
+  readonly home: string;
+  readonly rocktsVersion: string;
+  readonly hostUser: HostUser | undefined;
+  /** Where built-in extensions live; tests point this at frozen fixtures. */
+  readonly builtinDir?: string;
+}
+
+export interface Project {
+  readonly config: Config;
+  readonly builtins: readonly LoadedExtension[];
+  readonly byPath: ReadonlyMap<string, LoadedExtension>;
+}
+
+export async function loadProject(options: ProjectOptions): Promise<Project> {
+  const config = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
+  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const byPath = new Map<string, LoadedExtension>();
+  const problems: RocktsError[] = [];
+  for (const entry of config.extensions) {
+    if (entry.ref.kind !== 'path' || byPath.has(entry.ref.path)) continue;
+    try {
+      byPath.set(entry.ref.path, await loadExtension(entry.ref.path, { kind: 'path', path: entry.ref.path }));
+    } catch (error) {
+      if (!(error instanceof RocktsError)) throw error;
+      problems.push(
+        error.location === undefined
+          ? new RocktsError(error.code, `${error.message} (named as '${entry.ref.written}')`, { location: entry.location })
+          : error,
+      );
+    }
+  }
+  throwIfAny(problems);
+  return { config, builtins, byPath };
+}
+
+export async function composeProject(options: ProjectOptions): Promise<Composition & Project> {
+  const project = await loadProject(options);
+  const composition = compose({
+    config: project.config,
+    available: project.builtins,
+    byPath: project.byPath,
+    rocktsVersion: options.rocktsVersion,
+    hostUser: options.hostUser,
+  });
+  return { ...project, ...composition };
+}
+
+/** The user running rockts, as the dev container will map it. */
+export function currentHostUser(): HostUser | undefined {
+  try {
+    const info = os.userInfo();
+    if (info.uid < 0) return undefined;
+    return { name: info.username, uid: info.uid, gid: info.gid, home: info.homedir };
+  } catch {
+    return undefined;
+  }
+}

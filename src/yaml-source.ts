@@ -1,0 +1,173 @@
+/**
+ * YAML documents with positions. Both rockerc.yaml and extension.yaml are parsed here
+ * so that every problem, from a YAML syntax error to a zod schema issue, names the file,
+ * line and column where the user can fix it.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { describeValue } from './core/grammar.js';
+import { RocktsError, type ErrorCode, type SourceLocation } from './core/errors.js';
+import { suggestNames } from './core/suggest.js';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface YamlSource {
+  readonly file: string;
+  readonly data: unknown;
+  /** Where the value at `path` starts (or its nearest existing parent). */
+  locate(path: YamlPath): SourceLocation;
+  /** Where the key of the mapping entry at `path` starts. */
+  locateKey(path: YamlPath): SourceLocation;
+}
+
+/** Parses YAML text; syntax errors become located RocktsErrors with `code`. */
+export function parseYaml(text: string, file: string, code: ErrorCode): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const problems = [...doc.errors].map(
+    (e) => new RocktsError(code, `invalid YAML: ${firstLine(e.message)}`, { location: at(e.pos[0]) }),
+  );
+  if (problems.length > 0) throw RocktsError.combine(problems);
+  const find = (path: YamlPath) => findNode(doc, path);
+  return {
+    file,
+    data: doc.toJS({ maxAliasCount: 100 }),
+    locate: (path) => at(find(path).node?.range?.[0] ?? 0),
+    locateKey: (path) => {
+      const found = find(path);
+      return at(found.key?.range?.[0] ?? found.node?.range?.[0] ?? 0);
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** The node at `path`, or the deepest existing ancestor when the path goes missing. */
+function findNode(doc: Document, path: YamlPath): { node: Node | undefined; key: Node | undefined } {
+  let node = doc.contents as Node | null;
+  let key: Node | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      key = pair.key as Node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      key = undefined;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return { node: node ?? undefined, key };
+}
+
+/** `builder.apt[1]`, or `the top level` for the root. */
+export function pathLabel(path: YamlPath): string {
+  let label = '';
+  for (const segment of path) {
+    label += typeof segment === 'number' ? `[${segment}]` : label === '' ? segment : `.${segment}`;
+  }
+  return label;
+}
+
+function valueAt(data: unknown, path: YamlPath): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
+};
+
+/**
+ * Turns zod issues into located errors. Refinements in the schemas carry their
+ * "expected ..." phrase as the message (e.g. `an image reference such as ubuntu:24.04`).
+ */
+export function zodIssuesToErrors(
+  issues: readonly z.core.$ZodIssue[],
+  source: YamlSource,
+  code: ErrorCode,
+  schema: z.ZodType,
+): RocktsError[] {
+  const errors: RocktsError[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    const label = pathLabel(path);
+    const prefix = label === '' ? '' : `${label}: `;
+    const found = describeValue(valueAt(source.data, path));
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, path);
+      for (const key of issue.keys) {
+        const where = label === '' ? 'at the top level' : `in ${label}`;
+        errors.push(
+          new RocktsError(code, `unknown key '${key}' ${where}; expected one of: ${known.join(', ')}`, {
+            location: source.locateKey([...path, key]),
+            suggestions: suggestNames(key, known),
+          }),
+        );
+      }
+    } else if (issue.code === 'invalid_type' && valueAt(source.data, path) === undefined) {
+      const parent = path.slice(0, -1);
+      const where = parent.length === 0 ? 'at the top level' : `in ${pathLabel(parent)}`;
+      errors.push(
+        new RocktsError(code, `missing required key '${String(path[path.length - 1])}' ${where}`, {
+          location: source.locate(parent),
+        }),
+      );
+    } else if (issue.code === 'invalid_type') {
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      errors.push(new RocktsError(code, `${prefix}expected ${expected}, found ${found}`, { location: source.locate(path) }));
+    } else {
+      errors.push(new RocktsError(code, `${prefix}expected ${issue.message}, found ${found}`, { location: source.locate(path) }));
+    }
+  }
+  return errors;
+}
+
+/** The keys an object schema at `path` accepts, for suggestions. */
+function knownKeys(schema: z.ZodType, path: YamlPath): string[] {
+  let current: z.core.$ZodType | undefined = schema;
+  for (const segment of path) {
+    current = current && unwrap(current);
+    const def = current?._zod.def as unknown as Record<string, unknown> | undefined;
+    if (def?.type === 'object') current = (def.shape as Record<string, z.core.$ZodType>)[String(segment)];
+    else if (def?.type === 'array') current = def.element as z.core.$ZodType;
+    else if (def?.type === 'record') current = def.valueType as z.core.$ZodType;
+    else current = undefined;
+  }
+  current = current && unwrap(current);
+  const def = current?._zod.def as unknown as Record<string, unknown> | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as unknown as Record<string, unknown>;
+    if ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default') && def.innerType) {
+      current = def.innerType as z.core.$ZodType;
+    } else if (def.type === 'pipe' && def.in) {
+      current = def.in as z.core.$ZodType;
+    } else {
+      return current;
+    }
+  }
+}
