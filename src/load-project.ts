@@ -36,11 +36,9 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
       byPath.set(entry.ref.path, await loadExtension(entry.ref.path, { kind: 'path', path: entry.ref.path }));
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;
-      problems.push(
-        error.location === undefined
-          ? new RocktsError(error.code, `${error.message} (named as '${entry.ref.written}')`, { location: entry.location })
-          : error,
-      );
+      // A folder without extension.yaml is reported where the config names it.
+      const unplaced = error.location === undefined && error.problems.length === 0;
+      problems.push(unplaced ? new RocktsError(error.code, error.message, { location: entry.location }) : error);
     }
   }
   throwIfAny(problems);

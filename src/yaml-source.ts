@@ -124,6 +124,10 @@ export function zodIssuesToErrors(
           }),
         );
       }
+    } else if (issue.code === 'invalid_key') {
+      const key = String(path[path.length - 1]);
+      const expected = issue.issues[0]?.message ?? 'a valid key';
+      errors.push(new RocktsError(code, `${pathLabel(path.slice(0, -1))}: expected ${expected} as key, found ${describeValue(key)}`, { location: source.locateKey(path) }));
     } else if (issue.code === 'invalid_type' && valueAt(source.data, path) === undefined) {
       const parent = path.slice(0, -1);
       const where = parent.length === 0 ? 'at the top level' : `in ${pathLabel(parent)}`;

@@ -8,6 +8,7 @@ import { RocktsError, throwIfAny } from './errors.js';
 import { USER_NAME } from './grammar.js';
 import { compareCodePoints } from './suggest.js';
 import { renderTemplate, type TemplateContext } from './templates.js';
+import type { SourceLocation } from './errors.js';
 import type { BuilderBaseStage, BuilderStage, Config, FinalStage, HostUser, OrderedExtension, Plan, Snippet, TemplateKind } from './types.js';
 
 /** The builder base's apt set when the config does not give one. It never depends on the extensions. */
@@ -169,25 +170,24 @@ export function imageSlug(image: string): string {
  * variable to different values is a conflict, never a silent override.
  */
 function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsError[]): { name: string; value: string }[] {
-  const env: { name: string; value: string; owner: string }[] = [];
+  const env: { name: string; value: string; owner: string; location: SourceLocation }[] = [];
   const paths: string[] = [];
   for (const e of extensions) {
     for (const variable of e.extension.manifest.final.env) {
-      if (variable.name === 'PATH') {
-        problems.push(new RocktsError('MANIFEST_INVALID', `extension '${e.name}' sets PATH in final.env; list the directories in final.path instead`, { location: { file: e.extension.manifestFile, line: 1, column: 1 } }));
-        continue;
-      }
       const earlier = env.find((v) => v.name === variable.name);
       if (!earlier) env.push({ ...variable, owner: e.name });
       else if (earlier.value !== variable.value) {
         problems.push(
-          new RocktsError('COMPOSITION_CONFLICT', `extensions '${earlier.owner}' and '${e.name}' both set ${variable.name}, to ${JSON.stringify(earlier.value)} and ${JSON.stringify(variable.value)}`),
+          new RocktsError('COMPOSITION_CONFLICT', `extensions '${earlier.owner}' and '${e.name}' both set ${variable.name}, to ${JSON.stringify(earlier.value)} and ${JSON.stringify(variable.value)}; enable only one of them`, {
+            location: variable.location,
+            notes: [{ message: `'${earlier.owner}' sets it here`, location: earlier.location }],
+          }),
         );
       }
     }
     for (const dir of e.extension.manifest.final.path) if (!paths.includes(dir)) paths.push(dir);
   }
-  const result = env.map(({ name, value }) => ({ name, value }));
+  const result: { name: string; value: string }[] = env.map(({ name, value }) => ({ name, value }));
   if (paths.length > 0) result.push({ name: 'PATH', value: paths.join(':') });
   return result;
 }

@@ -29,8 +29,15 @@ export type ErrorCode =
   | 'IO_FAILED'
   | 'INTERNAL';
 
+/** A second place that explains a problem, e.g. each edge of a dependency cycle. */
+export interface ErrorNote {
+  readonly message: string;
+  readonly location?: SourceLocation;
+}
+
 export interface RocktsErrorOptions {
   readonly location?: SourceLocation;
+  readonly notes?: readonly ErrorNote[];
   readonly suggestions?: readonly string[];
   readonly problems?: readonly RocktsError[];
   readonly cause?: unknown;
@@ -40,6 +47,7 @@ export class RocktsError extends Error {
   readonly code: ErrorCode;
   readonly location: SourceLocation | undefined;
   readonly suggestions: readonly string[];
+  readonly notes: readonly ErrorNote[];
   /** The individual problems when this error stands for several; empty otherwise. */
   readonly problems: readonly RocktsError[];
 
@@ -49,6 +57,7 @@ export class RocktsError extends Error {
     this.code = code;
     this.location = options.location;
     this.suggestions = options.suggestions ?? [];
+    this.notes = options.notes ?? [];
     this.problems = options.problems ?? [];
   }
 
@@ -70,23 +79,35 @@ export function throwIfAny(problems: readonly RocktsError[]): void {
 }
 
 /**
- * The user-facing text of an error: one line per problem,
- * `file:line:col: message (did you mean 'x'?)`. `relativeTo` shortens file paths
- * (the caller passes a function so this module stays free of path handling).
+ * The user-facing text of an error: one line per problem, sorted by file, line and
+ * column, `file:line:col: message (did you mean 'x'?)`, each note indented below it.
+ * `displayPath` shortens file paths (passed in so this module stays free of path handling).
  */
 export function formatError(error: RocktsError, displayPath: (file: string) => string = (f) => f): string {
-  const lines = (error.problems.length > 0 ? error.problems : [error]).map((p) => formatProblem(p, displayPath));
+  const problems = error.problems.length > 0 ? [...error.problems].sort(compareLocations) : [error];
+  const lines = problems.flatMap((p) => formatProblem(p, displayPath));
   if (error.problems.length > 0) lines.unshift(`rockts: ${error.problems.length} problems found`);
   return lines.join('\n') + '\n';
 }
 
-function formatProblem(problem: RocktsError, displayPath: (file: string) => string): string {
-  const where = problem.location
-    ? `${displayPath(problem.location.file)}:${problem.location.line}:${problem.location.column}: `
-    : 'rockts: ';
+function formatLocation(location: SourceLocation, displayPath: (file: string) => string): string {
+  return `${displayPath(location.file)}:${location.line}:${location.column}`;
+}
+
+function formatProblem(problem: RocktsError, displayPath: (file: string) => string): string[] {
+  const where = problem.location ? `${formatLocation(problem.location, displayPath)}: ` : 'rockts: ';
   const hint =
     problem.suggestions.length === 0
       ? ''
       : ` (did you mean ${problem.suggestions.map((s) => `'${s}'`).join(' or ')}?)`;
-  return `${where}${problem.message}${hint}`;
+  const notes = problem.notes.map(
+    (n) => `  ${n.message}${n.location ? ` (${formatLocation(n.location, displayPath)})` : ''}`,
+  );
+  return [`${where}${problem.message}${hint}`, ...notes];
+}
+
+function compareLocations(a: RocktsError, b: RocktsError): number {
+  if (!a.location || !b.location) return (a.location ? 0 : 1) - (b.location ? 0 : 1);
+  const fileOrder = a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0;
+  return fileOrder || a.location.line - b.location.line || a.location.column - b.location.column;
 }

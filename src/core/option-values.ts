@@ -11,7 +11,7 @@ export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: 
   switch (spec.type) {
     case 'string': {
       const expected = spec.pattern === undefined ? 'a string' : `a string matching ${spec.pattern}`;
-      if (typeof value !== 'string') return { expected: typeof value === 'number' ? `${expected} (quote it: "${value}")` : expected };
+      if (typeof value !== 'string') return { expected: typeof value === 'number' ? `${expected} (write it in quotes)` : expected };
       if (CONTROL_CHARACTER.test(value)) return { expected: `${expected} without control characters (newlines, tabs)` };
       if (spec.pattern !== undefined && !new RegExp(spec.pattern, 'u').test(value)) return { expected };
       return undefined;

@@ -109,9 +109,9 @@ function cycleError(cycle: readonly OrderEdge[]): RocktsError {
   // Edges point from dependency to dependent; the message reads the other way round.
   const reversed = [...cycle].reverse();
   const path = [...reversed.map((e) => e.to), reversed[0]!.to].join(' → ');
-  const lines = reversed.map((e) => {
-    const verb = e.kind === 'requires' ? 'requires' : 'is declared after';
-    return `  '${e.to}' ${verb} '${e.from}' (${e.location.file}:${e.location.line}:${e.location.column})`;
-  });
-  return new RocktsError('DEPENDENCY_CYCLE', `dependency cycle: ${path}\n${lines.join('\n')}`, { location: reversed[0]!.location });
+  const notes = reversed.map((e) => ({
+    message: `'${e.to}' ${e.kind === 'requires' ? 'requires' : 'is declared after'} '${e.from}'`,
+    location: e.location,
+  }));
+  return new RocktsError('DEPENDENCY_CYCLE', `dependency cycle: ${path}`, { location: reversed[0]!.location, notes });
 }

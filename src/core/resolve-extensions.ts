@@ -52,12 +52,9 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
     const extension = entry.ref.kind === 'path' ? input.byPath.get(entry.ref.path) : catalogue.get(entry.ref.name);
     if (!extension) {
       const name = entry.ref.kind === 'name' ? entry.ref.name : entry.ref.written;
-      problems.push(
-        new RocktsError('EXTENSION_UNKNOWN', `unknown extension '${name}' (run \`rockts extensions\` to list them)`, {
-          location: entry.location,
-          suggestions: suggestNames(name, catalogue.keys()),
-        }),
-      );
+      const suggestions = suggestNames(name, catalogue.keys());
+      const hint = suggestions.length === 0 ? '; `rockts extensions` lists the available ones' : '';
+      problems.push(new RocktsError('EXTENSION_UNKNOWN', `unknown extension '${name}'${hint}`, { location: entry.location, suggestions }));
       continue;
     }
     if (blacklist.has(extension.manifest.name)) continue;
@@ -80,8 +77,9 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       const banned = blacklist.get(required.value);
       if (banned) {
         problems.push(
-          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${required.value}', which extension-blacklist excludes (${banned.location.file}:${banned.location.line}:${banned.location.column})`, {
+          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${required.value}', which extension-blacklist excludes`, {
             location: required.location,
+            notes: [{ message: `'${required.value}' is excluded here`, location: banned.location }],
           }),
         );
         continue;
@@ -117,10 +115,10 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   for (const name of [...enabled.keys()].sort(compareCodePoints)) {
     const { extension, entry, request } = enabled.get(name)!;
     const { manifest } = extension;
-    if (!semver.satisfies(EXTENSION_API_VERSION, manifest.rockts)) {
+    if (!semver.satisfies(EXTENSION_API_VERSION, manifest.rockts.value)) {
       problems.push(
-        new RocktsError('EXTENSION_INCOMPATIBLE', `extension '${name}' supports rockts extension API ${manifest.rockts}, but this rockts provides API ${EXTENSION_API_VERSION}`, {
-          location: { file: extension.manifestFile, line: 1, column: 1 },
+        new RocktsError('EXTENSION_INCOMPATIBLE', `extension '${name}' supports rockts extension API ${manifest.rockts.value}, but this rockts provides API ${EXTENSION_API_VERSION}`, {
+          location: manifest.rockts.location,
         }),
       );
       continue;

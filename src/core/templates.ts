@@ -138,7 +138,10 @@ export function renderTemplate(template: TemplateSource, context: TemplateContex
     text = handlebars.compile(template.text, { noEscape: true, strict: true })(context);
   } catch (error) {
     const e = error as Error & { lineNumber?: number; column?: number };
-    const missing = /^"([^"]+)" not defined/.exec(e.message)?.[1];
+    // Handlebars names only the last segment ("name" for user.name); read the whole path at its position.
+    const sourceLine = template.text.split('\n')[(e.lineNumber ?? 1) - 1] ?? '';
+    const written = /^[A-Za-z0-9_.@]+/.exec(sourceLine.slice(e.column ?? 0))?.[0];
+    const missing = /^"([^"]+)" not defined/.test(e.message) ? (written ?? /^"([^"]+)"/.exec(e.message)![1]) : undefined;
     const message = missing ? `template variable '${missing}' is not defined here` : `template failed: ${e.message}`;
     throw templateError(message, template.file, e.lineNumber ?? 1, (e.column ?? 0) + 1);
   }

@@ -84,7 +84,7 @@ export interface ExtensionManifest {
   readonly version: string;
   readonly description: string;
   /** Semver range of the rockts extension API this extension supports. */
-  readonly rockts: string;
+  readonly rockts: Located<string>;
   readonly cachePriority: number;
   readonly builderBaseImage: string | undefined;
   readonly requires: readonly Located<string>[];
@@ -94,7 +94,7 @@ export interface ExtensionManifest {
   readonly final: {
     readonly apt: readonly string[];
     readonly copy: CopySpec;
-    readonly env: readonly { readonly name: string; readonly value: string }[];
+    readonly env: readonly { readonly name: string; readonly value: string; readonly location: SourceLocation }[];
     readonly path: readonly string[];
     /** This extension creates the host user; the final stage switches to it after root setup. */
     readonly switchUser: boolean;

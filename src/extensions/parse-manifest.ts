@@ -15,17 +15,22 @@ export const DEFAULT_CACHE_PRIORITY = 50;
 
 export function parseManifest(text: string, file: string): ExtensionManifest {
   const source = parseYaml(text, file, 'MANIFEST_INVALID');
-  const parsed = manifestSchema.safeParse(source.data ?? {});
-  if (!parsed.success) throw RocktsError.combine(zodIssuesToErrors(parsed.error.issues, source, 'MANIFEST_INVALID', manifestSchema));
-  const doc = parsed.data;
   const problems: RocktsError[] = [];
   const fail = (path: readonly (string | number)[], message: string) =>
     problems.push(new RocktsError('MANIFEST_INVALID', message, { location: source.locate(path) }));
-
-  if (semver.valid(doc.version) === null) fail(['version'], `version: expected a semantic version such as 1.0.0, found ${describeValue(doc.version)}`);
-  if (semver.validRange(doc.rockts) === null) {
-    fail(['rockts'], `rockts: expected a semver range of the rockts extension API such as "^0.1", found ${describeValue(doc.rockts)}`);
+  // Checked on the raw data, so they are reported together with any schema problem.
+  const raw = (source.data ?? {}) as Record<string, unknown>;
+  if (typeof raw.version === 'string' && semver.valid(raw.version) === null) {
+    fail(['version'], `version: expected a semantic version such as 1.0.0, found ${describeValue(raw.version)}`);
   }
+  if (typeof raw.rockts === 'string' && semver.validRange(raw.rockts) === null) {
+    fail(['rockts'], `rockts: expected a semver range of the rockts extension API such as "^0.1", found ${describeValue(raw.rockts)}`);
+  }
+  const parsed = manifestSchema.safeParse(source.data ?? {});
+  if (!parsed.success) {
+    throw RocktsError.combine([...zodIssuesToErrors(parsed.error.issues, source, 'MANIFEST_INVALID', manifestSchema), ...problems]);
+  }
+  const doc = parsed.data;
   const options = parseOptions(doc, source, problems);
   checkText(doc, fail);
   throwIfAny(problems);
@@ -36,7 +41,7 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
     name: doc.name,
     version: doc.version,
     description: doc.description,
-    rockts: doc.rockts,
+    rockts: { value: doc.rockts, location: source.locate(['rockts']) },
     cachePriority: doc.cachePriority ?? DEFAULT_CACHE_PRIORITY,
     builderBaseImage: doc.builderBaseImage,
     requires: located('requires'),
@@ -46,7 +51,7 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
     final: {
       apt: doc.final?.apt ?? [],
       copy: copySpec(doc.final?.copy),
-      env: Object.entries(doc.final?.env ?? {}).map(([name, value]) => ({ name, value })),
+      env: Object.entries(doc.final?.env ?? {}).map(([name, value]) => ({ name, value, location: source.locate(['final', 'env', name]) })),
       path: doc.final?.path ?? [],
       switchUser: doc.final?.switchUser ?? false,
     },
@@ -124,6 +129,7 @@ function checkText(doc: ManifestDocument, fail: (path: readonly (string | number
   for (const section of ['final', 'run'] as const) {
     for (const [name, value] of Object.entries(doc[section]?.env ?? {})) check([section, 'env', name], value);
   }
+  if (doc.final?.env?.PATH !== undefined) fail(['final', 'env', 'PATH'], 'final.env.PATH: expected the directories in final.path (rockts composes PATH from every extension), found PATH in final.env');
   (doc.run?.volumes ?? []).forEach((v, i) => check(['run', 'volumes', i], v));
   (doc.run?.devices ?? []).forEach((v, i) => check(['run', 'devices', i], v));
   check(['description'], doc.description);

@@ -1,0 +1,85 @@
+import { RocktsError } from '../../src/core/errors.js';
+import { checkTemplate, renderTemplate, type TemplateContext } from '../../src/core/templates.js';
+import type { TemplateKind } from '../../src/core/types.js';
+import { fakeExtension } from '../helpers/fake-extension.js';
+
+const context: TemplateContext = {
+  name: 'demo',
+  version: '1.0.0',
+  options: { value: "it's <here> & $HOME", flag: true, channel: 'beta' },
+  outDir: '/opt/rockts/demo',
+  stage: 'rockts-builder-demo',
+  builderBaseImage: 'ubuntu:22.04',
+  filesDir: 'files/demo',
+  image: 'ubuntu:24.04',
+  user: { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' },
+};
+const render = (text: string, kind: TemplateKind = 'setup') => renderTemplate({ kind, file: `demo/${kind}.Dockerfile.hbs`, text }, context);
+
+test('values are not HTML-escaped, and quote makes one shell word of any value', () => {
+  expect(render('RUN echo {{options.value}}')).toBe("RUN echo it's <here> & $HOME");
+  expect(render('RUN echo {{quote options.value}}')).toBe(`RUN echo 'it'\\''s <here> & $HOME'`);
+});
+
+test('eq compares values for enum branches', () => {
+  expect(render('{{#if (eq options.channel "beta")}}RUN echo beta{{else}}RUN echo stable{{/if}}')).toBe('RUN echo beta');
+});
+
+test('the output is trimmed of blank edges and trailing spaces', () => {
+  expect(render('\n\n{{#if options.flag}}\nRUN true   \n{{/if}}\n\n')).toBe('RUN true');
+});
+
+test('heredoc bodies and continuation lines are not read as instructions', () => {
+  const text = ['RUN <<EOF', 'WORKDIR is just text here', 'EOF', 'RUN echo a \\', '    WORKDIR-not-an-instruction \\', '    && true', 'COPY <<-ONE <<TWO /tmp/', '\tUSER x', '\tONE', 'SHELL y', 'TWO'].join('\n');
+  expect(render(text)).toBe(text);
+});
+
+test.each([
+  ['FROM ubuntu', 'builder', 'FROM is not allowed in builder templates'],
+  ['RUN true\nSHELL ["/bin/bash", "-c"]', 'setup', 'SHELL is not allowed in setup templates (line 2 of the rendered template)'],
+  ['USER root', 'user', 'USER is not allowed in user templates'],
+  ['ENV A=b', 'setup', 'ENV is not allowed in setup templates'],
+  ['RUN true\nrm -rf /', 'setup', 'expected a Dockerfile instruction at line 2 of the rendered template, found "rm -rf /"'],
+] as const)('refuses %j in a %s template', (text, kind, message) => {
+  expect(() => render(text, kind)).toThrow(message);
+});
+
+test('a builder may use ENV, WORKDIR and SHELL: its stage is its own', () => {
+  const text = 'SHELL ["/bin/bash", "-c"]\nWORKDIR /src\nENV A=b\nRUN true';
+  expect(render(text, 'builder')).toBe(text);
+});
+
+test('strict rendering: a variable missing at render time is an error naming the file and place', () => {
+  const { user: _user, ...withoutUser } = context;
+  let error: unknown;
+  try {
+    renderTemplate({ kind: 'setup', file: 'demo/setup.Dockerfile.hbs', text: 'RUN true\nRUN echo {{user.name}}' }, withoutUser);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(RocktsError);
+  expect((error as RocktsError).message).toBe("template variable 'user.name' is not defined here");
+  expect((error as RocktsError).location).toEqual({ file: 'demo/setup.Dockerfile.hbs', line: 2, column: 12 });
+});
+
+describe('checkTemplate', () => {
+  const extension = fakeExtension({ name: 'demo' });
+  const check = (text: string, kind: TemplateKind = 'builder') => checkTemplate({ kind, file: 'demo/t.hbs', text }, extension).map((e) => e.message);
+
+  test('accepts the documented variables and helpers', () => {
+    expect(check('RUN echo {{name}} {{version}} {{outDir}} {{stage}} {{builderBaseImage}} {{quote name}}')).toEqual([]);
+    expect(check('RUN echo {{image}} {{user.name}} {{user.uid}} {{user.gid}} {{user.home}}', 'setup')).toEqual([]);
+    expect(check('{{#each (lookup this "name")}}{{anything}}{{/each}}')).toEqual([]);
+  });
+
+  test('reports problems in branches that would not run', () => {
+    expect(check('{{#unless name}}{{nmae}}{{/unless}}')).toEqual([expect.stringContaining("unknown template variable 'nmae'")]);
+  });
+
+  test('refuses undeclared options, filesDir without files/, partials and syntax errors', () => {
+    expect(check('{{options.missing}}')).toEqual([expect.stringContaining("unknown template variable 'options.missing'")]);
+    expect(check('COPY {{filesDir}}/x /x')).toEqual(["'filesDir' is used but the extension has no files/ folder"]);
+    expect(check('{{> other}}')).toEqual(['partials and decorators are not supported in extension templates']);
+    expect(check('RUN {{ name')).toEqual([expect.stringMatching(/^invalid template: /)]);
+  });
+});

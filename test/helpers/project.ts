@@ -1,0 +1,55 @@
+/** Shared helpers: compose a project folder in-process with fixed inputs. */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatError, RocktsError } from '../../src/core/errors.js';
+import type { HostUser } from '../../src/core/types.js';
+import { composeProject } from '../../src/load-project.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURE_EXTENSIONS = path.join(ROOT, 'test/fixtures/extensions');
+export const BUILTIN_EXTENSIONS = path.join(ROOT, 'extensions');
+export const TEST_VERSION = '0.0.0-test';
+export const TEST_USER: HostUser = { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' };
+export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+export async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Composes `<dir>/rockerc.yaml`. `<dir>/home/` stands in for the user's home (so a case
+ * can ship a ~/.rockerc.yaml); paths in errors are shown relative to `dir`.
+ */
+export async function composeCase(dir: string, builtinDir: string) {
+  const home = (await exists(path.join(dir, 'home'))) ? path.join(dir, 'home') : path.join(dir, 'no-home');
+  return composeProject({
+    configFile: 'rockerc.yaml',
+    cwd: dir,
+    home,
+    rocktsVersion: TEST_VERSION,
+    hostUser: TEST_USER,
+    builtinDir,
+  });
+}
+
+/** The full user-facing text of a failed composition. */
+export async function composeErrorText(dir: string, builtinDir: string): Promise<string> {
+  try {
+    await composeCase(dir, builtinDir);
+  } catch (error) {
+    if (!(error instanceof RocktsError)) throw error;
+    return formatError(error, (f) => {
+      const relative = path.relative(dir, f);
+      return relative.startsWith('..') ? path.relative(ROOT, f) : relative;
+    });
+  }
+  throw new Error(`expected ${dir} to fail`);
+}
+
+export async function readText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}
