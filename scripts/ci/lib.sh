@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# Shared helpers for the scripts in scripts/ci/. Source it; do not run it.
+#   SCRIPT_NAME must be set by the caller before sourcing (used in log lines).
+
+: "${SCRIPT_NAME:=ci}"
+
+log() { printf '[%s] %s\n' "$SCRIPT_NAME" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$SCRIPT_NAME" "$*" >&2; exit 1; }
+
+# The Debian engine client lives in /usr/bin. /usr/local/bin/docker (a
+# standalone client shipped with the machine image, without buildx) comes
+# earlier on PATH, so always call the packaged client explicitly.
+DOCKER_BIN=${DOCKER_BIN:-/usr/bin/docker}
+docker_cmd() { "$DOCKER_BIN" "$@"; }
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] || die "must run as root"
+}
+
+# Print the archive URL that apt uses for suite $1 (default bookworm) on this
+# machine (first match), e.g. http://deb.debian.org/debian. Reads deb822
+# *.sources files and one-line *.list files. Returns 1 if none.
+apt_suite_url() {
+  local suite=${1:-bookworm} f url
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    url=$(awk '
+      function flush() {
+        if (uris != "" && suites ~ ("(^| )" suite "( |$)") && types ~ /(^| )deb( |$)/) {
+          split(uris, u, " "); print u[1]; found = 1; exit
+        }
+        uris = ""; suites = ""; types = ""
+      }
+      /^[[:space:]]*$/ { flush(); next }
+      /^[[:space:]]*#/ { next }
+      tolower($1) == "uris:"   { $1 = ""; uris = $0;   sub(/^ +/, "", uris) }
+      tolower($1) == "suites:" { $1 = ""; suites = $0; sub(/^ +/, "", suites) }
+      tolower($1) == "types:"  { $1 = ""; types = $0;  sub(/^ +/, "", types) }
+      END { if (!found) flush() }
+    ' suite="$suite" "$f")
+    if [ -n "$url" ]; then printf '%s\n' "${url%/}"; return 0; fi
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    # deb [opts] URL SUITE COMPONENTS...
+    url=$(sed -E 's/\[[^]]*\]//' "$f" | awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2; exit }')
+    if [ -n "$url" ]; then printf '%s\n' "${url%/}"; return 0; fi
+  done
+  return 1
+}
+
+# The Debian mirror for bookworm (override with ROCKTS_DEBIAN_MIRROR).
+debian_mirror() {
+  if [ -n "${ROCKTS_DEBIAN_MIRROR:-}" ]; then
+    printf '%s\n' "${ROCKTS_DEBIAN_MIRROR%/}"; return 0
+  fi
+  apt_suite_url bookworm || die "could not find the bookworm Debian mirror in /etc/apt/sources.list{,.d/*}"
+}
+
+# The Debian security mirror for bookworm-security, or nothing.
+debian_security_mirror() {
+  if [ -n "${ROCKTS_DEBIAN_SECURITY_MIRROR+x}" ]; then
+    [ -z "$ROCKTS_DEBIAN_SECURITY_MIRROR" ] || printf '%s\n' "${ROCKTS_DEBIAN_SECURITY_MIRROR%/}"; return 0
+  fi
+  apt_suite_url bookworm-security || true
+}
+
+# Seconds since the epoch, for step timings.
+now() { date +%s; }
