@@ -21,15 +21,17 @@ export interface ProjectOptions {
 
 export interface Project {
   readonly config: Config;
+  /** Problems in the config files that still left the rest composable. */
+  readonly problems: readonly RocktsError[];
   readonly builtins: readonly LoadedExtension[];
   readonly byPath: ReadonlyMap<string, LoadedExtension>;
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
-  const config = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
+  const { config, problems: configProblems } = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
   const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
   const byPath = new Map<string, LoadedExtension>();
-  const problems: RocktsError[] = [];
+  const problems: RocktsError[] = [...configProblems];
   for (const entry of config.extensions) {
     if (entry.ref.kind !== 'path' || byPath.has(entry.ref.path)) continue;
     try {
@@ -41,20 +43,31 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
       problems.push(unplaced ? new RocktsError(error.code, error.message, { location: entry.location }) : error);
     }
   }
-  throwIfAny(problems);
-  return { config, builtins, byPath };
+  return { config, problems, builtins, byPath };
 }
 
+/** Loads and composes; every problem from the files and the composition is reported together. */
 export async function composeProject(options: ProjectOptions): Promise<Composition & Project> {
   const project = await loadProject(options);
-  const composition = compose({
-    config: project.config,
-    available: project.builtins,
-    byPath: project.byPath,
-    rocktsVersion: options.rocktsVersion,
-    hostUser: options.hostUser,
-  });
-  return { ...project, ...composition };
+  const missingFolders = project.config.extensions.some((e) => e.ref.kind === 'path' && !project.byPath.has(e.ref.path));
+  let composition: Composition | undefined;
+  const problems = [...project.problems];
+  if (!missingFolders) {
+    try {
+      composition = compose({
+        config: project.config,
+        available: project.builtins,
+        byPath: project.byPath,
+        rocktsVersion: options.rocktsVersion,
+        hostUser: options.hostUser,
+      });
+    } catch (error) {
+      if (!(error instanceof RocktsError)) throw error;
+      problems.push(error);
+    }
+  }
+  throwIfAny(problems);
+  return { ...project, ...composition! };
 }
 
 /** The user running rockts, as the dev container will map it. */

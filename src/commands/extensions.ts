@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag } from '../cli/base-command.js';
-import { RocktsError } from '../core/errors.js';
+import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { LoadedExtension } from '../core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions } from '../extensions/load-extension.js';
 import { describeExtensions, extensionsToJson } from '../describe-plan.js';
@@ -20,6 +20,7 @@ export default class ExtensionsCommand extends BaseCommand {
     let extensions: LoadedExtension[];
     try {
       const project = await this.loadProject(flags.config);
+      throwIfAny(project.problems);
       const local = [...project.byPath.values()];
       const overridden = new Set(local.map((e) => e.manifest.name));
       extensions = [...project.builtins.filter((e) => !overridden.has(e.manifest.name)), ...local];

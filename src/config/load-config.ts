@@ -19,7 +19,12 @@ export interface LoadConfigOptions {
   readonly home: string;
 }
 
-export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+/**
+ * The merged config, or a thrown error when nothing can be composed. Problems that
+ * leave the rest composable come back in `problems` so the caller can report them
+ * together with what composing finds.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<{ config: Config; problems: readonly RocktsError[] }> {
   const projectFile = path.resolve(options.cwd, options.file ?? CONFIG_FILE_NAME);
   const projectText = await readText(projectFile);
   if (projectText === undefined) {
@@ -33,7 +38,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     const globalText = await readText(globalFile);
     if (globalText !== undefined) global = parseLayer(globalText, globalFile, options.home);
   }
-  return mergeConfig(project, global);
+  const merged = mergeConfig(project, global);
+  if (!merged.config) throw RocktsError.combine(merged.problems);
+  return { config: merged.config, problems: merged.problems };
 }
 
 function parseLayer(text: string, file: string, home: string): ConfigLayer {

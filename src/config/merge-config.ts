@@ -3,14 +3,24 @@
  * values; lists are merged and de-duplicated (global first); an extension listed in
  * both keeps the global options the project does not set.
  */
-import { RocktsError, throwIfAny } from '../core/errors.js';
+import { RocktsError } from '../core/errors.js';
 import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
-export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefined): Config {
-  const problems: RocktsError[] = [];
+/**
+ * The merged config and every problem found in either file. When `config` is
+ * undefined the problems leave nothing to compose; otherwise the caller reports them
+ * together with whatever composing the rest finds.
+ */
+export interface MergedConfig {
+  readonly config: Config | undefined;
+  readonly problems: readonly RocktsError[];
+}
+
+export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefined): MergedConfig {
+  const problems: RocktsError[] = [...(global?.problems ?? []), ...project.problems];
   const image = project.image ?? global?.image;
-  if (!image) {
+  if (!image && !project.imageInvalid && !global?.imageInvalid) {
     problems.push(
       new RocktsError('CONFIG_INVALID', "missing required key 'image' at the top level (the final stage's base image, e.g. `image: ubuntu:24.04`)", {
         location: { file: project.file, line: 1, column: 1 },
@@ -18,22 +28,23 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     );
   }
   const extensions = mergeEntries([...dedupeWithinFile(global?.extensions ?? [], problems), ...dedupeWithinFile(project.extensions, problems)]);
-  throwIfAny(problems);
+  if (!image) return { config: undefined, problems };
   const builderApt =
     project.builderApt === undefined && global?.builderApt === undefined
       ? undefined
       : uniqueBy([...(global?.builderApt ?? []), ...(project.builderApt ?? [])], (l) => l.value);
   const images = new Map<string, Config['builder']['images'][number]>();
   for (const entry of [...(global?.builderImages ?? []), ...project.builderImages]) images.set(entry.extension.value, entry);
-  return {
+  const config: Config = {
     file: project.file,
-    image: image!,
+    image,
     syntax: project.syntax ?? global?.syntax,
     tag: project.tag ?? global?.tag,
     extensions,
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
   };
+  return { config, problems };
 }
 
 function refKey(ref: ExtensionRef): string {

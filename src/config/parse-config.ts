@@ -3,7 +3,7 @@
  * location. No file system: the caller reads the files (load-config.ts).
  */
 import path from 'node:path';
-import { RocktsError, throwIfAny } from '../core/errors.js';
+import { RocktsError } from '../core/errors.js';
 import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { configSchema } from './config-schema.js';
@@ -11,6 +11,13 @@ import { configSchema } from './config-schema.js';
 /** One config file's contribution, before merging. */
 export interface ConfigLayer {
   readonly file: string;
+  /**
+   * Problems found in this file. The parts they concern are left out of the layer, so
+   * the rest can still be checked and every problem reported in one pass.
+   */
+  readonly problems: readonly RocktsError[];
+  /** True when `image:` was given but invalid (so it is not also reported missing). */
+  readonly imageInvalid: boolean;
   readonly image: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
@@ -40,12 +47,22 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
       location: { file, line: 1, column: 1 },
     });
   }
-  const parsed = configSchema.safeParse(source.data);
-  if (!parsed.success) throw RocktsError.combine(zodIssuesToErrors(parsed.error.issues, source, 'CONFIG_INVALID', configSchema));
+  const problems: RocktsError[] = [];
+  let parsed = configSchema.safeParse(source.data);
+  let imageInvalid = false;
+  if (!parsed.success) {
+    problems.push(...zodIssuesToErrors(parsed.error.issues, source, 'CONFIG_INVALID', configSchema));
+    const bad = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path],
+    );
+    imageInvalid = bad.some((p) => p[0] === 'image');
+    // Check the rest without the invalid parts; if that still fails, report what we have.
+    parsed = configSchema.safeParse(withoutPaths(source.data, bad));
+    if (!parsed.success) throw RocktsError.combine(problems);
+  }
   const doc = parsed.data;
   const at = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(p) });
 
-  const problems: RocktsError[] = [];
   const entries: ConfigExtensionEntry[] = [];
   (doc.extensions ?? []).forEach((item, index) => {
     const entry = parseEntry(item, ['extensions', index], source, context, problems);
@@ -55,10 +72,11 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   (doc.args ?? []).forEach((name, index) => {
     entries.push({ ref: refFor(name, context), options: [], location: source.locate(['args', index]) });
   });
-  throwIfAny(problems);
 
   return {
     file,
+    problems,
+    imageInvalid,
     image: doc.image === undefined ? undefined : at(doc.image, ['image']),
     syntax: doc.syntax === undefined ? undefined : at(doc.syntax, ['syntax']),
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
@@ -71,6 +89,30 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
       image: at(image, ['builder', 'images', name]),
     })),
   };
+}
+
+/**
+ * A copy of `data` without the values at `paths` (list items are removed, later
+ * indices first, so earlier paths stay valid).
+ */
+function withoutPaths(data: unknown, paths: readonly (readonly PropertyKey[])[]): unknown {
+  const copy = structuredClone(data);
+  const sorted = [...paths].sort((a, b) => b.length - a.length || compareLast(b, a));
+  for (const path of sorted) {
+    if (path.length === 0) return {};
+    let parent: unknown = copy;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[segment];
+    const last = path[path.length - 1]!;
+    if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
+    else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[last];
+  }
+  return copy;
+}
+
+function compareLast(a: readonly PropertyKey[], b: readonly PropertyKey[]): number {
+  const x = a[a.length - 1];
+  const y = b[b.length - 1];
+  return typeof x === 'number' && typeof y === 'number' ? x - y : 0;
 }
 
 function refFor(text: string, context: ParseConfigContext): ExtensionRef {

@@ -135,7 +135,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
 export function renderTemplate(template: TemplateSource, context: TemplateContext): string {
   let text: string;
   try {
-    text = handlebars.compile(template.text, { noEscape: true, strict: true })(context);
+    text = compiled(template)(context);
   } catch (error) {
     const e = error as Error & { lineNumber?: number; column?: number };
     // Handlebars names only the last segment ("name" for user.name); read the whole path at its position.
@@ -150,6 +150,17 @@ export function renderTemplate(template: TemplateSource, context: TemplateContex
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   checkInstructions(lines, template.kind, template.file);
   return lines.join('\n');
+}
+
+/** Compiled templates, kept per loaded template so a composition compiles each once. */
+const cache = new WeakMap<TemplateSource, Handlebars.TemplateDelegate>();
+function compiled(template: TemplateSource): Handlebars.TemplateDelegate {
+  let render = cache.get(template);
+  if (!render) {
+    render = handlebars.compile(template.text, { noEscape: true, strict: true });
+    cache.set(template, render);
+  }
+  return render;
 }
 
 const INSTRUCTIONS = new Set([

@@ -1,0 +1,115 @@
+// Composition benchmark: `npm run bench` (builds first). Not a test: figures depend on
+// the machine and its load; the README records them with the machine they came from.
+//  1. In-process: compose 500 synthetic extensions (random priorities, requires/after
+//     edges, builders, apt, setup) and time each pipeline phase.
+//  2. Whole process: `rockts dockerfile -c rockerc.example.yaml` as a user runs it.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildPlan } from '../dist/core/build-plan.js';
+import { orderExtensions } from '../dist/core/order-extensions.js';
+import { renderDockerfile } from '../dist/core/render-dockerfile.js';
+import { resolveExtensions } from '../dist/core/resolve-extensions.js';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const COUNT = Number(process.env.BENCH_EXTENSIONS ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 10);
+
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticCatalogue(count) {
+  const rand = random(42);
+  const at = (file) => ({ file, line: 1, column: 1 });
+  const extensions = [];
+  for (let i = 0; i < count; i++) {
+    const name = `ext-${String(i).padStart(4, '0')}`;
+    const file = `bench/${name}/extension.yaml`;
+    const pick = () => (i === 0 ? [] : [0, 1, 2].filter(() => rand() < 0.3).map(() => extensions[Math.floor(rand() * i)].manifest.name));
+    const templates = [
+      { kind: 'builder', file: `bench/${name}/builder.Dockerfile.hbs`, text: `RUN mkdir -p {{outDir}}/usr/local/bin \\\n    && echo {{quote options.version}} > {{outDir}}/usr/local/bin/${name}` },
+    ];
+    if (rand() < 0.3) templates.push({ kind: 'setup', file: `bench/${name}/setup.Dockerfile.hbs`, text: `RUN ln -sf /usr/local/bin/${name} /usr/bin/${name}` });
+    extensions.push({
+      manifest: {
+        name,
+        version: '1.0.0',
+        description: name,
+        rockts: { value: '^0.1', location: at(file) },
+        cachePriority: Math.floor(rand() * 101),
+        builderBaseImage: rand() < 0.1 ? 'debian:bookworm' : undefined,
+        requires: [...new Set(pick())].map((value) => ({ value, location: at(file) })),
+        after: [...new Set(pick())].map((value) => ({ value, location: at(file) })),
+        options: [{ name: 'version', spec: { type: 'string', default: '1.0.0', pattern: '^[0-9.]+$', description: undefined } }],
+        builder: { apt: rand() < 0.2 ? [`lib${i % 17}-dev`] : [] },
+        final: { apt: rand() < 0.3 ? [`lib${i % 23}`] : [], copy: { kind: 'default' }, env: [], path: rand() < 0.1 ? [`/opt/${name}/bin`] : [], switchUser: false },
+        run: { env: [], volumes: [], devices: [] },
+      },
+      manifestFile: file,
+      dir: `bench/${name}`,
+      source: { kind: 'builtin' },
+      templates,
+      hasFiles: false,
+    });
+  }
+  return extensions;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+const available = syntheticCatalogue(COUNT);
+const config = {
+  file: 'rockerc.yaml',
+  image: { value: 'ubuntu:24.04', location: { file: 'rockerc.yaml', line: 1, column: 1 } },
+  syntax: undefined,
+  tag: undefined,
+  extensions: available.map((e) => ({ ref: { kind: 'name', name: e.manifest.name }, options: [], location: { file: 'rockerc.yaml', line: 2, column: 1 } })),
+  blacklist: [],
+  builder: { baseImage: undefined, apt: undefined, images: [] },
+};
+
+const phases = { resolve: [], order: [], plan: [], render: [], total: [] };
+let dockerfile = '';
+for (let run = 0; run < RUNS; run++) {
+  const t0 = performance.now();
+  const resolved = resolveExtensions({ config, available, byPath: new Map() });
+  const t1 = performance.now();
+  const ordered = orderExtensions(resolved);
+  const t2 = performance.now();
+  const plan = buildPlan({ config, extensions: ordered, rocktsVersion: 'bench', hostUser: undefined, defaultBuilderBaseImage: 'ubuntu:22.04' });
+  const t3 = performance.now();
+  dockerfile = renderDockerfile(plan);
+  const t4 = performance.now();
+  phases.resolve.push(t1 - t0);
+  phases.order.push(t2 - t1);
+  phases.plan.push(t3 - t2);
+  phases.render.push(t4 - t3);
+  phases.total.push(t4 - t0);
+}
+
+const processTimes = [];
+const cli = path.join(root, 'bin/run.js');
+for (let run = 0; run < PROCESS_RUNS; run++) {
+  const t0 = performance.now();
+  execFileSync(process.execPath, [cli, 'dockerfile', '-c', path.join(root, 'rockerc.example.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  processTimes.push(performance.now() - t0);
+}
+
+console.log(`rockts composition benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+console.log('');
+console.log(`In-process, ${COUNT} synthetic extensions (${dockerfile.split('\n').length} Dockerfile lines), median of ${RUNS} runs:`);
+console.log('| phase | median | min |');
+console.log('|---|---|---|');
+for (const [name, xs] of Object.entries(phases)) console.log(`| ${name} | ${ms(median(xs))} | ${ms(Math.min(...xs))} |`);
+console.log('');
+console.log(`Whole process, \`rockts dockerfile -c rockerc.example.yaml\`, ${PROCESS_RUNS} runs: median ${ms(median(processTimes))}, min ${ms(Math.min(...processTimes))}`);
