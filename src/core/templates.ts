@@ -46,7 +46,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
     const message = (error as Error).message;
     const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
     const detail = message.split('\n').pop() ?? message;
-    return [templateError(`invalid template: ${detail}`, template.file, line, 1)];
+    return [inExtension(templateError(`invalid template: ${detail}`, template.file, line, 1), extension.manifest.name)];
   }
   const problems: RocktsError[] = [];
   const optionNames = extension.manifest.options.map((o) => o.name);
@@ -125,7 +125,11 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
     }
   };
   visit(ast, false);
-  return problems;
+  return problems.map((p) => inExtension(p, extension.manifest.name));
+}
+
+function inExtension(error: RocktsError, name: string): RocktsError {
+  return new RocktsError(error.code, `extension '${name}': ${error.message}`, { location: error.location, suggestions: error.suggestions });
 }
 
 /**
@@ -143,12 +147,16 @@ export function renderTemplate(template: TemplateSource, context: TemplateContex
     const written = /^[A-Za-z0-9_.@]+/.exec(sourceLine.slice(e.column ?? 0))?.[0];
     const missing = /^"([^"]+)" not defined/.test(e.message) ? (written ?? /^"([^"]+)"/.exec(e.message)![1]) : undefined;
     const message = missing ? `template variable '${missing}' is not defined here` : `template failed: ${e.message}`;
-    throw templateError(message, template.file, e.lineNumber ?? 1, (e.column ?? 0) + 1);
+    throw inExtension(templateError(message, template.file, e.lineNumber ?? 1, (e.column ?? 0) + 1), context.name);
   }
   const lines = text.split('\n').map((l) => l.trimEnd());
   while (lines.length > 0 && lines[0] === '') lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  checkInstructions(lines, template.kind, template.file);
+  try {
+    checkInstructions(lines, template.kind, template.file);
+  } catch (error) {
+    throw error instanceof RocktsError ? inExtension(error, context.name) : error;
+  }
   return lines.join('\n');
 }
 

@@ -58,7 +58,7 @@ test('strict rendering: a variable missing at render time is an error naming the
     error = e;
   }
   expect(error).toBeInstanceOf(RocktsError);
-  expect((error as RocktsError).message).toBe("template variable 'user.name' is not defined here");
+  expect((error as RocktsError).message).toBe("extension 'demo': template variable 'user.name' is not defined here");
   expect((error as RocktsError).location).toEqual({ file: 'demo/setup.Dockerfile.hbs', line: 2, column: 12 });
 });
 
@@ -78,8 +78,8 @@ describe('checkTemplate', () => {
 
   test('refuses undeclared options, filesDir without files/, partials and syntax errors', () => {
     expect(check('{{options.missing}}')).toEqual([expect.stringContaining("unknown template variable 'options.missing'")]);
-    expect(check('COPY {{filesDir}}/x /x')).toEqual(["'filesDir' is used but the extension has no files/ folder"]);
-    expect(check('{{> other}}')).toEqual(['partials and decorators are not supported in extension templates']);
-    expect(check('RUN {{ name')).toEqual([expect.stringMatching(/^invalid template: /)]);
+    expect(check('COPY {{filesDir}}/x /x')).toEqual(["extension 'demo': 'filesDir' is used but the extension has no files/ folder"]);
+    expect(check('{{> other}}')).toEqual(["extension 'demo': partials and decorators are not supported in extension templates"]);
+    expect(check('RUN {{ name')).toEqual([expect.stringMatching(/^extension 'demo': invalid template: /)]);
   });
 });
