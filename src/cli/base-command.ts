@@ -12,9 +12,10 @@ import { composeProject, currentHostUser, loadProject, type ProjectOptions } fro
  * Exit codes (README "Exit codes"): 0 success; 1 an internal error (a bug in rockts);
  * 2 a usage error (unknown flag, missing argument); 3 the config, an extension, a
  * template or an option is invalid, or a file would be overwritten; 4 a file could not
- * be read or written.
+ * be read or written; 5 no usable container engine; 6 the image build failed;
+ * 130 interrupted (Ctrl-C).
  */
-export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, io: 4 } as const;
+export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, io: 4, engine: 5, buildFailed: 6, interrupted: 130 } as const;
 
 const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   CONFIG_INVALID: EXIT.invalidInput,
@@ -28,6 +29,9 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   DEPENDENCY_CYCLE: EXIT.invalidInput,
   COMPOSITION_CONFLICT: EXIT.invalidInput,
   FILE_EXISTS: EXIT.invalidInput,
+  ENGINE_UNAVAILABLE: EXIT.engine,
+  BUILD_FAILED: EXIT.buildFailed,
+  INTERRUPTED: EXIT.interrupted,
   IO_FAILED: EXIT.io,
   INTERNAL: EXIT.internal,
 };

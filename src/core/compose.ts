@@ -4,7 +4,7 @@
  */
 import { buildPlan } from './build-plan.js';
 import { orderExtensions } from './order-extensions.js';
-import { renderDockerfile } from './render-dockerfile.js';
+import { renderDockerfileWithOwners } from './render-dockerfile.js';
 import { DEFAULT_BUILDER_BASE_IMAGE, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
 import type { HostUser, Plan } from './types.js';
 
@@ -16,6 +16,8 @@ export interface ComposeInput extends ResolveInput {
 export interface Composition {
   readonly plan: Plan;
   readonly dockerfile: string;
+  /** For each Dockerfile line, the extension that wrote it (undefined for the composer's own). */
+  readonly owners: readonly (string | undefined)[];
 }
 
 export function compose(input: ComposeInput): Composition {
@@ -27,5 +29,6 @@ export function compose(input: ComposeInput): Composition {
     hostUser: input.hostUser,
     defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
   });
-  return { plan, dockerfile: renderDockerfile(plan) };
+  const { text, owners } = renderDockerfileWithOwners(plan);
+  return { plan, dockerfile: text, owners };
 }

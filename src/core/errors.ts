@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'DEPENDENCY_CYCLE'
   | 'COMPOSITION_CONFLICT'
   | 'FILE_EXISTS'
+  | 'ENGINE_UNAVAILABLE'
+  | 'BUILD_FAILED'
+  | 'INTERRUPTED'
   | 'IO_FAILED'
   | 'INTERNAL';
 

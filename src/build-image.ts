@@ -1,0 +1,129 @@
+/**
+ * `rockts build`: compose, write a private build context, check the engine, run the
+ * build with BuildKit's progress streamed, and explain a failure in terms of the
+ * extension whose lines failed.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RocktsError } from './core/errors.js';
+import { IMAGE_TAG } from './core/grammar.js';
+import type { Config } from './core/types.js';
+import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
+import { buildCommand, formatCommand, type BuildRequest } from './docker/build-argv.js';
+import { writeBuildContext } from './docker/build-context.js';
+import { detectDocker, type DockerEngine } from './docker/engine.js';
+import { runStreaming } from './docker/run-streaming.js';
+import { composeProject, type ProjectOptions } from './load-project.js';
+
+export interface BuildFlags {
+  readonly tag: string | undefined;
+  readonly noCache: boolean;
+  readonly pull: boolean;
+  readonly network: string | undefined;
+  readonly buildArgs: readonly string[];
+  readonly builder: string | undefined;
+  readonly cacheFrom: readonly string[];
+  readonly cacheTo: readonly string[];
+  readonly platform: string | undefined;
+  readonly progress: BuildRequest['progress'];
+  readonly dryRun: boolean;
+}
+
+export interface BuildResult {
+  readonly tag: string;
+  /** Undefined for a dry run. */
+  readonly imageId: string | undefined;
+  readonly configHash: string;
+}
+
+/** Messages for the user (stderr); the caller decides how to print them. */
+export type Say = (message: string) => void;
+
+export async function buildImage(project: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
+  const composed = await composeProject(project);
+  const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
+  if (!IMAGE_TAG.test(tag)) {
+    throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
+  }
+  const engine = await detectEngineFor(flags, say);
+  const network = flags.network ?? (engine.bridge ? undefined : 'host');
+  if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
+  if (!engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
+    say(
+      "rockts: note: this Docker daemon uses the classic image store, where BuildKit treats COPY --link as a plain COPY: changing `image:` will re-run every copy from the builders (the builders themselves stay cached). Fix: enable the containerd image store (daemon.json: {\"features\": {\"containerd-snapshotter\": true}}) or build with a docker-container builder (`docker buildx create --use`, then --builder).",
+    );
+  }
+
+  const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions);
+  let keepContext = flags.dryRun;
+  try {
+    const command = buildCommand(engine, {
+      contextDir: context.dir,
+      dockerfile: context.dockerfile,
+      tag,
+      iidFile: context.iidFile,
+      progress: flags.progress,
+      noCache: flags.noCache,
+      pull: flags.pull,
+      network,
+      buildArgs: flags.buildArgs,
+      builder: flags.builder,
+      cacheFrom: flags.cacheFrom,
+      cacheTo: flags.cacheTo,
+      platform: flags.platform,
+    });
+    if (flags.dryRun) {
+      say(`Dockerfile: ${context.dockerfile}`);
+      say(`build context: ${context.dir} (kept for inspection)`);
+      process.stdout.write(formatCommand(command) + '\n');
+      return { tag, imageId: undefined, configHash: composed.plan.configHash };
+    }
+    const run = await runStreaming(command.bin, command.args, command.env);
+    if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
+    if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
+    const imageId = (await readFile(context.iidFile, 'utf8')).trim();
+    return { tag, imageId, configHash: composed.plan.configHash };
+  } catch (error) {
+    if (flags.dryRun) keepContext = false;
+    throw error;
+  } finally {
+    if (!keepContext) await context.dispose();
+  }
+}
+
+async function detectEngineFor(flags: BuildFlags, say: Say): Promise<DockerEngine> {
+  try {
+    const engine = await detectDocker();
+    if (!engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
+    return engine;
+  } catch (error) {
+    // A dry run prints the command even where no engine runs.
+    if (flags.dryRun && error instanceof RocktsError) {
+      say(`rockts: ${error.message}; printing the buildx command anyway`);
+      return { kind: 'docker', bin: 'docker', serverVersion: 'unknown', buildx: true, bridge: true, containerdStore: true };
+    }
+    throw error;
+  }
+}
+
+/** `myproject-dev` for a config in a folder named MyProject. */
+export function defaultTag(config: Config): string {
+  const folder = path.basename(path.dirname(path.resolve(config.file)));
+  const slug = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return `${slug || 'rockts'}-dev`;
+}
+
+function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
+  const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const missing = /failed to resolve source metadata for ([^\s:]+(?::[^\s:]+)?)(?::\s*(.*))?/.exec(plain);
+  if (missing) {
+    const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
+    return new RocktsError(
+      'BUILD_FAILED',
+      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${(missing[2] ?? '').trim() || 'no detail'}). Check \`image:\` and the builder base images in rockerc.yaml, or pull/build the image first.`,
+    );
+  }
+  const site = locateFailure(plain, owners, dockerfile.split('\n'));
+  const reason = [...plain.matchAll(/^(?:#\d+ )?ERROR:? (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
+  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
+}

@@ -1,0 +1,55 @@
+import { Flags } from '@oclif/core';
+import { buildImage } from '../build-image.js';
+import { BaseCommand, configFlag } from '../cli/base-command.js';
+
+export default class BuildCommand extends BaseCommand {
+  static override summary = 'Build the dev-container image with BuildKit (docker buildx build).';
+  static override description =
+    'Composes the Dockerfile, writes a private build context (the Dockerfile and every extension\'s files/), and runs `docker buildx build` with BuildKit progress on stderr. The image ID is printed on stdout. When a step fails, the error names the extension whose lines failed.';
+  static override examples = [
+    '<%= config.bin %> build',
+    '<%= config.bin %> build --tag myproject:dev --no-cache',
+    '<%= config.bin %> build --network host --progress plain',
+    '<%= config.bin %> build --dry-run',
+    '<%= config.bin %> build --builder ci --cache-from type=registry,ref=registry.example/p:cache --cache-to type=registry,ref=registry.example/p:cache,mode=max',
+  ];
+  static override flags = {
+    config: configFlag,
+    tag: Flags.string({ char: 't', description: 'image tag (default: `tag:` in rockerc.yaml, else <folder>-dev)' }),
+    'no-cache': Flags.boolean({ description: 'do not use the build cache' }),
+    pull: Flags.boolean({ description: 'always pull newer versions of the base images' }),
+    network: Flags.string({ description: 'network for RUN steps (default: the engine default; host when the engine has no bridge network)' }),
+    'build-arg': Flags.string({ description: 'KEY=VALUE build argument (repeatable)', multiple: true, default: [] }),
+    builder: Flags.string({ description: 'buildx builder instance to use' }),
+    'cache-from': Flags.string({ description: 'external cache source, passed to buildx (repeatable)', multiple: true, default: [] }),
+    'cache-to': Flags.string({ description: 'external cache destination, passed to buildx (repeatable)', multiple: true, default: [] }),
+    platform: Flags.string({ description: 'target platform, e.g. linux/arm64' }),
+    progress: Flags.string({ description: 'BuildKit progress output', options: ['auto', 'plain', 'tty', 'quiet'], default: 'plain' }),
+    'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(BuildCommand);
+    const result = await buildImage(
+      this.projectOptions(flags.config),
+      {
+        tag: flags.tag,
+        noCache: flags['no-cache'],
+        pull: flags.pull,
+        network: flags.network,
+        buildArgs: flags['build-arg'],
+        builder: flags.builder,
+        cacheFrom: flags['cache-from'],
+        cacheTo: flags['cache-to'],
+        platform: flags.platform,
+        progress: flags.progress as 'auto' | 'plain' | 'tty' | 'quiet',
+        dryRun: flags['dry-run'],
+      },
+      (message) => process.stderr.write(message + '\n'),
+    );
+    if (result.imageId !== undefined) {
+      process.stderr.write(`rockts: built ${result.tag}\n`);
+      process.stdout.write(`${result.imageId}\n`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Which extension's lines a failed build stopped in, from BuildKit's own output
+ * (`Dockerfile:14` in its error summary, or `[rockts-builder-<name> 2/3]` step names).
+ */
+import { BUILDER_BASE_STAGE } from '../core/build-plan.js';
+
+export interface FailureSite {
+  readonly line: number | undefined;
+  readonly extension: string | undefined;
+  readonly stage: string | undefined;
+}
+
+export function locateFailure(log: string, owners: readonly (string | undefined)[], dockerfileLines: readonly string[]): FailureSite {
+  // BuildKit prints the failing instruction's file and line before its code excerpt.
+  const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
+  const line = lineMatches.length > 0 ? Number(lineMatches[lineMatches.length - 1]![1]) : undefined;
+  const failedStep = /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? /> \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain);
+  const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
+  let extension = line !== undefined ? owners[line - 1] : undefined;
+  if (extension === undefined && stage?.startsWith('rockts-builder-') && !stage.startsWith(BUILDER_BASE_STAGE)) {
+    extension = stage.slice('rockts-builder-'.length);
+  }
+  return { line, extension, stage };
+}
+
+function stageAt(lines: readonly string[], line: number): string | undefined {
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const match = /^FROM \S+ AS (\S+)$/.exec(lines[i]!);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** "the lines of extension 'hello' (Dockerfile:14, stage rockts-builder-hello)" and the like. */
+export function describeFailureSite(site: FailureSite): string {
+  const where = [site.line !== undefined ? `Dockerfile:${site.line}` : undefined, site.stage ? `stage ${site.stage}` : undefined].filter(Boolean).join(', ');
+  const suffix = where ? ` (${where})` : '';
+  if (site.extension) return `in the lines of extension '${site.extension}'${suffix}`;
+  if (site.stage?.startsWith(BUILDER_BASE_STAGE)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
+  if (site.stage === 'rockts-final') return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
+  return `at a step rockts could not place${suffix}`;
+}

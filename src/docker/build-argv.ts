@@ -1,0 +1,55 @@
+/**
+ * The docker command line for a build, as data (pure): what `rockts build --dry-run`
+ * prints and what `rockts build` runs.
+ */
+import type { DockerEngine } from './engine.js';
+
+export interface BuildRequest {
+  readonly contextDir: string;
+  readonly dockerfile: string;
+  readonly tag: string;
+  readonly iidFile: string;
+  readonly progress: 'auto' | 'plain' | 'tty' | 'quiet';
+  readonly noCache: boolean;
+  readonly pull: boolean;
+  readonly network: string | undefined;
+  readonly buildArgs: readonly string[];
+  readonly builder: string | undefined;
+  readonly cacheFrom: readonly string[];
+  readonly cacheTo: readonly string[];
+  readonly platform: string | undefined;
+}
+
+export interface BuildCommand {
+  readonly bin: string;
+  readonly args: readonly string[];
+  /** Extra environment for the docker process. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export function buildCommand(engine: Pick<DockerEngine, 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
+  const args: string[] = engine.buildx ? ['buildx', 'build'] : ['build'];
+  args.push('--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--progress', request.progress);
+  // With buildx, --load puts the result in the local image store whatever the builder's driver.
+  if (engine.buildx) args.push('--load');
+  if (request.network !== undefined) args.push('--network', request.network);
+  if (request.noCache) args.push('--no-cache');
+  if (request.pull) args.push('--pull');
+  for (const arg of request.buildArgs) args.push('--build-arg', arg);
+  if (request.builder !== undefined) args.push('--builder', request.builder);
+  for (const from of request.cacheFrom) args.push('--cache-from', from);
+  for (const to of request.cacheTo) args.push('--cache-to', to);
+  if (request.platform !== undefined) args.push('--platform', request.platform);
+  args.push(request.contextDir);
+  return { bin: engine.bin, args, env: engine.buildx ? {} : { DOCKER_BUILDKIT: '1' } };
+}
+
+/** The command as one line a user can paste into a POSIX shell. */
+export function formatCommand(command: BuildCommand): string {
+  const env = Object.entries(command.env).map(([k, v]) => `${k}=${shellWord(v)}`);
+  return [...env, command.bin, ...command.args].map((w, i) => (i < env.length ? w : shellWord(w))).join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

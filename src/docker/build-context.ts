@@ -1,0 +1,36 @@
+/**
+ * The build context: a private temporary folder with the Dockerfile and every used
+ * extension's files/ (at files/<name>/, where templates' {{filesDir}} points).
+ * Nothing is written into the project folder.
+ */
+import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { filesDirFor } from '../core/build-plan.js';
+import type { OrderedExtension } from '../core/types.js';
+
+export interface BuildContext {
+  readonly dir: string;
+  readonly dockerfile: string;
+  readonly iidFile: string;
+  dispose(): Promise<void>;
+}
+
+export async function writeBuildContext(dockerfile: string, extensions: readonly OrderedExtension[]): Promise<BuildContext> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-build-'));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const dockerfilePath = path.join(dir, 'Dockerfile');
+    await writeFile(dockerfilePath, dockerfile);
+    for (const e of extensions) {
+      if (!e.extension.hasFiles) continue;
+      const source = path.join(e.extension.dir, 'files');
+      if (!(await stat(source)).isDirectory()) continue;
+      await cp(source, path.join(dir, filesDirFor(e.name)), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    }
+    return { dir, dockerfile: dockerfilePath, iidFile: path.join(dir, 'image-id'), dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Finding the container engine before building: the binary, the daemon, permission on
+ * its socket, buildx, and what the engine's image store does with `COPY --link`. Each
+ * failure gets its own message with the fix.
+ */
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { RocktsError } from '../core/errors.js';
+
+export interface DockerEngine {
+  readonly kind: 'docker';
+  readonly bin: string;
+  readonly serverVersion: string;
+  /** `docker buildx` is installed; otherwise `DOCKER_BUILDKIT=1 docker build` is used. */
+  readonly buildx: boolean;
+  /** The daemon has a default bridge network; without one, builds must use the host network. */
+  readonly bridge: boolean;
+  /**
+   * Docker's containerd image store: with it BuildKit keeps `COPY --link` layers
+   * independent of the lines before them; with the classic store it acts as plain COPY.
+   */
+  readonly containerdStore: boolean;
+}
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function execCapture(bin: string, args: readonly string[], timeoutMs = 30_000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(bin, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && !stderr ? error.message : '') });
+    });
+  });
+}
+
+/** The first executable named `name` on PATH. */
+export async function findOnPath(name: string, pathVariable = process.env.PATH ?? ''): Promise<string | undefined> {
+  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Detects the Docker engine; throws ENGINE_UNAVAILABLE with the fix when it cannot be used. */
+export async function detectDocker(): Promise<DockerEngine> {
+  const bin = process.env.ROCKTS_DOCKER ?? (await findOnPath('docker'));
+  if (!bin) {
+    throw new RocktsError(
+      'ENGINE_UNAVAILABLE',
+      'no `docker` command on PATH; install Docker Engine (https://docs.docker.com/engine/install/) or set ROCKTS_DOCKER to its path',
+    );
+  }
+  const version = await execCapture(bin, ['version', '--format', '{{.Server.Version}}']);
+  if (version.code !== 0) throw daemonError(bin, version.stderr);
+  const [buildx, info, bridge] = await Promise.all([
+    execCapture(bin, ['buildx', 'version']),
+    execCapture(bin, ['info', '--format', '{{json .DriverStatus}}']),
+    execCapture(bin, ['network', 'inspect', 'bridge', '--format', '{{.Name}}']),
+  ]);
+  return {
+    kind: 'docker',
+    bin,
+    serverVersion: version.stdout.trim(),
+    buildx: buildx.code === 0,
+    bridge: bridge.code === 0,
+    containerdStore: info.code === 0 && info.stdout.includes('io.containerd.snapshotter'),
+  };
+}
+
+function daemonError(bin: string, stderr: string): RocktsError {
+  const detail = stderr.trim().split('\n').pop() ?? '';
+  if (/permission denied/i.test(stderr)) {
+    return new RocktsError(
+      'ENGINE_UNAVAILABLE',
+      `${bin} cannot reach the Docker daemon: permission denied on its socket. Add yourself to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run with sudo. (${detail})`,
+    );
+  }
+  if (/Cannot connect|Is the docker daemon running|connection refused|no such file/i.test(stderr)) {
+    return new RocktsError(
+      'ENGINE_UNAVAILABLE',
+      `the Docker daemon is not running (or DOCKER_HOST points nowhere). Start it (\`sudo systemctl start docker\`, or Docker Desktop) and try again. (${detail})`,
+    );
+  }
+  return new RocktsError('ENGINE_UNAVAILABLE', `\`${bin} version\` failed: ${detail || 'no output'}`);
+}

@@ -1,0 +1,41 @@
+import { describeFailureSite, locateFailure } from '../../src/docker/attribute-failure.js';
+
+const dockerfile = [
+  '# header',
+  'FROM ubuntu:22.04 AS rockts-builder-base',
+  'RUN apt-get install gcc',
+  'FROM rockts-builder-base AS rockts-builder-hello',
+  'RUN gcc hello.c',
+  'FROM ubuntu:24.04 AS rockts-final',
+  'RUN apt-get install less',
+  '# links: setup',
+  'RUN ln -s a b',
+];
+const owners = [undefined, undefined, undefined, 'hello', 'hello', undefined, undefined, 'links', 'links'];
+
+test('a failing final-stage line is attributed through the line map', () => {
+  const log = [
+    '#9 [rockts-final 3/3] RUN ln -s a b',
+    '#9 ERROR: process "/bin/sh -c ln -s a b" did not complete successfully: exit code: 1',
+    '------',
+    'Dockerfile:9',
+    '--------------------',
+    '   9 | >>> RUN ln -s a b',
+    'ERROR: failed to solve: process "/bin/sh -c ln -s a b" did not complete successfully: exit code: 1',
+  ].join('\n');
+  const site = locateFailure(log, owners, dockerfile);
+  expect(site).toEqual({ line: 9, extension: 'links', stage: 'rockts-final' });
+  expect(describeFailureSite(site)).toBe("in the lines of extension 'links' (Dockerfile:9, stage rockts-final)");
+});
+
+test('a builder step is attributed by its stage name when no line is given', () => {
+  const site = locateFailure(' > [rockts-builder-hello 2/2] RUN gcc hello.c:\n', owners, dockerfile);
+  expect(site.extension).toBe('hello');
+});
+
+test("the composer's own lines are named as such", () => {
+  expect(describeFailureSite(locateFailure('Dockerfile:3\n', owners, dockerfile))).toBe(
+    "in the shared builder base's apt install (Dockerfile:3, stage rockts-builder-base) (check builder.apt in rockerc.yaml and the builder base image)",
+  );
+  expect(describeFailureSite(locateFailure('Dockerfile:7\n', owners, dockerfile))).toMatch(/^in the final stage's own lines \(Dockerfile:7, stage rockts-final\)/);
+});

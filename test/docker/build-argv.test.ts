@@ -1,0 +1,43 @@
+import { buildCommand, formatCommand, type BuildRequest } from '../../src/docker/build-argv.js';
+
+const request: BuildRequest = {
+  contextDir: '/tmp/ctx',
+  dockerfile: '/tmp/ctx/Dockerfile',
+  tag: 'proj-dev',
+  iidFile: '/tmp/ctx/image-id',
+  progress: 'plain',
+  noCache: false,
+  pull: false,
+  network: undefined,
+  buildArgs: [],
+  builder: undefined,
+  cacheFrom: [],
+  cacheTo: [],
+  platform: undefined,
+};
+
+test('buildx: every flag passes through, and --load keeps the image local for any builder driver', () => {
+  const command = buildCommand(
+    { bin: 'docker', buildx: true },
+    { ...request, noCache: true, pull: true, network: 'host', buildArgs: ['A=1', 'B=two words'], builder: 'ci', cacheFrom: ['type=local,src=/c'], cacheTo: ['type=local,dest=/c'], platform: 'linux/arm64' },
+  );
+  expect(command).toEqual({
+    bin: 'docker',
+    env: {},
+    args: [
+      'buildx', 'build', '--file', '/tmp/ctx/Dockerfile', '--tag', 'proj-dev', '--iidfile', '/tmp/ctx/image-id', '--progress', 'plain', '--load',
+      '--network', 'host', '--no-cache', '--pull', '--build-arg', 'A=1', '--build-arg', 'B=two words', '--builder', 'ci',
+      '--cache-from', 'type=local,src=/c', '--cache-to', 'type=local,dest=/c', '--platform', 'linux/arm64', '/tmp/ctx',
+    ],
+  });
+  expect(formatCommand(command)).toContain("--build-arg 'B=two words'");
+});
+
+test('without buildx: DOCKER_BUILDKIT=1 docker build, no --load', () => {
+  const command = buildCommand({ bin: '/usr/bin/docker', buildx: false }, request);
+  expect(command.args.slice(0, 2)).toEqual(['build', '--file']);
+  expect(command.args).not.toContain('--load');
+  expect(formatCommand(command)).toBe(
+    'DOCKER_BUILDKIT=1 /usr/bin/docker build --file /tmp/ctx/Dockerfile --tag proj-dev --iidfile /tmp/ctx/image-id --progress plain /tmp/ctx',
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * `rockts build` on a real engine, and DESIGN.md's cache table asserted against
+ * BuildKit's own --progress=plain output. Uses the frozen fixture extensions, which need
+ * only Debian packages and local files (a C program compiled with gcc, apt packages,
+ * setup steps), on local base images made by scripts/ci/make-base-images.sh.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { jest } from '@jest/globals';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, parseSteps, rocktsIn, type Step } from '../helpers/engine.js';
+
+jest.setTimeout(600_000);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A fresh value per run, so a "changed" option really is new to the build cache. */
+const nonce = `${process.pid}${Date.now()}`.slice(-12);
+
+function config(image: string, extensions: string[]): string {
+  return [
+    `image: ${image}`,
+    'extensions:',
+    ...extensions.map((e) => `  - ${e}`),
+    'builder:',
+    `  baseImage: ${BASE_IMAGE}`,
+    '  apt: [gcc, libc6-dev]',
+    `tag: rockts-e2e-${path.basename(dir).toLowerCase()}`,
+    '',
+  ].join('\n');
+}
+
+async function build(text: string): Promise<{ steps: Step[]; imageId: string; stderr: string }> {
+  await writeFile(path.join(dir, 'rockerc.yaml'), text);
+  const result = await rocktsIn(dir, ['build', '--progress', 'plain', '--network', 'host']);
+  if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+  return { steps: parseSteps(result.stderr), imageId: result.stdout.trim(), stderr: result.stderr };
+}
+
+const inStage = (steps: Step[], prefix: string) => steps.filter((s) => s.stage.startsWith(prefix));
+const ran = (steps: Step[]) => steps.filter((s) => !s.cached).map((s) => `${s.stage}: ${s.name.slice(0, 60)}`);
+
+function dockerRun(image: string, args: string[]): string {
+  return execFileSync('docker', ['run', '--rm', '--network=host', ...args, image], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describeWithEngine('rockts build on a real engine', () => {
+  test('the image runs, with the builders\' output on PATH for a non-root user', async () => {
+    const { imageId } = await build(config(BASE_IMAGE, [`hello: { greeting: "hi ${nonce}" }`, 'tool', 'links']));
+    expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'hello'])).toBe(`hi ${nonce}\n`);
+    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'tool'])).toBe('tool 1.2.3\n');
+    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'sh']).length).toBe(0);
+    const labels = JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', imageId], { encoding: 'utf8' }));
+    expect(labels['rockts.extensions']).toBe('libbase,tool,hello,links');
+    expect(labels['rockts.config']).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('changing image: every builder step is CACHED; the final stage rebuilds', async () => {
+    // profile's line lands in the final stage only; the nonce makes that stage new to the cache.
+    const extensions = ['hello', 'tool', 'links', `profile: { line: "export RUN_ID=${nonce}" }`];
+    await build(config(BASE_IMAGE, extensions));
+    const { steps } = await build(config(ALT_IMAGE, extensions));
+    const builders = inStage(steps, 'rockts-builder');
+    expect(builders.length).toBeGreaterThanOrEqual(4);
+    expect(ran(builders)).toEqual([]);
+    expect(ran(inStage(steps, 'rockts-final')).length).toBeGreaterThan(0);
+  });
+
+  test('adding an extension: every existing builder step is CACHED', async () => {
+    await build(config(BASE_IMAGE, ['hello']));
+    const { steps } = await build(config(BASE_IMAGE, ['hello', `tool: { version: "7.${nonce.slice(-4)}.0" }`]));
+    const existing = [...inStage(steps, 'rockts-builder-base'), ...inStage(steps, 'rockts-builder-hello')];
+    expect(existing.length).toBeGreaterThanOrEqual(4);
+    expect(ran(existing)).toEqual([]);
+    expect(ran(inStage(steps, 'rockts-builder-tool')).length).toBe(1);
+  });
+
+  test("changing one extension's option: only that builder's steps re-run", async () => {
+    await build(config(BASE_IMAGE, ['hello', 'tool']));
+    const { steps } = await build(config(BASE_IMAGE, ['hello', `tool: { version: "8.${nonce.slice(-4)}.0" }`]));
+    expect(ran(inStage(steps, 'rockts-builder'))).toEqual([expect.stringMatching(/^rockts-builder-tool: RUN mkdir/)]);
+  });
+
+  test('reordering extensions: the whole build is CACHED', async () => {
+    await build(config(BASE_IMAGE, ['links', 'hello', 'tool']));
+    const { steps } = await build(config(BASE_IMAGE, ['tool', 'links', 'hello']));
+    expect(steps.length).toBeGreaterThanOrEqual(8);
+    expect(ran(steps)).toEqual([]);
+  });
+
+  test('a failing step names the extension whose lines failed', async () => {
+    await mkdir(path.join(dir, 'broken'));
+    await writeFile(path.join(dir, 'broken/extension.yaml'), 'name: broken\nversion: 1.0.0\ndescription: fails\nrockts: "^0.1"\n');
+    await writeFile(path.join(dir, 'broken/builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}} && echo ${nonce} && exit 3\n`);
+    await writeFile(path.join(dir, 'rockerc.yaml'), config(BASE_IMAGE, ['hello', './broken']));
+    const result = await rocktsIn(dir, ['build', '--network', 'host']);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/rockts: the build failed in the lines of extension 'broken' \(Dockerfile:\d+, stage rockts-builder-broken\): .*exit code: 3/);
+  });
+
+  test('a missing base image gets a clear message', async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), config('rockts-test/no-such-image:none', ['links']));
+    const result = await rocktsIn(dir, ['build', '--network', 'host']);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toContain("rockts: base image 'rockts-test/no-such-image:none' is not available: it is not in the local image store and could not be pulled");
+  });
+});
