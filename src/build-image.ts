@@ -13,7 +13,8 @@ import { buildCommand, formatCommand, type BuildRequest } from './docker/build-a
 import { writeBuildContext } from './docker/build-context.js';
 import { detectDocker, type DockerEngine } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
-import { composeProject, type ProjectOptions } from './load-project.js';
+import type { Composition } from './core/compose.js';
+import { composeProject, type Project, type ProjectOptions } from './load-project.js';
 
 export interface BuildFlags {
   readonly tag: string | undefined;
@@ -40,7 +41,11 @@ export interface BuildResult {
 export type Say = (message: string) => void;
 
 export async function buildImage(project: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
-  const composed = await composeProject(project);
+  return buildComposed(await composeProject(project), flags, say);
+}
+
+/** Builds an already composed project (what `rockts run` does when its image is missing or stale). */
+export async function buildComposed(composed: Composition & Project, flags: BuildFlags, say: Say): Promise<BuildResult> {
   const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);

@@ -144,7 +144,7 @@ test('extensions includes folders named in the config', async () => {
   expect(json.find((e: { name: string }) => e.name === 'greeter')).toMatchObject({ source: { kind: 'path' } });
 });
 
-test.each(['dockerfile', 'plan', 'extensions', 'init'])('`%s --help` documents the command with examples', async (command) => {
+test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run'])('`%s --help` documents the command with examples', async (command) => {
   const result = await rockts([command, '--help']);
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('EXAMPLES');

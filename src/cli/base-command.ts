@@ -76,7 +76,8 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.ExitError) throw error;
     if (error instanceof Errors.CLIError) {
       // oclif's flag and argument parse errors.
-      process.stderr.write(`rockts: ${error.message}\nSee \`rockts ${this.id ?? ''} --help\`.\n`);
+      const message = error.message.replace(/\n?See more help with --help\s*$/, '');
+      process.stderr.write(`rockts: ${message}\nSee \`rockts ${this.id ?? ''} --help\`.\n`);
       return this.exit(EXIT.usage);
     }
     process.stderr.write(`rockts: internal error: ${error.stack ?? error.message}\nPlease report this as a bug.\n`);

@@ -1,0 +1,68 @@
+/**
+ * The docker command lines for `rockts run`, as data (pure).
+ */
+import type { OrderedExtension } from '../core/types.js';
+
+export interface RunRequest {
+  readonly image: string;
+  readonly configHash: string;
+  /** The project folder on the host, mounted at `workdir`. */
+  readonly projectDir: string;
+  readonly workdir: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly name: string | undefined;
+  readonly detach: boolean;
+  readonly tty: boolean;
+  readonly network: string | undefined;
+  readonly extensions: readonly OrderedExtension[];
+  readonly command: readonly string[];
+}
+
+/** `/workspaces/<folder>`, as dev containers name it. */
+export function workspaceDir(projectDir: string): string {
+  const folder = projectDir.split(/[\\/]/).filter(Boolean).pop() ?? 'workspace';
+  return `/workspaces/${folder}`;
+}
+
+/**
+ * `docker run` for a one-shot container (`kept: false`: the command runs, then the
+ * container is removed), or for a kept one (`kept: true`): detached, with an idle main
+ * process under an init, so commands are exec'd into it and it can be re-entered later.
+ */
+export function runArgs(request: RunRequest, kept: boolean): string[] {
+  const args = ['run'];
+  if (kept) {
+    args.push('--detach', '--init');
+  } else {
+    args.push('--rm');
+    if (request.detach) args.push('--detach');
+    else args.push('--interactive');
+    if (request.tty) args.push('--tty');
+  }
+  if (request.name !== undefined) args.push('--name', request.name);
+  args.push('--label', `rockts.config=${request.configHash}`);
+  if (request.network !== undefined) args.push('--network', request.network);
+  args.push('--volume', `${request.projectDir}:${request.workdir}`, '--workdir', request.workdir);
+  args.push('--user', `${request.uid}:${request.gid}`);
+  for (const e of request.extensions) {
+    const { run } = e.extension.manifest;
+    for (const v of run.env) args.push('--env', `${v.name}=${v.value}`);
+    for (const volume of run.volumes) args.push('--volume', volume);
+    for (const device of run.devices) args.push('--device', device);
+  }
+  args.push(request.image, ...(kept ? ['sleep', 'infinity'] : request.command));
+  return args;
+}
+
+/** A login shell: bash where the image has it, sh otherwise. */
+export const LOGIN_SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
+
+/** Into a kept, running container: the command (default: a login shell) in the workspace, as the host user. */
+export function execArgs(name: string, request: Pick<RunRequest, 'workdir' | 'uid' | 'gid' | 'tty' | 'command'>): string[] {
+  const args = ['exec', '--interactive'];
+  if (request.tty) args.push('--tty');
+  args.push('--workdir', request.workdir, '--user', `${request.uid}:${request.gid}`, name);
+  args.push(...(request.command.length > 0 ? request.command : LOGIN_SHELL));
+  return args;
+}

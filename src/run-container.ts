@@ -1,0 +1,119 @@
+/**
+ * `rockts run`: build the image when it is missing or stale (its rockts.config label
+ * differs from the current composition), then start a dev container with the project
+ * mounted and the host user's uid/gid. A kept container (--keep, or --name) is reused
+ * while the composition is unchanged and replaced when it changes, as rockerc does.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { buildComposed, defaultTag, type BuildFlags, type Say } from './build-image.js';
+import { RocktsError } from './core/errors.js';
+import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
+import { detectDocker, execCapture, type DockerEngine } from './docker/engine.js';
+import { composeProject, type ProjectOptions } from './load-project.js';
+
+export interface RunFlags {
+  readonly keep: boolean;
+  readonly name: string | undefined;
+  readonly detach: boolean;
+  readonly network: string | undefined;
+  readonly command: readonly string[];
+}
+
+/** Runs the dev container; resolves to the exit code of the command inside it. */
+export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<number> {
+  const composed = await composeProject(project);
+  const tag = composed.config.tag?.value ?? defaultTag(composed.config);
+  const hash = composed.plan.configHash;
+  const engine = await detectDocker();
+  const network = flags.network ?? (engine.bridge ? undefined : 'host');
+
+  const imageHash = await labelOf(engine, ['image', 'inspect'], tag);
+  if (imageHash !== hash) {
+    say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
+    await buildComposed(composed, { ...defaultBuildFlags, network }, say);
+  }
+
+  const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
+  const name = flags.name ?? (flags.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
+  const request: RunRequest = {
+    image: tag,
+    configHash: hash,
+    projectDir,
+    workdir: workspaceDir(projectDir),
+    uid: process.getuid?.() ?? 0,
+    gid: process.getgid?.() ?? 0,
+    name,
+    detach: flags.detach,
+    tty: Boolean(process.stdin.isTTY) && !flags.detach,
+    network,
+    extensions: composed.plan.extensions,
+    command: flags.command,
+  };
+
+  if (name === undefined) return attach(engine, runArgs(request, false));
+  let state = await containerState(engine, name);
+  if (state && state.hash !== hash) {
+    say(`rockts: the composition changed since container ${name} was made; replacing it`);
+    await execOrThrow(engine, ['rm', '--force', name]);
+    state = undefined;
+  }
+  if (!state) await execOrThrow(engine, runArgs(request, true));
+  else if (!state.running) await execOrThrow(engine, ['start', name]);
+  if (flags.detach) {
+    say(`rockts: container ${name} is running; \`rockts run --name ${name}\` enters it`);
+    return 0;
+  }
+  return attach(engine, execArgs(name, request));
+}
+
+const defaultBuildFlags: BuildFlags = {
+  tag: undefined,
+  noCache: false,
+  pull: false,
+  network: undefined,
+  buildArgs: [],
+  builder: undefined,
+  cacheFrom: [],
+  cacheTo: [],
+  platform: undefined,
+  progress: 'plain',
+  dryRun: false,
+};
+
+async function labelOf(engine: DockerEngine, command: string[], target: string): Promise<string | undefined> {
+  const result = await execCapture(engine.bin, [...command, '--format', '{{index .Config.Labels "rockts.config"}}', target]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+async function containerState(engine: DockerEngine, name: string): Promise<{ hash: string; running: boolean } | undefined> {
+  const result = await execCapture(engine.bin, ['container', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}} {{.State.Running}}', name]);
+  if (result.code !== 0) return undefined;
+  const [hash = '', running] = result.stdout.trim().split(' ');
+  return { hash, running: running === 'true' };
+}
+
+async function execOrThrow(engine: DockerEngine, args: string[]): Promise<void> {
+  const result = await execCapture(engine.bin, args);
+  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`docker ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
+}
+
+/**
+ * Runs docker with the terminal handed over. Ctrl-C goes to the container (docker
+ * forwards it); rockts waits for docker to finish and returns its exit code.
+ */
+function attach(engine: DockerEngine, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(engine.bin, args, { stdio: 'inherit' });
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    child.on('error', (error) => {
+      process.off('SIGINT', ignore);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? (signal ? 128 + 2 : 1));
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import { execArgs, LOGIN_SHELL, runArgs, workspaceDir, type RunRequest } from '../../src/docker/run-argv.js';
+import { fakeExtension } from '../helpers/fake-extension.js';
+import type { OrderedExtension } from '../../src/core/types.js';
+
+const base = fakeExtension({ name: 'x11' });
+const x11: OrderedExtension = {
+  name: 'x11',
+  extension: { ...base, manifest: { ...base.manifest, run: { env: [{ name: 'DISPLAY', value: ':0' }], volumes: ['/tmp/.X11-unix:/tmp/.X11-unix:ro'], devices: ['/dev/dri'] } } },
+  options: [],
+  builderBaseImage: 'ubuntu:22.04',
+  request: { kind: 'required', by: ['palanteer'] },
+  effectivePriority: 50,
+  priorityFrom: undefined,
+  dependencies: [],
+};
+
+const request: RunRequest = {
+  image: 'proj-dev',
+  configHash: 'sha256:abc',
+  projectDir: '/home/me/proj',
+  workdir: workspaceDir('/home/me/proj'),
+  uid: 1000,
+  gid: 1001,
+  name: undefined,
+  detach: false,
+  tty: true,
+  network: 'host',
+  extensions: [x11],
+  command: ['cargo', 'test'],
+};
+
+test('a one-shot container: removed afterwards, project mounted as the working directory, host user, extension arguments', () => {
+  expect(runArgs(request, false)).toEqual([
+    'run', '--rm', '--interactive', '--tty', '--label', 'rockts.config=sha256:abc', '--network', 'host',
+    '--volume', '/home/me/proj:/workspaces/proj', '--workdir', '/workspaces/proj', '--user', '1000:1001',
+    '--env', 'DISPLAY=:0', '--volume', '/tmp/.X11-unix:/tmp/.X11-unix:ro', '--device', '/dev/dri',
+    'proj-dev', 'cargo', 'test',
+  ]);
+});
+
+test('a kept container idles under an init so commands can be exec\'d into it later', () => {
+  const args = runArgs({ ...request, name: 'dev' }, true);
+  expect(args.slice(0, 5)).toEqual(['run', '--detach', '--init', '--name', 'dev']);
+  expect(args).not.toContain('--rm');
+  expect(args.slice(-3)).toEqual(['proj-dev', 'sleep', 'infinity']);
+  expect(execArgs('dev', { ...request, command: [] })).toEqual(['exec', '--interactive', '--tty', '--workdir', '/workspaces/proj', '--user', '1000:1001', 'dev', ...LOGIN_SHELL]);
+});

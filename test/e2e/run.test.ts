@@ -1,0 +1,85 @@
+/**
+ * `rockts run` on a real engine: the project mounted and used as the working directory,
+ * the host uid/gid mapped (checked as a non-root user when the tests run as root),
+ * the exit code passed through, and kept containers reused or replaced.
+ */
+import { jest } from '@jest/globals';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BASE_IMAGE, describeWithEngine, rocktsIn, type CliResult } from '../helpers/engine.js';
+import { FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
+
+jest.setTimeout(600_000);
+
+let dir: string;
+const containers: string[] = [];
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-run-'));
+});
+afterEach(async () => {
+  for (const name of containers.splice(0)) execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
+  await rm(dir, { recursive: true, force: true });
+});
+
+const nonce = `${process.pid}${Date.now()}`.slice(-10);
+
+async function writeConfig(greeting: string): Promise<void> {
+  await writeFile(
+    path.join(dir, 'rockerc.yaml'),
+    [`image: ${BASE_IMAGE}`, `extensions: ["hello: { greeting: '${greeting}' }", tool]`.replace(/"/g, ''), 'builder:', `  baseImage: ${BASE_IMAGE}`, '  apt: [gcc, libc6-dev]', `tag: rockts-run-${nonce}`, ''].join('\n'),
+  );
+}
+
+/** rockts as another user: uid/gid 4242 with the docker socket's group, when we are root. */
+function rocktsAs(uid: number, args: string[]): Promise<CliResult> {
+  const socketGroup = execFileSync('stat', ['-c', '%g', '/var/run/docker.sock'], { encoding: 'utf8' }).trim();
+  return new Promise((resolve) => {
+    execFile(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${uid}`, `--groups=${socketGroup}`, '--', process.execPath, path.join(ROOT, 'bin/run.js'), ...args],
+      { cwd: dir, env: { ...process.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, timeout: 600_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describeWithEngine('rockts run on a real engine', () => {
+  test('builds when the image is missing, mounts the project as the working directory, and maps the host user', async () => {
+    await writeConfig('hi');
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chmod(dir, 0o777);
+    const uid = asRoot ? 4242 : process.getuid!();
+    const script = 'id -u; id -g; pwd; hello; tool; touch created-inside';
+    const result = asRoot ? await rocktsAs(uid, ['run', '--', 'sh', '-c', script]) : await rocktsIn(dir, ['run', '--', 'sh', '-c', script]);
+    expect(result.stderr).toContain(`rockts: no image rockts-run-${nonce} yet; building it`);
+    expect(result.code).toBe(0);
+    const gid = asRoot ? 4242 : process.getgid!();
+    expect(result.stdout).toBe(`${uid}\n${gid}\n/workspaces/${path.basename(dir)}\nhi\ntool 1.2.3\n`);
+    const created = await stat(path.join(dir, 'created-inside'));
+    expect([created.uid, created.gid]).toEqual([uid, gid]);
+  });
+
+  test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
+    await writeConfig('hi');
+    await rocktsIn(dir, ['build', '--network', 'host']);
+    const result = await rocktsIn(dir, ['run', '--', 'sh', '-c', 'exit 7']);
+    expect(result.code).toBe(7);
+    expect(result.stderr).not.toContain('building');
+  });
+
+  test('a kept container is re-entered while the config is unchanged and replaced when it changes', async () => {
+    const name = `rockts-keep-${nonce}`;
+    containers.push(name);
+    await writeConfig('one');
+    expect((await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'echo kept > /tmp/marker'])).code).toBe(0);
+    const again = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker; hello']);
+    expect(again).toMatchObject({ code: 0, stdout: 'kept\none\n' });
+
+    await writeConfig('two');
+    const changed = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker 2>/dev/null || echo fresh; hello']);
+    expect(changed.stderr).toContain(`the composition changed since container ${name} was made; replacing it`);
+    expect(changed).toMatchObject({ code: 0, stdout: 'fresh\ntwo\n' });
+  });
+});
