@@ -4,12 +4,13 @@
  * only Debian packages and local files (a C program compiled with gcc, apt packages,
  * setup steps), on local base images made by scripts/ci/make-base-images.sh.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, parseSteps, rocktsIn, type Step } from '../helpers/engine.js';
+import { FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
 
@@ -104,6 +105,29 @@ describeWithEngine('rockts build on a real engine', () => {
     const result = await rocktsIn(dir, ['build', '--network', 'host']);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/rockts: the build failed in the lines of extension 'broken' \(Dockerfile:\d+, stage rockts-builder-broken\): .*exit code: 3/);
+  });
+
+  test('Ctrl-C during a build stops docker, exits 130 and leaves no build context behind', async () => {
+    await mkdir(path.join(dir, 'slow'));
+    await writeFile(path.join(dir, 'slow/extension.yaml'), 'name: slow\nversion: 1.0.0\ndescription: sleeps\nrockts: "^0.1"\n');
+    await writeFile(path.join(dir, 'slow/builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}} && echo ${nonce} && sleep 120\n`);
+    await writeFile(path.join(dir, 'rockerc.yaml'), config(BASE_IMAGE, ['./slow']));
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'rockts-tmp-'));
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'build', '--network', 'host'], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes(`echo ${nonce} && sleep 120`) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('rockts: build interrupted; nothing was tagged');
+    expect(await readdir(tmp)).toEqual([]);
+    await rm(tmp, { recursive: true, force: true });
   });
 
   test('a missing base image gets a clear message', async () => {
