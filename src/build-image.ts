@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from './core/errors.js';
+import { MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import type { Config } from './core/types.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
@@ -41,19 +42,25 @@ export interface BuildResult {
 export type Say = (message: string) => void;
 
 export async function buildImage(project: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
-  return buildComposed(await composeProject(project), flags, say);
+  const engine = await detectEngineFor(flags, say);
+  return buildComposed(await composeProject({ ...project, features: engine.features }), engine, flags, say);
 }
 
-/** Builds an already composed project (what `rockts run` does when its image is missing or stale). */
-export async function buildComposed(composed: Composition & Project, flags: BuildFlags, say: Say): Promise<BuildResult> {
+/**
+ * Builds a project composed for `engine` (what `rockts run` does when its image is
+ * missing or stale).
+ */
+export async function buildComposed(composed: Composition & Project, engine: DockerEngine, flags: BuildFlags, say: Say): Promise<BuildResult> {
   const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
-  const engine = await detectEngineFor(flags, say);
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
-  if (!engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
+  const plain = composed.config.syntax === undefined && !engine.features.copyLink;
+  if (plain) {
+    say(`rockts: Docker ${engine.serverVersion}'s Dockerfile frontend predates COPY --link and heredocs; using plain COPY and inlined RUN heredocs (builders stay cached; the copies re-run after an image change). Docker 23 or newer keeps them independent.`);
+  } else if (!engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
     say(
       "rockts: note: this Docker daemon uses the classic image store, where BuildKit treats COPY --link as a plain COPY: changing `image:` will re-run every copy from the builders (the builders themselves stay cached). Fix: enable the containerd image store (daemon.json: {\"features\": {\"containerd-snapshotter\": true}}) or build with a docker-container builder (`docker buildx create --use`, then --builder).",
     );
@@ -96,7 +103,7 @@ export async function buildComposed(composed: Composition & Project, flags: Buil
   }
 }
 
-async function detectEngineFor(flags: BuildFlags, say: Say): Promise<DockerEngine> {
+export async function detectEngineFor(flags: Pick<BuildFlags, 'dryRun'>, say: Say): Promise<DockerEngine> {
   try {
     const engine = await detectDocker();
     if (!engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
@@ -105,7 +112,7 @@ async function detectEngineFor(flags: BuildFlags, say: Say): Promise<DockerEngin
     // A dry run prints the command even where no engine runs.
     if (flags.dryRun && error instanceof RocktsError) {
       say(`rockts: ${error.message}; printing the buildx command anyway`);
-      return { kind: 'docker', bin: 'docker', serverVersion: 'unknown', buildx: true, bridge: true, containerdStore: true };
+      return { kind: 'docker', bin: 'docker', serverVersion: 'unknown', buildx: true, bridge: true, containerdStore: true, features: MODERN_FEATURES };
     }
     throw error;
   }

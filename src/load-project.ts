@@ -6,6 +6,7 @@ import os from 'node:os';
 import { loadConfig } from './config/load-config.js';
 import { compose, type Composition } from './core/compose.js';
 import { RocktsError, throwIfAny } from './core/errors.js';
+import type { DockerfileFeatures } from './core/plain-forms.js';
 import type { Config, HostUser, LoadedExtension } from './core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
 
@@ -17,6 +18,8 @@ export interface ProjectOptions {
   readonly hostUser: HostUser | undefined;
   /** Where built-in extensions live; tests point this at frozen fixtures. */
   readonly builtinDir?: string;
+  /** What the target engine's Dockerfile frontend can do (default: Dockerfile 1.4+). */
+  readonly features?: DockerfileFeatures;
 }
 
 export interface Project {
@@ -60,6 +63,7 @@ export async function composeProject(options: ProjectOptions): Promise<Compositi
         byPath: project.byPath,
         rocktsVersion: options.rocktsVersion,
         hostUser: options.hostUser,
+        ...(options.features ? { features: options.features } : {}),
       });
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;

@@ -6,10 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { buildComposed, defaultTag, type BuildFlags, type Say } from './build-image.js';
+import { buildComposed, defaultTag, detectEngineFor, type BuildFlags, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
 import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import { detectDocker, execCapture, type DockerEngine } from './docker/engine.js';
+import { execCapture, type DockerEngine } from './docker/engine.js';
 import { composeProject, type ProjectOptions } from './load-project.js';
 
 export interface RunFlags {
@@ -22,16 +22,16 @@ export interface RunFlags {
 
 /** Runs the dev container; resolves to the exit code of the command inside it. */
 export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<number> {
-  const composed = await composeProject(project);
+  const engine = await detectEngineFor({ dryRun: false }, say);
+  const composed = await composeProject({ ...project, features: engine.features });
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
-  const engine = await detectDocker();
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
 
   const imageHash = await labelOf(engine, ['image', 'inspect'], tag);
   if (imageHash !== hash) {
     say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
-    await buildComposed(composed, { ...defaultBuildFlags, network }, say);
+    await buildComposed(composed, engine, { ...defaultBuildFlags, network }, say);
   }
 
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));

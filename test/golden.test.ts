@@ -18,7 +18,7 @@ function cases(folder: string): string[] {
 }
 
 test('every golden folder has cases', () => {
-  for (const folder of ['test/golden', 'test/golden-builtin', 'test/golden-errors']) expect(cases(folder).length).toBeGreaterThan(0);
+  for (const folder of ['test/golden', 'test/golden-builtin', 'test/golden-plain', 'test/golden-errors']) expect(cases(folder).length).toBeGreaterThan(0);
 });
 
 async function compareGolden(file: string, actual: string): Promise<void> {
@@ -35,6 +35,14 @@ describe.each([
   test.each(cases(folder))('%s', async (name) => {
     const dir = path.join(ROOT, folder, name);
     const { dockerfile } = await composeCase(dir, builtinDir);
+    await compareGolden(path.join(dir, 'expected.Dockerfile'), dockerfile);
+  });
+});
+
+describe('test/golden-plain (an engine without Dockerfile 1.4: no COPY --link, no heredocs)', () => {
+  test.each(cases('test/golden-plain'))('%s', async (name) => {
+    const dir = path.join(ROOT, 'test/golden-plain', name);
+    const { dockerfile } = await composeCase(dir, FIXTURE_EXTENSIONS, { copyLink: false, heredocs: false });
     await compareGolden(path.join(dir, 'expected.Dockerfile'), dockerfile);
   });
 });

@@ -56,6 +56,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   throwIfAny(problems);
 
+  const templateFile = (e: OrderedExtension, kind: TemplateKind) => e.extension.templates.find((t) => t.kind === kind)?.file ?? e.extension.manifestFile;
   const render = (e: OrderedExtension, kind: TemplateKind): string | undefined => {
     const template = e.extension.templates.find((t) => t.kind === kind);
     if (!template) return undefined;
@@ -93,7 +94,7 @@ export function buildPlan(input: PlanInput): Plan {
       base = { stage: baseStageName(e.builderBaseImage, input.defaultBuilderBaseImage), image: e.builderBaseImage, apt: builderApt };
       baseStages.set(e.builderBaseImage, base);
     }
-    builders.push({ stage: builderStageName(e.name), extension: e.name, base: base.stage, apt: sortedUnique(e.extension.manifest.builder.apt), body });
+    builders.push({ stage: builderStageName(e.name), extension: e.name, file: templateFile(e, 'builder'), base: base.stage, apt: sortedUnique(e.extension.manifest.builder.apt), body });
   }
 
   const withBuilder = new Set(builders.map((b) => b.extension));
@@ -110,7 +111,7 @@ export function buildPlan(input: PlanInput): Plan {
   const snippets = (kind: TemplateKind): Snippet[] =>
     extensions.flatMap((e) => {
       const body = render(e, kind);
-      return body ? [{ extension: e.name, body }] : [];
+      return body ? [{ extension: e.name, body, file: templateFile(e, kind) }] : [];
     });
   const setup = snippets('setup');
   const userSnippets = snippets('user');

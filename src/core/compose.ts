@@ -4,6 +4,7 @@
  */
 import { buildPlan } from './build-plan.js';
 import { orderExtensions } from './order-extensions.js';
+import { MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import { renderDockerfileWithOwners } from './render-dockerfile.js';
 import { DEFAULT_BUILDER_BASE_IMAGE, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
 import type { HostUser, Plan } from './types.js';
@@ -11,6 +12,8 @@ import type { HostUser, Plan } from './types.js';
 export interface ComposeInput extends ResolveInput {
   readonly rocktsVersion: string;
   readonly hostUser: HostUser | undefined;
+  /** What the target engine's Dockerfile frontend can do (default: Dockerfile 1.4+). */
+  readonly features?: DockerfileFeatures;
 }
 
 export interface Composition {
@@ -29,6 +32,7 @@ export function compose(input: ComposeInput): Composition {
     hostUser: input.hostUser,
     defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
   });
-  const { text, owners } = renderDockerfileWithOwners(plan);
+  const features = input.config.syntax !== undefined ? MODERN_FEATURES : (input.features ?? MODERN_FEATURES);
+  const { text, owners } = renderDockerfileWithOwners(plan, features);
   return { plan, dockerfile: text, owners };
 }

@@ -4,14 +4,19 @@
  * always gives the same bytes.
  */
 import { FINAL_STAGE, imageSlug } from './build-plan.js';
+import { inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import type { Plan } from './types.js';
 
 /** What PATH falls back to when the base image defines none (e.g. an imported rootfs). */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const INDENT = '    ';
 
-export function renderDockerfile(plan: Plan): string {
-  return renderDockerfileWithOwners(plan).text;
+/**
+ * The Dockerfile for an engine with `features` (default: Dockerfile 1.4+, as Docker 23+
+ * and buildx have). Without them, COPY drops `--link` and RUN heredocs are inlined.
+ */
+export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): string {
+  return renderDockerfileWithOwners(plan, features).text;
 }
 
 /** The Dockerfile and, for each of its lines, the extension whose text it is (if any). */
@@ -21,8 +26,10 @@ export interface RenderedDockerfile {
   readonly owners: readonly (string | undefined)[];
 }
 
-export function renderDockerfileWithOwners(plan: Plan): RenderedDockerfile {
+export function renderDockerfileWithOwners(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): RenderedDockerfile {
   const pieces: { text: string; owner: string | undefined }[] = [];
+  const body = (text: string, extension: string, file: string) => (features.heredocs ? text : inlineHeredocs(text, extension, file));
+  const copy = features.copyLink ? 'COPY --link' : 'COPY';
   const emit = (text: string, owner?: string) => pieces.push({ text, owner });
   const blankLine = () => emit('');
 
@@ -40,23 +47,23 @@ export function renderDockerfileWithOwners(plan: Plan): RenderedDockerfile {
     blankLine();
     emit(`FROM ${builder.base} AS ${builder.stage}`, builder.extension);
     if (builder.apt.length > 0) emit(aptInstall(base.image, builder.apt, { keepDownloads: false }), builder.extension);
-    emit(builder.body, builder.extension);
+    emit(body(builder.body, builder.extension, builder.file), builder.extension);
   }
 
   const { final } = plan;
   blankLine();
   emit(`FROM ${final.image} AS ${FINAL_STAGE}`);
   if (final.apt.length > 0) emit(aptInstall(final.image, final.apt, { keepDownloads: false }));
-  for (const copy of final.copies) emit(`COPY --link --from=${copy.stage} ${copy.from} ${copy.to}`, copy.extension);
+  for (const c of final.copies) emit(`${copy} --from=${c.stage} ${c.from} ${c.to}`, c.extension);
   if (final.env.length > 0) {
     const pairs = final.env.map((v) =>
       v.name === 'PATH' ? `PATH="${v.value}:\${PATH:-${DEFAULT_PATH}}"` : `${v.name}=${quote(v.value)}`,
     );
     emit(continued('ENV', pairs));
   }
-  for (const snippet of final.setup) emit(`# ${snippet.extension}: setup\n${snippet.body}`, snippet.extension);
+  for (const s of final.setup) emit(`# ${s.extension}: setup\n${body(s.body, s.extension, s.file)}`, s.extension);
   if (final.user !== undefined) emit(`USER ${final.user}`);
-  for (const snippet of final.userSnippets) emit(`# ${snippet.extension}: user\n${snippet.body}`, snippet.extension);
+  for (const s of final.userSnippets) emit(`# ${s.extension}: user\n${body(s.body, s.extension, s.file)}`, s.extension);
   emit(continued('LABEL', final.labels.map((l) => `${l.name}=${quote(l.value)}`)));
 
   const owners: (string | undefined)[] = [];

@@ -179,6 +179,8 @@ export interface BuilderBaseStage {
 export interface BuilderStage {
   readonly stage: string;
   readonly extension: string;
+  /** The template the body was rendered from, for messages. */
+  readonly file: string;
   readonly base: string;
   readonly apt: readonly string[];
   readonly body: string;
@@ -187,6 +189,8 @@ export interface BuilderStage {
 export interface Snippet {
   readonly extension: string;
   readonly body: string;
+  /** The template the body was rendered from, for messages. */
+  readonly file: string;
 }
 
 export interface FinalStage {

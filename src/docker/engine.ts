@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
+import { MODERN_FEATURES, type DockerfileFeatures } from '../core/plain-forms.js';
 
 export interface DockerEngine {
   readonly kind: 'docker';
@@ -21,6 +22,8 @@ export interface DockerEngine {
    * independent of the lines before them; with the classic store it acts as plain COPY.
    */
   readonly containerdStore: boolean;
+  /** Dockerfile 1.4 syntax (COPY --link, heredocs) in the daemon's built-in frontend: Docker 23+. */
+  readonly features: DockerfileFeatures;
 }
 
 export interface ExecResult {
@@ -68,10 +71,13 @@ export async function detectDocker(): Promise<DockerEngine> {
     execCapture(bin, ['info', '--format', '{{json .DriverStatus}}']),
     execCapture(bin, ['network', 'inspect', 'bridge', '--format', '{{.Name}}']),
   ]);
+  const serverVersion = version.stdout.trim();
+  const major = Number(/^(\d+)\./.exec(serverVersion)?.[1] ?? 0);
   return {
     kind: 'docker',
     bin,
-    serverVersion: version.stdout.trim(),
+    serverVersion,
+    features: major >= 23 ? MODERN_FEATURES : { copyLink: false, heredocs: false },
     buildx: buildx.code === 0,
     bridge: bridge.code === 0,
     containerdStore: info.code === 0 && info.stdout.includes('io.containerd.snapshotter'),

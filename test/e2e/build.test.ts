@@ -10,7 +10,8 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, parseSteps, rocktsIn, type Step } from '../helpers/engine.js';
-import { FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
+import { composeCase, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
+import { writeBuildContext } from '../../src/docker/build-context.js';
 
 jest.setTimeout(600_000);
 
@@ -128,6 +129,28 @@ describeWithEngine('rockts build on a real engine', () => {
     expect(stderr).toContain('rockts: build interrupted; nothing was tagged');
     expect(await readdir(tmp)).toEqual([]);
     await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('the plain forms for old engines (no COPY --link, RUN heredocs inlined) build and run', async () => {
+    await mkdir(path.join(dir, 'scripted'));
+    await writeFile(path.join(dir, 'scripted/extension.yaml'), 'name: scripted\nversion: 1.0.0\ndescription: heredocs\nrockts: "^0.1"\n');
+    await writeFile(
+      path.join(dir, 'scripted/builder.Dockerfile.hbs'),
+      `RUN <<'EOF'\nset -eu\nmkdir -p {{outDir}}/etc\nprintf '%s\\n' "built ${nonce}" "it's quoted" > {{outDir}}/etc/scripted\nEOF\n`,
+    );
+    await writeFile(path.join(dir, 'scripted/setup.Dockerfile.hbs'), 'RUN cat - >> /etc/scripted <<EOF\nset up\nEOF\n');
+    await writeFile(path.join(dir, 'rockerc.yaml'), config(BASE_IMAGE, ['hello', './scripted']));
+    const { dockerfile, plan } = await composeCase(dir, FIXTURE_EXTENSIONS, { copyLink: false, heredocs: false });
+    expect(dockerfile).not.toMatch(/--link|<</);
+    const context = await writeBuildContext(dockerfile, plan.extensions);
+    try {
+      const tag = `rockts-e2e-plain:${nonce}`;
+      execFileSync('docker', ['buildx', 'build', '--network=host', '--load', '--progress=plain', '--tag', tag, context.dir], { stdio: 'ignore', timeout: 300_000 });
+      expect(execFileSync('docker', ['run', '--rm', '--network=host', tag, 'cat', '/etc/scripted'], { encoding: 'utf8' })).toBe(`built ${nonce}\nit's quoted\nset up\n`);
+      execFileSync('docker', ['image', 'rm', tag], { stdio: 'ignore' });
+    } finally {
+      await context.dispose();
+    }
   });
 
   test('a missing base image gets a clear message', async () => {

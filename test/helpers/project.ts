@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatError, RocktsError } from '../../src/core/errors.js';
+import type { DockerfileFeatures } from '../../src/core/plain-forms.js';
 import type { HostUser } from '../../src/core/types.js';
 import { composeProject } from '../../src/load-project.js';
 
@@ -24,7 +25,7 @@ export async function exists(file: string): Promise<boolean> {
  * Composes `<dir>/rockerc.yaml`. `<dir>/home/` stands in for the user's home (so a case
  * can ship a ~/.rockerc.yaml); paths in errors are shown relative to `dir`.
  */
-export async function composeCase(dir: string, builtinDir: string) {
+export async function composeCase(dir: string, builtinDir: string, features?: DockerfileFeatures) {
   const home = (await exists(path.join(dir, 'home'))) ? path.join(dir, 'home') : path.join(dir, 'no-home');
   return composeProject({
     configFile: 'rockerc.yaml',
@@ -33,6 +34,7 @@ export async function composeCase(dir: string, builtinDir: string) {
     rocktsVersion: TEST_VERSION,
     hostUser: TEST_USER,
     builtinDir,
+    ...(features ? { features } : {}),
   });
 }
 
