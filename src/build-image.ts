@@ -17,19 +17,25 @@ import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeProject, type Project, type ProjectOptions } from './load-project.js';
 
-export interface BuildFlags {
+/** What the user asks of a build: the request, less what rockts derives itself. */
+export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
   readonly tag: string | undefined;
-  readonly noCache: boolean;
-  readonly pull: boolean;
-  readonly network: string | undefined;
-  readonly buildArgs: readonly string[];
-  readonly builder: string | undefined;
-  readonly cacheFrom: readonly string[];
-  readonly cacheTo: readonly string[];
-  readonly platform: string | undefined;
-  readonly progress: BuildRequest['progress'];
   readonly dryRun: boolean;
 }
+
+export const DEFAULT_BUILD_FLAGS: BuildFlags = {
+  tag: undefined,
+  noCache: false,
+  pull: false,
+  network: undefined,
+  buildArgs: [],
+  builder: undefined,
+  cacheFrom: [],
+  cacheTo: [],
+  platform: undefined,
+  progress: 'plain',
+  dryRun: false,
+};
 
 export interface BuildResult {
   readonly tag: string;
@@ -67,39 +73,21 @@ export async function buildComposed(composed: Composition & Project, engine: Doc
   }
 
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions);
-  let keepContext = flags.dryRun;
+  const command = buildCommand(engine, { ...flags, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
+  if (flags.dryRun) {
+    say(`Dockerfile: ${context.dockerfile}`);
+    say(`build context: ${context.dir} (kept for inspection)`);
+    process.stdout.write(formatCommand(command) + '\n');
+    return { tag, imageId: undefined, configHash: composed.plan.configHash };
+  }
   try {
-    const command = buildCommand(engine, {
-      contextDir: context.dir,
-      dockerfile: context.dockerfile,
-      tag,
-      iidFile: context.iidFile,
-      progress: flags.progress,
-      noCache: flags.noCache,
-      pull: flags.pull,
-      network,
-      buildArgs: flags.buildArgs,
-      builder: flags.builder,
-      cacheFrom: flags.cacheFrom,
-      cacheTo: flags.cacheTo,
-      platform: flags.platform,
-    });
-    if (flags.dryRun) {
-      say(`Dockerfile: ${context.dockerfile}`);
-      say(`build context: ${context.dir} (kept for inspection)`);
-      process.stdout.write(formatCommand(command) + '\n');
-      return { tag, imageId: undefined, configHash: composed.plan.configHash };
-    }
     const run = await runStreaming(command.bin, command.args, command.env);
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
     const imageId = (await readFile(context.iidFile, 'utf8')).trim();
     return { tag, imageId, configHash: composed.plan.configHash };
-  } catch (error) {
-    if (flags.dryRun) keepContext = false;
-    throw error;
   } finally {
-    if (!keepContext) await context.dispose();
+    await context.dispose();
   }
 }
 

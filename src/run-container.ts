@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { buildComposed, defaultTag, detectEngineFor, type BuildFlags, type Say } from './build-image.js';
+import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, detectEngineFor, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
 import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type DockerEngine } from './docker/engine.js';
@@ -31,7 +31,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const imageHash = await labelOf(engine, ['image', 'inspect'], tag);
   if (imageHash !== hash) {
     say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
-    await buildComposed(composed, engine, { ...defaultBuildFlags, network }, say);
+    await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network }, say);
   }
 
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
@@ -67,19 +67,6 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   return attach(engine, execArgs(name, request));
 }
 
-const defaultBuildFlags: BuildFlags = {
-  tag: undefined,
-  noCache: false,
-  pull: false,
-  network: undefined,
-  buildArgs: [],
-  builder: undefined,
-  cacheFrom: [],
-  cacheTo: [],
-  platform: undefined,
-  progress: 'plain',
-  dryRun: false,
-};
 
 async function labelOf(engine: DockerEngine, command: string[], target: string): Promise<string | undefined> {
   const result = await execCapture(engine.bin, [...command, '--format', '{{index .Config.Labels "rockts.config"}}', target]);
