@@ -115,12 +115,14 @@ export function defaultTag(config: Config): string {
 
 function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  const missing = /failed to resolve source metadata for ([^\s:]+(?::[^\s:]+)?)(?::\s*(.*))?/.exec(plain);
+  // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
+  const missing = /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ?? /failed to resolve source metadata for (\S+): /.exec(plain);
   if (missing) {
     const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
+    const reason = [...plain.matchAll(/ERROR:? (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
     return new RocktsError(
       'BUILD_FAILED',
-      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${(missing[2] ?? '').trim() || 'no detail'}). Check \`image:\` and the builder base images in rockerc.yaml, or pull/build the image first.`,
+      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images in rockerc.yaml, or pull/build the image first.`,
     );
   }
   const site = locateFailure(plain, owners, dockerfile.split('\n'));

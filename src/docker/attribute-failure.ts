@@ -14,14 +14,35 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
   // BuildKit prints the failing instruction's file and line before its code excerpt.
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
-  const line = lineMatches.length > 0 ? Number(lineMatches[lineMatches.length - 1]![1]) : undefined;
-  const failedStep = /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? /> \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain);
+  const failedStep = /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain);
+  // Older BuildKit (Docker 20.10) names the failing step but prints no Dockerfile:N.
+  const line =
+    lineMatches.length > 0
+      ? Number(lineMatches[lineMatches.length - 1]![1])
+      : failedStep?.[2] !== undefined
+        ? findInstruction(dockerfileLines, failedStep[1]!, failedStep[2])
+        : undefined;
   const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
   let extension = line !== undefined ? owners[line - 1] : undefined;
   if (extension === undefined && stage?.startsWith('rockts-builder-') && !stage.startsWith(BUILDER_BASE_STAGE)) {
     extension = stage.slice('rockts-builder-'.length);
   }
   return { line, extension, stage };
+}
+
+/** The line where `instruction` (as BuildKit prints it: continuations joined) starts in `stage`. */
+function findInstruction(lines: readonly string[], stage: string, instruction: string): number | undefined {
+  const normalize = (text: string) => text.replace(/\\$/, '').replace(/\s+/g, ' ').trim();
+  const wanted = normalize(instruction);
+  let inStage = false;
+  for (let i = 0; i < lines.length; i++) {
+    const from = /^FROM \S+ AS (\S+)$/.exec(lines[i]!);
+    if (from) inStage = from[1] === stage;
+    const continued = i > 0 && /\\$/.test(lines[i - 1]!);
+    const text = normalize(lines[i]!);
+    if (inStage && !continued && text !== '' && !text.startsWith('#') && wanted.startsWith(text)) return i + 1;
+  }
+  return undefined;
 }
 
 function stageAt(lines: readonly string[], line: number): string | undefined {

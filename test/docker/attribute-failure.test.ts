@@ -39,3 +39,8 @@ test("the composer's own lines are named as such", () => {
   );
   expect(describeFailureSite(locateFailure('Dockerfile:7\n', owners, dockerfile))).toMatch(/^in the final stage's own lines \(Dockerfile:7, stage rockts-final\)/);
 });
+
+test('older BuildKit prints no Dockerfile:N; the failing step is found in its stage', () => {
+  const log = ' > [rockts-builder-hello 1/1] RUN gcc hello.c:\nERROR: failed to solve: executor failed running [/bin/sh -c gcc hello.c]: exit code: 1\n';
+  expect(locateFailure(log, owners, dockerfile)).toEqual({ line: 5, extension: 'hello', stage: 'rockts-builder-hello' });
+});

@@ -7,9 +7,9 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
-import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, parseSteps, rocktsIn, type Step } from '../helpers/engine.js';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_20, DOCKER_26, parseSteps, rocktsIn, type Step, type TestEngine } from '../helpers/engine.js';
 import { composeCase, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
 import { writeBuildContext } from '../../src/docker/build-context.js';
 
@@ -39,9 +39,9 @@ function config(image: string, extensions: string[]): string {
   ].join('\n');
 }
 
-async function build(text: string): Promise<{ steps: Step[]; imageId: string; stderr: string }> {
+async function build(engine: TestEngine, text: string): Promise<{ steps: Step[]; imageId: string; stderr: string }> {
   await writeFile(path.join(dir, 'rockerc.yaml'), text);
-  const result = await rocktsIn(dir, ['build', '--progress', 'plain', '--network', 'host']);
+  const result = await rocktsIn(dir, ['build', '--progress', 'plain', '--network', 'host'], engine.env);
   if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
   return { steps: parseSteps(result.stderr), imageId: result.stdout.trim(), stderr: result.stderr };
 }
@@ -49,18 +49,28 @@ async function build(text: string): Promise<{ steps: Step[]; imageId: string; st
 const inStage = (steps: Step[], prefix: string) => steps.filter((s) => s.stage.startsWith(prefix));
 const ran = (steps: Step[]) => steps.filter((s) => !s.cached).map((s) => `${s.stage}: ${s.name.slice(0, 60)}`);
 
-function dockerRun(image: string, args: string[]): string {
-  return execFileSync('docker', ['run', '--rm', '--network=host', ...args, image], { encoding: 'utf8', timeout: 60_000 });
+function dockerRun(engine: TestEngine, image: string, args: string[]): string {
+  return docker(engine, ['run', '--rm', '--network=host', ...args, image]);
 }
 
-describeWithEngine('rockts build on a real engine', () => {
+for (const engine of [DOCKER_26, DOCKER_20]) {
+describeWithEngine(`rockts build on ${engine.name}`, () => {
+  afterEach(() => {
+    // Every test tags its image after its own folder; leave nothing behind.
+    try {
+      docker(engine, ['image', 'rm', '--force', `rockts-e2e-${path.basename(dir).toLowerCase()}`]);
+    } catch {
+      // nothing was tagged
+    }
+  });
+
   test('the image runs, with the builders\' output on PATH for a non-root user', async () => {
-    const { imageId } = await build(config(BASE_IMAGE, [`hello: { greeting: "hi ${nonce}" }`, 'tool', 'links']));
+    const { imageId } = await build(engine, config(BASE_IMAGE, [`hello: { greeting: "hi ${nonce}" }`, 'tool', 'links']));
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'hello'])).toBe(`hi ${nonce}\n`);
-    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'tool'])).toBe('tool 1.2.3\n');
-    expect(dockerRun(imageId, ['--user', '1000:1000', '--entrypoint', 'sh']).length).toBe(0);
-    const labels = JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', imageId], { encoding: 'utf8' }));
+    expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'hello'])).toBe(`hi ${nonce}\n`);
+    expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'tool'])).toBe('tool 1.2.3\n');
+    expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'sh']).length).toBe(0);
+    const labels = JSON.parse(docker(engine, ['image', 'inspect', '--format', '{{json .Config.Labels}}', imageId]));
     expect(labels['rockts.extensions']).toBe('libbase,tool,hello,links');
     expect(labels['rockts.config']).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -68,8 +78,8 @@ describeWithEngine('rockts build on a real engine', () => {
   test('changing image: every builder step is CACHED; the final stage rebuilds', async () => {
     // profile's line lands in the final stage only; the nonce makes that stage new to the cache.
     const extensions = ['hello', 'tool', 'links', `profile: { line: "export RUN_ID=${nonce}" }`];
-    await build(config(BASE_IMAGE, extensions));
-    const { steps } = await build(config(ALT_IMAGE, extensions));
+    await build(engine, config(BASE_IMAGE, extensions));
+    const { steps } = await build(engine, config(ALT_IMAGE, extensions));
     const builders = inStage(steps, 'rockts-builder');
     expect(builders.length).toBeGreaterThanOrEqual(4);
     expect(ran(builders)).toEqual([]);
@@ -77,8 +87,8 @@ describeWithEngine('rockts build on a real engine', () => {
   });
 
   test('adding an extension: every existing builder step is CACHED', async () => {
-    await build(config(BASE_IMAGE, ['hello']));
-    const { steps } = await build(config(BASE_IMAGE, ['hello', `tool: { version: "7.${nonce.slice(-4)}.0" }`]));
+    await build(engine, config(BASE_IMAGE, ['hello']));
+    const { steps } = await build(engine, config(BASE_IMAGE, ['hello', `tool: { version: "7.${nonce.slice(-4)}.0" }`]));
     const existing = [...inStage(steps, 'rockts-builder-base'), ...inStage(steps, 'rockts-builder-hello')];
     expect(existing.length).toBeGreaterThanOrEqual(4);
     expect(ran(existing)).toEqual([]);
@@ -86,14 +96,14 @@ describeWithEngine('rockts build on a real engine', () => {
   });
 
   test("changing one extension's option: only that builder's steps re-run", async () => {
-    await build(config(BASE_IMAGE, ['hello', 'tool']));
-    const { steps } = await build(config(BASE_IMAGE, ['hello', `tool: { version: "8.${nonce.slice(-4)}.0" }`]));
+    await build(engine, config(BASE_IMAGE, ['hello', 'tool']));
+    const { steps } = await build(engine, config(BASE_IMAGE, ['hello', `tool: { version: "8.${nonce.slice(-4)}.0" }`]));
     expect(ran(inStage(steps, 'rockts-builder'))).toEqual([expect.stringMatching(/^rockts-builder-tool: RUN mkdir/)]);
   });
 
   test('reordering extensions: the whole build is CACHED', async () => {
-    await build(config(BASE_IMAGE, ['links', 'hello', 'tool']));
-    const { steps } = await build(config(BASE_IMAGE, ['tool', 'links', 'hello']));
+    await build(engine, config(BASE_IMAGE, ['links', 'hello', 'tool']));
+    const { steps } = await build(engine, config(BASE_IMAGE, ['tool', 'links', 'hello']));
     expect(steps.length).toBeGreaterThanOrEqual(8);
     expect(ran(steps)).toEqual([]);
   });
@@ -103,7 +113,7 @@ describeWithEngine('rockts build on a real engine', () => {
     await writeFile(path.join(dir, 'broken/extension.yaml'), 'name: broken\nversion: 1.0.0\ndescription: fails\nrockts: "^0.1"\n');
     await writeFile(path.join(dir, 'broken/builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}} && echo ${nonce} && exit 3\n`);
     await writeFile(path.join(dir, 'rockerc.yaml'), config(BASE_IMAGE, ['hello', './broken']));
-    const result = await rocktsIn(dir, ['build', '--network', 'host']);
+    const result = await rocktsIn(dir, ['build', '--network', 'host'], engine.env);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/rockts: the build failed in the lines of extension 'broken' \(Dockerfile:\d+, stage rockts-builder-broken\): .*exit code: 3/);
   });
@@ -116,7 +126,7 @@ describeWithEngine('rockts build on a real engine', () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'rockts-tmp-'));
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'build', '--network', 'host'], {
       cwd: dir,
-      env: { ...process.env, TMPDIR: tmp, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS },
+      env: { ...process.env, ...engine.env, TMPDIR: tmp, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -145,18 +155,20 @@ describeWithEngine('rockts build on a real engine', () => {
     const context = await writeBuildContext(dockerfile, plan.extensions);
     try {
       const tag = `rockts-e2e-plain:${nonce}`;
-      execFileSync('docker', ['buildx', 'build', '--network=host', '--load', '--progress=plain', '--tag', tag, context.dir], { stdio: 'ignore', timeout: 300_000 });
-      expect(execFileSync('docker', ['run', '--rm', '--network=host', tag, 'cat', '/etc/scripted'], { encoding: 'utf8' })).toBe(`built ${nonce}\nit's quoted\nset up\n`);
-      execFileSync('docker', ['image', 'rm', tag], { stdio: 'ignore' });
+      docker(engine, ['buildx', 'build', '--network=host', '--load', '--progress=plain', '--tag', tag, context.dir]);
+      expect(docker(engine, ['run', '--rm', '--network=host', tag, 'cat', '/etc/scripted'])).toBe(`built ${nonce}\nit's quoted\nset up\n`);
+      docker(engine, ['image', 'rm', tag]);
     } finally {
       await context.dispose();
     }
   });
 
   test('a missing base image gets a clear message', async () => {
-    await writeFile(path.join(dir, 'rockerc.yaml'), config('rockts-test/no-such-image:none', ['links']));
-    const result = await rocktsIn(dir, ['build', '--network', 'host']);
+    // A registry on a closed loopback port: the pull fails at once and nothing leaves the machine.
+    await writeFile(path.join(dir, 'rockerc.yaml'), config('localhost:1/rockts-test/no-such-image:none', ['links']));
+    const result = await rocktsIn(dir, ['build', '--network', 'host'], engine.env);
     expect(result.code).toBe(6);
-    expect(result.stderr).toContain("rockts: base image 'rockts-test/no-such-image:none' is not available: it is not in the local image store and could not be pulled");
+    expect(result.stderr).toContain("rockts: base image 'localhost:1/rockts-test/no-such-image:none' is not available: it is not in the local image store and could not be pulled");
   });
-});
+}, engine);
+}

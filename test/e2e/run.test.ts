@@ -8,7 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, rocktsIn, type CliResult } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_20, DOCKER_26, rocktsIn, type CliResult, type TestEngine } from '../helpers/engine.js';
 import { FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
@@ -19,7 +19,6 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-run-'));
 });
 afterEach(async () => {
-  for (const name of containers.splice(0)) execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -33,26 +32,39 @@ async function writeConfig(greeting: string): Promise<void> {
 }
 
 /** rockts as another user: uid/gid 4242 with the docker socket's group, when we are root. */
-function rocktsAs(uid: number, args: string[]): Promise<CliResult> {
-  const socketGroup = execFileSync('stat', ['-c', '%g', '/var/run/docker.sock'], { encoding: 'utf8' }).trim();
+function rocktsAs(engine: TestEngine, uid: number, args: string[]): Promise<CliResult> {
+  const socket = engine.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
+  const socketGroup = execFileSync('stat', ['-c', '%g', socket], { encoding: 'utf8' }).trim();
   return new Promise((resolve) => {
     execFile(
       'setpriv',
       [`--reuid=${uid}`, `--regid=${uid}`, `--groups=${socketGroup}`, '--', process.execPath, path.join(ROOT, 'bin/run.js'), ...args],
-      { cwd: dir, env: { ...process.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, timeout: 600_000 },
+      { cwd: dir, env: { ...process.env, ...engine.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, timeout: 600_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-describeWithEngine('rockts run on a real engine', () => {
+for (const engine of [DOCKER_26, DOCKER_20]) {
+describeWithEngine(`rockts run on ${engine.name}`, () => {
+  afterEach(() => {
+    for (const name of containers.splice(0)) docker(engine, ['rm', '--force', name]);
+  });
+  afterAll(() => {
+    try {
+      docker(engine, ['image', 'rm', '--force', `rockts-run-${nonce}`]);
+    } catch {
+      // not built
+    }
+  });
+
   test('builds when the image is missing, mounts the project as the working directory, and maps the host user', async () => {
     await writeConfig('hi');
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await chmod(dir, 0o777);
     const uid = asRoot ? 4242 : process.getuid!();
     const script = 'id -u; id -g; pwd; hello; tool; touch created-inside';
-    const result = asRoot ? await rocktsAs(uid, ['run', '--', 'sh', '-c', script]) : await rocktsIn(dir, ['run', '--', 'sh', '-c', script]);
+    const result = asRoot ? await rocktsAs(engine, uid, ['run', '--', 'sh', '-c', script]) : await rocktsIn(dir, ['run', '--', 'sh', '-c', script], engine.env);
     expect(result.stderr).toContain(`rockts: no image rockts-run-${nonce} yet; building it`);
     expect(result.code).toBe(0);
     const gid = asRoot ? 4242 : process.getgid!();
@@ -63,8 +75,8 @@ describeWithEngine('rockts run on a real engine', () => {
 
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
     await writeConfig('hi');
-    await rocktsIn(dir, ['build', '--network', 'host']);
-    const result = await rocktsIn(dir, ['run', '--', 'sh', '-c', 'exit 7']);
+    await rocktsIn(dir, ['build', '--network', 'host'], engine.env);
+    const result = await rocktsIn(dir, ['run', '--', 'sh', '-c', 'exit 7'], engine.env);
     expect(result.code).toBe(7);
     expect(result.stderr).not.toContain('building');
   });
@@ -73,13 +85,14 @@ describeWithEngine('rockts run on a real engine', () => {
     const name = `rockts-keep-${nonce}`;
     containers.push(name);
     await writeConfig('one');
-    expect((await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'echo kept > /tmp/marker'])).code).toBe(0);
-    const again = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker; hello']);
+    expect((await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'echo kept > /tmp/marker'], engine.env)).code).toBe(0);
+    const again = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker; hello'], engine.env);
     expect(again).toMatchObject({ code: 0, stdout: 'kept\none\n' });
 
     await writeConfig('two');
-    const changed = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker 2>/dev/null || echo fresh; hello']);
+    const changed = await rocktsIn(dir, ['run', '--name', name, '--', 'sh', '-c', 'cat /tmp/marker 2>/dev/null || echo fresh; hello'], engine.env);
     expect(changed.stderr).toContain(`the composition changed since container ${name} was made; replacing it`);
     expect(changed).toMatchObject({ code: 0, stdout: 'fresh\ntwo\n' });
   });
-});
+}, engine);
+}

@@ -9,13 +9,33 @@ import { FIXTURE_EXTENSIONS, ROOT } from './project.js';
 export const BASE_IMAGE = 'rockts-test/bookworm:base';
 export const ALT_IMAGE = 'rockts-test/bookworm:alt';
 
+/** An engine the end-to-end tests run against, and the environment that selects it. */
+export interface TestEngine {
+  readonly name: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** The script that starts it. */
+  readonly setup: string;
+}
+
+export const DOCKER_26: TestEngine = { name: 'Docker 26 (buildx, containerd image store)', env: {}, setup: 'scripts/ci/engine-up.sh' };
+export const DOCKER_20: TestEngine = {
+  name: 'Docker 20.10 (no Dockerfile 1.4: plain forms)',
+  env: { DOCKER_HOST: 'unix:///var/run/rockts-docker20.sock' },
+  setup: 'scripts/ci/engine20-up.sh',
+};
+
+/** docker with the engine's environment. */
+export function docker(engine: TestEngine, args: readonly string[], options: { input?: string } = {}): string {
+  return execFileSync('docker', [...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...engine.env }, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** Why the engine cannot be used, or undefined when it can. */
-export function engineProblem(): string | undefined {
+export function engineProblem(engine: TestEngine): string | undefined {
   try {
-    execFileSync('docker', ['image', 'inspect', BASE_IMAGE, ALT_IMAGE], { stdio: 'ignore', timeout: 20_000 });
+    docker(engine, ['image', 'inspect', BASE_IMAGE, ALT_IMAGE]);
     return undefined;
   } catch {
-    return `no Docker engine with ${BASE_IMAGE} and ${ALT_IMAGE} is reachable (run \`sudo bash scripts/ci/engine-up.sh\`)`;
+    return `${engine.name} with ${BASE_IMAGE} and ${ALT_IMAGE} is not reachable (run \`sudo bash ${engine.setup}\`)`;
   }
 }
 
@@ -23,8 +43,8 @@ export function engineProblem(): string | undefined {
  * `describe` when the engine is reachable; otherwise the tests are reported as skipped
  * with the reason, or fail when ROCKTS_REQUIRE_ENGINE=1 (as in CI).
  */
-export function describeWithEngine(name: string, body: () => void): void {
-  const problem = engineProblem();
+export function describeWithEngine(name: string, body: () => void, engine: TestEngine = DOCKER_26): void {
+  const problem = engineProblem(engine);
   if (problem === undefined) {
     describe(name, body);
   } else if (process.env.ROCKTS_REQUIRE_ENGINE === '1') {
