@@ -73,6 +73,7 @@ const config = {
   image: { value: 'ubuntu:24.04', location: { file: 'rockerc.yaml', line: 1, column: 1 } },
   syntax: undefined,
   tag: undefined,
+  engine: undefined,
   extensions: available.map((e) => ({ ref: { kind: 'name', name: e.manifest.name }, options: [], location: { file: 'rockerc.yaml', line: 2, column: 1 } })),
   blacklist: [],
   builder: { baseImage: undefined, apt: undefined, images: [] },

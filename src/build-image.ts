@@ -6,21 +6,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from './core/errors.js';
-import { MODERN_FEATURES } from './core/plain-forms.js';
+import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import type { Config } from './core/types.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
 import { buildCommand, formatCommand, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
-import { detectDocker, type DockerEngine } from './docker/engine.js';
+import { detectEngine, engineLabel, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
-import { composeProject, type Project, type ProjectOptions } from './load-project.js';
+import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
   readonly tag: string | undefined;
   readonly dryRun: boolean;
+  /** --engine; otherwise `engine:` in rockerc.yaml; otherwise detected. */
+  readonly engine: EngineKind | undefined;
 }
 
 export const DEFAULT_BUILD_FLAGS: BuildFlags = {
@@ -33,8 +35,9 @@ export const DEFAULT_BUILD_FLAGS: BuildFlags = {
   cacheFrom: [],
   cacheTo: [],
   platform: undefined,
-  progress: 'plain',
+  progress: undefined,
   dryRun: false,
+  engine: undefined,
 };
 
 export interface BuildResult {
@@ -47,16 +50,30 @@ export interface BuildResult {
 /** Messages for the user (stderr); the caller decides how to print them. */
 export type Say = (message: string) => void;
 
-export async function buildImage(project: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
-  const engine = await detectEngineFor(flags, say);
-  return buildComposed(await composeProject({ ...project, features: engine.features }), engine, flags, say);
+export async function buildImage(options: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
+  const { engine, composed } = await loadForEngine(options, flags, say);
+  return buildComposed(composed, engine, flags, say);
+}
+
+/**
+ * Loads the project, picks the engine (--engine, else `engine:` in rockerc.yaml, else
+ * detected) and composes the Dockerfile for what that engine can parse.
+ */
+export async function loadForEngine(
+  options: ProjectOptions,
+  flags: Pick<BuildFlags, 'engine' | 'dryRun'>,
+  say: Say,
+): Promise<{ engine: Engine; composed: Composition & Project }> {
+  const project = await loadProject(options);
+  const engine = await detectEngineFor(flags.engine ?? project.config.engine?.value, flags.dryRun, say);
+  return { engine, composed: composeLoaded(project, { ...options, features: engine.features }) };
 }
 
 /**
  * Builds a project composed for `engine` (what `rockts run` does when its image is
  * missing or stale).
  */
-export async function buildComposed(composed: Composition & Project, engine: DockerEngine, flags: BuildFlags, say: Say): Promise<BuildResult> {
+export async function buildComposed(composed: Composition & Project, engine: Engine, flags: BuildFlags, say: Say): Promise<BuildResult> {
   const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
@@ -65,8 +82,9 @@ export async function buildComposed(composed: Composition & Project, engine: Doc
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {
-    say(`rockts: Docker ${engine.serverVersion}'s Dockerfile frontend predates COPY --link and heredocs; using plain COPY and inlined RUN heredocs (builders stay cached; the copies re-run after an image change). Docker 23 or newer keeps them independent.`);
-  } else if (!engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
+    const better = engine.kind === 'docker' ? 'Docker 23 or newer keeps them independent.' : 'Docker 23 or newer with BuildKit keeps them independent.';
+    say(`rockts: ${engineLabel(engine)}'s Dockerfile frontend predates COPY --link and heredocs; using plain COPY and inlined RUN heredocs (builders stay cached; the copies re-run after an image change). ${better}`);
+  } else if (engine.kind === 'docker' && !engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
     say(
       "rockts: note: this Docker daemon uses the classic image store, where BuildKit treats COPY --link as a plain COPY: changing `image:` will re-run every copy from the builders (the builders themselves stay cached). Fix: enable the containerd image store (daemon.json: {\"features\": {\"containerd-snapshotter\": true}}) or build with a docker-container builder (`docker buildx create --use`, then --builder).",
     );
@@ -91,16 +109,17 @@ export async function buildComposed(composed: Composition & Project, engine: Doc
   }
 }
 
-export async function detectEngineFor(flags: Pick<BuildFlags, 'dryRun'>, say: Say): Promise<DockerEngine> {
+async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolean, say: Say): Promise<Engine> {
   try {
-    const engine = await detectDocker();
-    if (!engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
+    const engine = await detectEngine(preferred);
+    if (engine.kind === 'docker' && !engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
     return engine;
   } catch (error) {
     // A dry run prints the command even where no engine runs.
-    if (flags.dryRun && error instanceof RocktsError) {
-      say(`rockts: ${error.message}; printing the buildx command anyway`);
-      return { kind: 'docker', bin: 'docker', serverVersion: 'unknown', buildx: true, bridge: true, containerdStore: true, features: MODERN_FEATURES };
+    if (dryRun && error instanceof RocktsError) {
+      say(`rockts: ${error.message}; printing the command for a current engine anyway`);
+      const kind = preferred ?? 'docker';
+      return { kind, bin: kind, version: 'unknown', buildx: kind === 'docker', bridge: true, containerdStore: true, features: kind === 'docker' ? MODERN_FEATURES : BUILDAH_FEATURES };
     }
     throw error;
   }
@@ -116,16 +135,19 @@ export function defaultTag(config: Config): string {
 function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
-  const missing = /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ?? /failed to resolve source metadata for (\S+): /.exec(plain);
+  const missing =
+    /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??
+    /failed to resolve source metadata for (\S+): /.exec(plain) ??
+    /^Error: creating build container: (?:initializing source docker:\/\/)?(\S+?):? /m.exec(plain);
   if (missing) {
     const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
-    const reason = [...plain.matchAll(/ERROR:? (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
+    const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
     return new RocktsError(
       'BUILD_FAILED',
       `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images in rockerc.yaml, or pull/build the image first.`,
     );
   }
   const site = locateFailure(plain, owners, dockerfile.split('\n'));
-  const reason = [...plain.matchAll(/^(?:#\d+ )?ERROR:? (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
+  const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
   return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
 }

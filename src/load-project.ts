@@ -51,7 +51,11 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
 
 /** Loads and composes; every problem from the files and the composition is reported together. */
 export async function composeProject(options: ProjectOptions): Promise<Composition & Project> {
-  const project = await loadProject(options);
+  return composeLoaded(await loadProject(options), options);
+}
+
+/** Composes a loaded project (for build and run, which pick the engine from the config first). */
+export function composeLoaded(project: Project, options: ProjectOptions): Composition & Project {
   const missingFolders = project.config.extensions.some((e) => e.ref.kind === 'path' && !project.byPath.has(e.ref.path));
   let composition: Composition | undefined;
   const problems = [...project.problems];

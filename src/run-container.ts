@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, detectEngineFor, type Say } from './build-image.js';
+import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
 import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import { execCapture, type DockerEngine } from './docker/engine.js';
-import { composeProject, type ProjectOptions } from './load-project.js';
+import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
+import type { ProjectOptions } from './load-project.js';
 
 export interface RunFlags {
   readonly keep: boolean;
@@ -18,12 +18,12 @@ export interface RunFlags {
   readonly detach: boolean;
   readonly network: string | undefined;
   readonly command: readonly string[];
+  readonly engine: EngineKind | undefined;
 }
 
 /** Runs the dev container; resolves to the exit code of the command inside it. */
 export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<number> {
-  const engine = await detectEngineFor({ dryRun: false }, say);
-  const composed = await composeProject({ ...project, features: engine.features });
+  const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
@@ -31,7 +31,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const imageHash = await labelOf(engine, ['image', 'inspect'], tag);
   if (imageHash !== hash) {
     say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
-    await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network }, say);
+    await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say);
   }
 
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
@@ -68,19 +68,19 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
 }
 
 
-async function labelOf(engine: DockerEngine, command: string[], target: string): Promise<string | undefined> {
+async function labelOf(engine: Engine, command: string[], target: string): Promise<string | undefined> {
   const result = await execCapture(engine.bin, [...command, '--format', '{{index .Config.Labels "rockts.config"}}', target]);
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-async function containerState(engine: DockerEngine, name: string): Promise<{ hash: string; running: boolean } | undefined> {
+async function containerState(engine: Engine, name: string): Promise<{ hash: string; running: boolean } | undefined> {
   const result = await execCapture(engine.bin, ['container', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}} {{.State.Running}}', name]);
   if (result.code !== 0) return undefined;
   const [hash = '', running] = result.stdout.trim().split(' ');
   return { hash, running: running === 'true' };
 }
 
-async function execOrThrow(engine: DockerEngine, args: string[]): Promise<void> {
+async function execOrThrow(engine: Engine, args: string[]): Promise<void> {
   const result = await execCapture(engine.bin, args);
   if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`docker ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
 }
@@ -89,7 +89,7 @@ async function execOrThrow(engine: DockerEngine, args: string[]): Promise<void> 
  * Runs docker with the terminal handed over. Ctrl-C goes to the container (docker
  * forwards it); rockts waits for docker to finish and returns its exit code.
  */
-function attach(engine: DockerEngine, args: string[]): Promise<number> {
+function attach(engine: Engine, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(engine.bin, args, { stdio: 'inherit' });
     const ignore = () => undefined;

@@ -8,6 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DOCKER_20_FEATURES } from '../src/core/plain-forms.js';
 import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, FIXTURE_EXTENSIONS, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
 
 function cases(folder: string): string[] {
@@ -42,7 +43,7 @@ describe.each([
 describe('test/golden-plain (an engine without Dockerfile 1.4: no COPY --link, no heredocs)', () => {
   test.each(cases('test/golden-plain'))('%s', async (name) => {
     const dir = path.join(ROOT, 'test/golden-plain', name);
-    const { dockerfile } = await composeCase(dir, FIXTURE_EXTENSIONS, { copyLink: false, heredocs: false });
+    const { dockerfile } = await composeCase(dir, FIXTURE_EXTENSIONS, DOCKER_20_FEATURES);
     await compareGolden(path.join(dir, 'expected.Dockerfile'), dockerfile);
   });
 });

@@ -29,6 +29,7 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   DEPENDENCY_CYCLE: EXIT.invalidInput,
   COMPOSITION_CONFLICT: EXIT.invalidInput,
   FILE_EXISTS: EXIT.invalidInput,
+  USAGE: EXIT.usage,
   ENGINE_UNAVAILABLE: EXIT.engine,
   BUILD_FAILED: EXIT.buildFailed,
   INTERRUPTED: EXIT.interrupted,
@@ -40,6 +41,11 @@ export const configFlag = Flags.string({
   char: 'c',
   description: 'config file to use (default: rockerc.yaml in the current folder)',
   helpValue: 'FILE',
+});
+
+export const engineFlag = Flags.string({
+  description: 'container engine (default: `engine:` in rockerc.yaml, else docker when installed, else podman)',
+  options: ['docker', 'podman'],
 });
 
 export abstract class BaseCommand extends Command {

@@ -1,20 +1,22 @@
 import { Flags } from '@oclif/core';
 import { buildImage } from '../build-image.js';
-import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 
 export default class BuildCommand extends BaseCommand {
   static override summary = 'Build the dev-container image with BuildKit (docker buildx build).';
   static override description =
-    'Composes the Dockerfile, writes a private build context (the Dockerfile and every extension\'s files/), and runs `docker buildx build` with BuildKit progress on stderr. The image ID is printed on stdout. When a step fails, the error names the extension whose lines failed.';
+    'Composes the Dockerfile, writes a private build context (the Dockerfile and every extension\'s files/), and runs `docker buildx build` (or `podman build`) with the build progress on stderr. The image ID is printed on stdout. When a step fails, the error names the extension whose lines failed.';
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build --tag myproject:dev --no-cache',
     '<%= config.bin %> build --network host --progress plain',
     '<%= config.bin %> build --dry-run',
+    '<%= config.bin %> build --engine podman',
     '<%= config.bin %> build --builder ci --cache-from type=registry,ref=registry.example/p:cache --cache-to type=registry,ref=registry.example/p:cache,mode=max',
   ];
   static override flags = {
     config: configFlag,
+    engine: engineFlag,
     tag: Flags.string({ char: 't', description: 'image tag (default: `tag:` in rockerc.yaml, else <folder>-dev)' }),
     'no-cache': Flags.boolean({ description: 'do not use the build cache' }),
     pull: Flags.boolean({ description: 'always pull newer versions of the base images' }),
@@ -24,7 +26,7 @@ export default class BuildCommand extends BaseCommand {
     'cache-from': Flags.string({ description: 'external cache source, passed to buildx (repeatable)', multiple: true, default: [] }),
     'cache-to': Flags.string({ description: 'external cache destination, passed to buildx (repeatable)', multiple: true, default: [] }),
     platform: Flags.string({ description: 'target platform, e.g. linux/arm64' }),
-    progress: Flags.string({ description: 'BuildKit progress output', options: ['auto', 'plain', 'tty', 'quiet'], default: 'plain' }),
+    progress: Flags.string({ description: 'BuildKit progress output (Docker; default plain)', options: ['auto', 'plain', 'tty', 'quiet'] }),
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
   };
 
@@ -42,8 +44,9 @@ export default class BuildCommand extends BaseCommand {
         cacheFrom: flags['cache-from'],
         cacheTo: flags['cache-to'],
         platform: flags.platform,
-        progress: flags.progress as 'auto' | 'plain' | 'tty' | 'quiet',
+        progress: flags.progress as 'auto' | 'plain' | 'tty' | 'quiet' | undefined,
         dryRun: flags['dry-run'],
+        engine: flags.engine as 'docker' | 'podman' | undefined,
       },
       (message) => process.stderr.write(message + '\n'),
     );

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 import { runContainer } from '../run-container.js';
 
 export default class RunCommand extends BaseCommand {
@@ -16,6 +16,7 @@ export default class RunCommand extends BaseCommand {
   static override args = { command: Args.string({ description: 'command to run inside the container (after --); default: the image\'s command' }) };
   static override flags = {
     config: configFlag,
+    engine: engineFlag,
     keep: Flags.boolean({ description: 'keep the container (no --rm); re-enter it on the next run while the config is unchanged' }),
     name: Flags.string({ description: 'container name (implies keeping it)' }),
     detach: Flags.boolean({ char: 'd', description: 'start in the background' }),
@@ -26,7 +27,7 @@ export default class RunCommand extends BaseCommand {
     const { flags, argv } = await this.parse(RunCommand);
     const code = await runContainer(
       this.projectOptions(flags.config),
-      { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[] },
+      { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined },
       (message) => process.stderr.write(message + '\n'),
     );
     if (code !== 0) this.exit(code);

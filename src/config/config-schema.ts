@@ -16,6 +16,7 @@ export const configSchema = z.strictObject({
   image: imageReference.optional(),
   syntax: imageReference.optional(),
   tag: z.string().regex(IMAGE_TAG, { message: 'an image tag such as myproject-dev or myproject:dev' }).optional(),
+  engine: z.enum(['docker', 'podman'], { message: 'docker or podman' }).optional(),
   extensions: z.array(extensionEntry).optional(),
   args: z.array(z.string().min(1)).optional(),
   'extension-blacklist': z.array(z.string().min(1)).optional(),

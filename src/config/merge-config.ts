@@ -40,6 +40,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     image,
     syntax: project.syntax ?? global?.syntax,
     tag: project.tag ?? global?.tag,
+    engine: project.engine ?? global?.engine,
     extensions,
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },

@@ -21,6 +21,7 @@ export interface ConfigLayer {
   readonly image: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
+  readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
   readonly blacklist: readonly Located<string>[];
   readonly builderBaseImage: Located<string> | undefined;
@@ -80,6 +81,7 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     image: doc.image === undefined ? undefined : at(doc.image, ['image']),
     syntax: doc.syntax === undefined ? undefined : at(doc.syntax, ['syntax']),
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
+    engine: doc.engine === undefined ? undefined : at(doc.engine, ['engine']),
     extensions: entries,
     blacklist: (doc['extension-blacklist'] ?? []).map((name, i) => at(name, ['extension-blacklist', i])),
     builderBaseImage: doc.builder?.baseImage === undefined ? undefined : at(doc.builder.baseImage, ['builder', 'baseImage']),

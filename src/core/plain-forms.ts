@@ -11,9 +11,20 @@ import { RocktsError } from './errors.js';
 export interface DockerfileFeatures {
   readonly copyLink: boolean;
   readonly heredocs: boolean;
+  /**
+   * `sharing=locked` on the apt cache mounts. BuildKit runs stages in parallel and needs
+   * it; Buildah runs them one at a time and keeps its lock file inside the cache
+   * folder, where `apt-get update` deletes it from /var/lib/apt/lists and the next
+   * locked mount then waits forever.
+   */
+  readonly lockedCacheMounts: boolean;
 }
 
-export const MODERN_FEATURES: DockerfileFeatures = { copyLink: true, heredocs: true };
+export const MODERN_FEATURES: DockerfileFeatures = { copyLink: true, heredocs: true, lockedCacheMounts: true };
+/** Docker before 23: BuildKit with the Dockerfile 1.2 frontend. */
+export const DOCKER_20_FEATURES: DockerfileFeatures = { copyLink: false, heredocs: false, lockedCacheMounts: true };
+/** Podman 4 (Buildah 1.28). */
+export const BUILDAH_FEATURES: DockerfileFeatures = { copyLink: false, heredocs: false, lockedCacheMounts: false };
 
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 const HAS_HEREDOC = /<<-?["']?[A-Za-z_]/;

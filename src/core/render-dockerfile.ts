@@ -40,20 +40,20 @@ export function renderDockerfileWithOwners(plan: Plan, features: DockerfileFeatu
   for (const base of plan.builderBases) {
     blankLine();
     emit(`FROM ${base.image} AS ${base.stage}`);
-    emit(aptInstall(base.image, base.apt, { keepDownloads: true }));
+    emit(aptInstall(base.image, base.apt, { keepDownloads: true, locked: features.lockedCacheMounts }));
   }
   for (const builder of plan.builders) {
     const base = plan.builderBases.find((b) => b.stage === builder.base)!;
     blankLine();
     emit(`FROM ${builder.base} AS ${builder.stage}`, builder.extension);
-    if (builder.apt.length > 0) emit(aptInstall(base.image, builder.apt, { keepDownloads: false }), builder.extension);
+    if (builder.apt.length > 0) emit(aptInstall(base.image, builder.apt, { keepDownloads: false, locked: features.lockedCacheMounts }), builder.extension);
     emit(body(builder.body, builder.extension, builder.file), builder.extension);
   }
 
   const { final } = plan;
   blankLine();
   emit(`FROM ${final.image} AS ${FINAL_STAGE}`);
-  if (final.apt.length > 0) emit(aptInstall(final.image, final.apt, { keepDownloads: false }));
+  if (final.apt.length > 0) emit(aptInstall(final.image, final.apt, { keepDownloads: false, locked: features.lockedCacheMounts }));
   for (const c of final.copies) emit(`${copy} --from=${c.stage} ${c.from} ${c.to}`, c.extension);
   if (final.env.length > 0) {
     const pairs = final.env.map((v) =>
@@ -77,11 +77,12 @@ export function renderDockerfileWithOwners(plan: Plan, features: DockerfileFeatu
  * ids are per image, so two distributions never share lists. The builder base drops
  * Debian's docker-clean hook so downloads stay in the cache; builder stages inherit that.
  */
-function aptInstall(image: string, packages: readonly string[], options: { keepDownloads: boolean }): string {
+function aptInstall(image: string, packages: readonly string[], options: { keepDownloads: boolean; locked: boolean }): string {
   const slug = imageSlug(image);
+  const sharing = options.locked ? 'locked' : 'shared';
   const parts = [
-    `--mount=type=cache,id=rockts-apt-cache-${slug},target=/var/cache/apt,sharing=locked`,
-    `--mount=type=cache,id=rockts-apt-lists-${slug},target=/var/lib/apt/lists,sharing=locked`,
+    `--mount=type=cache,id=rockts-apt-cache-${slug},target=/var/cache/apt,sharing=${sharing}`,
+    `--mount=type=cache,id=rockts-apt-lists-${slug},target=/var/lib/apt/lists,sharing=${sharing}`,
   ];
   const commands = [
     ...(options.keepDownloads ? ['rm -f /etc/apt/apt.conf.d/docker-clean'] : []),

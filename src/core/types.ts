@@ -42,6 +42,8 @@ export interface Config {
   readonly image: Located<string>;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
+  /** The container engine for build and run; detected when not given. */
+  readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
   readonly blacklist: readonly Located<string>[];
   readonly builder: {

@@ -1,6 +1,7 @@
 /**
- * Which extension's lines a failed build stopped in, from BuildKit's own output
- * (`Dockerfile:14` in its error summary, or `[rockts-builder-<name> 2/3]` step names).
+ * Which extension's lines a failed build stopped in, from the engine's own output:
+ * BuildKit's `Dockerfile:14` or `[rockts-builder-<name> 2/3]` step names, or Podman's
+ * `Error: building at STEP "<instruction>"` after its `STEP n/m: FROM ... AS <stage>`.
  */
 import { BUILDER_BASE_STAGE } from '../core/build-plan.js';
 
@@ -14,7 +15,7 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
   // BuildKit prints the failing instruction's file and line before its code excerpt.
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
-  const failedStep = /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain);
+  const failedStep = /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? podmanStep(plain);
   // Older BuildKit (Docker 20.10) names the failing step but prints no Dockerfile:N.
   const line =
     lineMatches.length > 0
@@ -28,6 +29,20 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
     extension = stage.slice('rockts-builder-'.length);
   }
   return { line, extension, stage };
+}
+
+/**
+ * Podman: the failing instruction, in the stage of its `[i/n] STEP` line (Buildah builds
+ * stages on demand, so the stage is found by that prefix, not by the last FROM).
+ */
+function podmanStep(log: string): [string, string, string] | undefined {
+  const failed = /^Error: building at STEP "(.*)": /m.exec(log);
+  if (!failed) return undefined;
+  const instruction = failed[1]!;
+  const stepLines = [...log.slice(0, failed.index).matchAll(/^(?:\[(\d+)\/\d+\] )?STEP \d+\/\d+: (.*)$/gm)];
+  const index = stepLines.filter((m) => m[2] === instruction).pop()?.[1] ?? '1';
+  const from = stepLines.filter((m) => (m[1] ?? '1') === index).map((m) => /^FROM \S+ AS (\S+)/.exec(m[2]!)?.[1]).find(Boolean);
+  return from === undefined ? undefined : [failed[0], from, instruction];
 }
 
 /** The line where `instruction` (as BuildKit prints it: continuations joined) starts in `stage`. */

@@ -1,15 +1,18 @@
 /**
- * The docker command line for a build, as data (pure): what `rockts build --dry-run`
- * prints and what `rockts build` runs.
+ * The engine command line for a build, as data (pure): what `rockts build --dry-run`
+ * prints and what `rockts build` runs. Docker builds with buildx (or
+ * `DOCKER_BUILDKIT=1 docker build` without it); Podman with `podman build`.
  */
-import type { DockerEngine } from './engine.js';
+import { RocktsError } from '../core/errors.js';
+import type { Engine } from './engine.js';
 
 export interface BuildRequest {
   readonly contextDir: string;
   readonly dockerfile: string;
   readonly tag: string;
   readonly iidFile: string;
-  readonly progress: 'auto' | 'plain' | 'tty' | 'quiet';
+  /** BuildKit's progress output (Docker only; default plain). */
+  readonly progress: 'auto' | 'plain' | 'tty' | 'quiet' | undefined;
   readonly noCache: boolean;
   readonly pull: boolean;
   readonly network: string | undefined;
@@ -27,9 +30,10 @@ export interface BuildCommand {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export function buildCommand(engine: Pick<DockerEngine, 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
+export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
+  if (engine.kind === 'podman') return podmanBuild(engine.bin, request);
   const args: string[] = engine.buildx ? ['buildx', 'build'] : ['build'];
-  args.push('--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--progress', request.progress);
+  args.push('--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--progress', request.progress ?? 'plain');
   // With buildx, --load puts the result in the local image store whatever the builder's driver.
   if (engine.buildx) args.push('--load');
   if (request.network !== undefined) args.push('--network', request.network);
@@ -42,6 +46,24 @@ export function buildCommand(engine: Pick<DockerEngine, 'bin' | 'buildx'>, reque
   if (request.platform !== undefined) args.push('--platform', request.platform);
   args.push(request.contextDir);
   return { bin: engine.bin, args, env: engine.buildx ? {} : { DOCKER_BUILDKIT: '1' } };
+}
+
+/** `podman build`; the buildx-only flags are refused rather than ignored. */
+function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
+  for (const [flag, given] of [['--builder', request.builder !== undefined], ['--progress', request.progress !== undefined]] as const) {
+    if (given) throw new RocktsError('USAGE', `${flag} is a docker buildx option; podman build has no equivalent (it prints its own progress)`);
+  }
+  // --layers keeps every step's layer, so unchanged steps are reused (Podman's cache).
+  const args = ['build', '--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--layers'];
+  if (request.network !== undefined) args.push('--network', request.network);
+  if (request.noCache) args.push('--no-cache');
+  if (request.pull) args.push('--pull');
+  for (const arg of request.buildArgs) args.push('--build-arg', arg);
+  for (const from of request.cacheFrom) args.push('--cache-from', from);
+  for (const to of request.cacheTo) args.push('--cache-to', to);
+  if (request.platform !== undefined) args.push('--platform', request.platform);
+  args.push(request.contextDir);
+  return { bin, args, env: {} };
 }
 
 /** The command as one line a user can paste into a POSIX shell. */

@@ -1,18 +1,22 @@
 /**
- * Finding the container engine before building: the binary, the daemon, permission on
- * its socket, buildx, and what the engine's image store does with `COPY --link`. Each
- * failure gets its own message with the fix.
+ * Finding the container engine before building: Docker (the binary, the daemon,
+ * permission on its socket, buildx, what its image store does with `COPY --link`) or
+ * Podman. Each failure gets its own message with the fix.
  */
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
-import { MODERN_FEATURES, type DockerfileFeatures } from '../core/plain-forms.js';
+import { BUILDAH_FEATURES, DOCKER_20_FEATURES, MODERN_FEATURES, type DockerfileFeatures } from '../core/plain-forms.js';
 
-export interface DockerEngine {
-  readonly kind: 'docker';
+export type EngineKind = 'docker' | 'podman';
+export const ENGINE_KINDS: readonly EngineKind[] = ['docker', 'podman'];
+
+export interface Engine {
+  readonly kind: EngineKind;
   readonly bin: string;
-  readonly serverVersion: string;
+  /** The Docker daemon's version, or Podman's. */
+  readonly version: string;
   /** `docker buildx` is installed; otherwise `DOCKER_BUILDKIT=1 docker build` is used. */
   readonly buildx: boolean;
   /** The daemon has a default bridge network; without one, builds must use the host network. */
@@ -22,8 +26,47 @@ export interface DockerEngine {
    * independent of the lines before them; with the classic store it acts as plain COPY.
    */
   readonly containerdStore: boolean;
-  /** Dockerfile 1.4 syntax (COPY --link, heredocs) in the daemon's built-in frontend: Docker 23+. */
+  /** Dockerfile 1.4 syntax (COPY --link, heredocs) in the built-in frontend: Docker 23+; not Buildah 1.28. */
   readonly features: DockerfileFeatures;
+}
+
+/** "Docker 26.1.5", "Podman 4.3.1". */
+export function engineLabel(engine: Pick<Engine, 'kind' | 'version'>): string {
+  return `${engine.kind === 'docker' ? 'Docker' : 'Podman'} ${engine.version}`;
+}
+
+/**
+ * The engine to build and run with: the one asked for, else Docker when its command is
+ * on PATH, else Podman when its command is.
+ */
+export async function detectEngine(preferred: EngineKind | undefined): Promise<Engine> {
+  if (preferred === 'podman') return detectPodman();
+  if (preferred === 'docker' || process.env.ROCKTS_DOCKER !== undefined || (await findOnPath('docker'))) return detectDocker();
+  if (await findOnPath('podman')) return detectPodman();
+  throw new RocktsError(
+    'ENGINE_UNAVAILABLE',
+    'no container engine found: neither `docker` nor `podman` is on PATH; install Docker Engine (https://docs.docker.com/engine/install/) or Podman',
+  );
+}
+
+export async function detectPodman(): Promise<Engine> {
+  const bin = await findOnPath('podman');
+  if (!bin) throw new RocktsError('ENGINE_UNAVAILABLE', 'no `podman` command on PATH; install Podman (e.g. `sudo apt-get install podman`) or choose another engine');
+  const version = await execCapture(bin, ['version', '--format', '{{.Client.Version}}']);
+  if (version.code !== 0) {
+    throw new RocktsError('ENGINE_UNAVAILABLE', `\`podman version\` failed: ${version.stderr.trim().split('\n').pop() || 'no output'}`);
+  }
+  const bridge = await execCapture(bin, ['network', 'exists', 'podman']);
+  return {
+    kind: 'podman',
+    bin,
+    version: version.stdout.trim(),
+    buildx: false,
+    bridge: bridge.code === 0,
+    containerdStore: false,
+    // Buildah 1.28 (Podman 4.x) parses neither COPY --link nor heredocs.
+    features: BUILDAH_FEATURES,
+  };
 }
 
 export interface ExecResult {
@@ -56,7 +99,7 @@ export async function findOnPath(name: string, pathVariable = process.env.PATH ?
 }
 
 /** Detects the Docker engine; throws ENGINE_UNAVAILABLE with the fix when it cannot be used. */
-export async function detectDocker(): Promise<DockerEngine> {
+export async function detectDocker(): Promise<Engine> {
   const bin = process.env.ROCKTS_DOCKER ?? (await findOnPath('docker'));
   if (!bin) {
     throw new RocktsError(
@@ -76,8 +119,8 @@ export async function detectDocker(): Promise<DockerEngine> {
   return {
     kind: 'docker',
     bin,
-    serverVersion,
-    features: major >= 23 ? MODERN_FEATURES : { copyLink: false, heredocs: false },
+    version: serverVersion,
+    features: major >= 23 ? MODERN_FEATURES : DOCKER_20_FEATURES,
     buildx: buildx.code === 0,
     bridge: bridge.code === 0,
     containerdStore: info.code === 0 && info.stdout.includes('io.containerd.snapshotter'),

@@ -1,14 +1,15 @@
 /**
- * Runs an engine command with its output streamed to the terminal and the tail of its
- * stderr kept for diagnosis. SIGINT and SIGTERM sent to rockts are forwarded to the
- * child, and the run reports that it was interrupted.
+ * Runs an engine command with its output streamed to the terminal's stderr (BuildKit
+ * writes progress there; Podman writes its steps to stdout, which rockts keeps for the
+ * image ID) and the tail of both kept for diagnosis. SIGINT and SIGTERM sent to rockts
+ * are forwarded to the child, and the run reports that it was interrupted.
  */
 import { spawn } from 'node:child_process';
 
 export interface StreamedRun {
   readonly code: number | null;
   readonly interrupted: boolean;
-  /** The last part of stderr (BuildKit writes its progress and errors there). */
+  /** The last part of the output, both streams in arrival order. */
   readonly log: string;
 }
 
@@ -16,13 +17,15 @@ const KEEP = 512 * 1024;
 
 export function runStreaming(bin: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<StreamedRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(bin, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     let interrupted = false;
-    child.stderr.on('data', (chunk: Buffer) => {
+    const relay = (chunk: Buffer) => {
       process.stderr.write(chunk);
       log = (log + chunk.toString('utf8')).slice(-KEEP);
-    });
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
     const forward = (signal: NodeJS.Signals) => {
       interrupted = true;
       child.kill(signal);

@@ -44,3 +44,25 @@ test('older BuildKit prints no Dockerfile:N; the failing step is found in its st
   const log = ' > [rockts-builder-hello 1/1] RUN gcc hello.c:\nERROR: failed to solve: executor failed running [/bin/sh -c gcc hello.c]: exit code: 1\n';
   expect(locateFailure(log, owners, dockerfile)).toEqual({ line: 5, extension: 'hello', stage: 'rockts-builder-hello' });
 });
+
+test("Podman's failing STEP is placed in the stage of the FROM step before it", () => {
+  const log = [
+    '[1/3] STEP 1/2: FROM ubuntu:22.04 AS rockts-builder-base',
+    '[2/3] STEP 1/2: FROM 3c7ced33c22b AS rockts-builder-hello',
+    '[2/3] STEP 2/2: RUN gcc hello.c',
+    'Error: building at STEP "RUN gcc hello.c": while running runtime: exit status 1',
+  ].join('\n');
+  expect(locateFailure(log, owners, dockerfile)).toEqual({ line: 5, extension: 'hello', stage: 'rockts-builder-hello' });
+});
+
+test("Podman's interleaved stages are told apart by their [i/n] prefix", () => {
+  const log = [
+    '[1/3] STEP 1/2: FROM ubuntu:22.04 AS rockts-builder-base',
+    '[3/3] STEP 1/2: FROM ubuntu:24.04 AS rockts-final',
+    '[2/3] STEP 1/2: FROM 3c7ced33c22b AS rockts-builder-hello',
+    '[3/3] STEP 2/2: RUN apt-get install less',
+    '[2/3] STEP 2/2: RUN gcc hello.c',
+    'Error: building at STEP "RUN gcc hello.c": while running runtime: exit status 1',
+  ].join('\n');
+  expect(locateFailure(log, owners, dockerfile)).toMatchObject({ extension: 'hello', stage: 'rockts-builder-hello' });
+});

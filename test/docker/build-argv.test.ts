@@ -18,7 +18,7 @@ const request: BuildRequest = {
 
 test('buildx: every flag passes through, and --load keeps the image local for any builder driver', () => {
   const command = buildCommand(
-    { bin: 'docker', buildx: true },
+    { kind: 'docker', bin: 'docker', buildx: true },
     { ...request, noCache: true, pull: true, network: 'host', buildArgs: ['A=1', 'B=two words'], builder: 'ci', cacheFrom: ['type=local,src=/c'], cacheTo: ['type=local,dest=/c'], platform: 'linux/arm64' },
   );
   expect(command).toEqual({
@@ -34,10 +34,20 @@ test('buildx: every flag passes through, and --load keeps the image local for an
 });
 
 test('without buildx: DOCKER_BUILDKIT=1 docker build, no --load', () => {
-  const command = buildCommand({ bin: '/usr/bin/docker', buildx: false }, request);
+  const command = buildCommand({ kind: 'docker', bin: '/usr/bin/docker', buildx: false }, request);
   expect(command.args.slice(0, 2)).toEqual(['build', '--file']);
   expect(command.args).not.toContain('--load');
   expect(formatCommand(command)).toBe(
     'DOCKER_BUILDKIT=1 /usr/bin/docker build --file /tmp/ctx/Dockerfile --tag proj-dev --iidfile /tmp/ctx/image-id --progress plain /tmp/ctx',
   );
+});
+
+test('podman: podman build with --layers, and buildx-only flags refused rather than ignored', () => {
+  const podman = { kind: 'podman' as const, bin: 'podman', buildx: false };
+  const command = buildCommand(podman, { ...request, progress: undefined, network: 'host', buildArgs: ['A=1'], pull: true });
+  expect(formatCommand(command)).toBe(
+    'podman build --file /tmp/ctx/Dockerfile --tag proj-dev --iidfile /tmp/ctx/image-id --layers --network host --pull --build-arg A=1 /tmp/ctx',
+  );
+  expect(() => buildCommand(podman, { ...request, progress: undefined, builder: 'ci' })).toThrow('--builder is a docker buildx option; podman build has no equivalent');
+  expect(() => buildCommand(podman, { ...request, progress: 'tty' })).toThrow('--progress is a docker buildx option');
 });

@@ -12,21 +12,43 @@ export const ALT_IMAGE = 'rockts-test/bookworm:alt';
 /** An engine the end-to-end tests run against, and the environment that selects it. */
 export interface TestEngine {
   readonly name: string;
+  readonly kind: 'docker' | 'podman';
+  /** The engine's own command, for the tests' direct calls. */
+  readonly bin: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Arguments that make rockts use it. */
+  readonly args: readonly string[];
   /** The script that starts it. */
   readonly setup: string;
 }
 
-export const DOCKER_26: TestEngine = { name: 'Docker 26 (buildx, containerd image store)', env: {}, setup: 'scripts/ci/engine-up.sh' };
+export const DOCKER_26: TestEngine = { name: 'Docker 26 (buildx, containerd image store)', kind: 'docker', bin: 'docker', env: {}, args: [], setup: 'scripts/ci/engine-up.sh' };
 export const DOCKER_20: TestEngine = {
   name: 'Docker 20.10 (no Dockerfile 1.4: plain forms)',
+  kind: 'docker',
+  bin: 'docker',
   env: { DOCKER_HOST: 'unix:///var/run/rockts-docker20.sock' },
+  args: [],
   setup: 'scripts/ci/engine20-up.sh',
 };
+export const PODMAN: TestEngine = {
+  name: 'Podman 4.3 (Buildah: plain forms)',
+  kind: 'podman',
+  bin: 'podman',
+  env: {},
+  args: ['--engine', 'podman'],
+  setup: 'scripts/ci/podman-up.sh',
+};
+export const ENGINES: readonly TestEngine[] = [DOCKER_26, DOCKER_20, PODMAN];
 
-/** docker with the engine's environment. */
+/** The engine's command with its environment. */
 export function docker(engine: TestEngine, args: readonly string[], options: { input?: string } = {}): string {
-  return execFileSync('docker', [...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...engine.env }, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(engine.bin, [...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...engine.env }, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** `rockts <command> <engine args> ...rest` in `cwd` against `engine`. */
+export function rocktsWith(engine: TestEngine, cwd: string, [command, ...rest]: readonly string[]): Promise<CliResult> {
+  return rocktsIn(cwd, [command!, ...engine.args, ...rest], engine.env);
 }
 
 /** Why the engine cannot be used, or undefined when it can. */
@@ -82,8 +104,45 @@ export interface Step {
   readonly cached: boolean;
 }
 
-/** The build steps BuildKit reported in --progress=plain output, without FROM steps. */
-export function parseSteps(log: string): Step[] {
+/** The build steps the engine reported (BuildKit's --progress=plain or Podman's), without FROM steps. */
+export function parseSteps(log: string, kind: TestEngine['kind'] = 'docker'): Step[] {
+  return kind === 'podman' ? parsePodmanSteps(log) : parseBuildKitSteps(log);
+}
+
+/**
+ * Podman: `[i/n] STEP a/b: INSTRUCTION`, ended by `--> <short id>` and preceded by
+ * `--> Using cache <id>` when cached. Buildah builds stages on demand: a COPY --from
+ * step waits while the stage it needs is built, so its end comes after that stage's
+ * steps. Ends therefore close the most recently started open step (a stack), and the
+ * `[i/n]` prefix says which stage (named by its FROM step) a step belongs to.
+ */
+function parsePodmanSteps(log: string): Step[] {
+  const steps: { stage: string; name: string; cached: boolean }[] = [];
+  const open: { cached: boolean }[] = [];
+  const stageNames = new Map<string, string>();
+  for (const line of log.split('\n')) {
+    const step = /^(?:\[(\d+)\/\d+\] )?STEP \d+\/\d+: (.*)$/.exec(line);
+    if (step) {
+      const index = step[1] ?? '1';
+      const from = /^FROM \S+ AS (\S+)/.exec(step[2]!);
+      if (from) {
+        stageNames.set(index, from[1]!);
+      } else {
+        const entry = { stage: stageNames.get(index) ?? '', name: step[2]!, cached: false };
+        steps.push(entry);
+        open.push(entry);
+      }
+    } else if (/^--> Using cache /.test(line)) {
+      const top = open[open.length - 1];
+      if (top) top.cached = true;
+    } else if (/^--> [0-9a-f]{6,}$/.test(line)) {
+      open.pop();
+    }
+  }
+  return steps;
+}
+
+function parseBuildKitSteps(log: string): Step[] {
   const names = new Map<string, { stage: string; name: string }>();
   const cached = new Set<string>();
   for (const line of log.split('\n')) {

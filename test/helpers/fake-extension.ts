@@ -60,6 +60,7 @@ export function fakeConfig(image: string, names: readonly string[]): Config {
     image: { value: image, location: at('rockerc.yaml') },
     syntax: undefined,
     tag: undefined,
+    engine: undefined,
     extensions: entries,
     blacklist: [],
     builder: { baseImage: undefined, apt: undefined, images: [] },
