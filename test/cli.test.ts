@@ -3,7 +3,7 @@
  * `npm test` before jest starts), a temporary project folder and HOME.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURE_EXTENSIONS, ROOT } from './helpers/project.js';
@@ -22,8 +22,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function rockts(args: string[], options: { builtins?: 'fixtures' | 'real'; cwd?: string } = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };
+function rockts(args: string[], options: { builtins?: 'fixtures' | 'real'; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1', ...options.env };
   if ((options.builtins ?? 'fixtures') === 'fixtures') env.ROCKTS_BUILTIN_EXTENSIONS = FIXTURE_EXTENSIONS;
   else delete env.ROCKTS_BUILTIN_EXTENSIONS;
   return new Promise((resolve) => {
@@ -149,4 +149,49 @@ test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run'])('`%s --h
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('EXAMPLES');
   expect(result.stdout).toContain(`$ rockts ${command}`);
+});
+
+describe('engine detection, before any build', () => {
+  beforeEach(async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), CONFIG);
+  });
+
+  test('no docker and no podman on PATH: exit 5, saying what to install', async () => {
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await rockts(['build'], { env: { PATH: bin, ROCKTS_DOCKER: '' } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe(
+      'rockts: no container engine found: neither `docker` nor `podman` is on PATH; install Docker Engine (https://docs.docker.com/engine/install/) or Podman\n',
+    );
+  });
+
+  test('a Docker daemon that is not running: exit 5, saying how to start it', async () => {
+    const fake = path.join(dir, 'docker');
+    await writeFile(fake, '#!/bin/sh\necho "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2\nexit 1\n', { mode: 0o755 });
+    const result = await rockts(['build'], { env: { ROCKTS_DOCKER: fake } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/^rockts: the Docker daemon is not running \(or DOCKER_HOST points nowhere\)\. Start it .*Is the docker daemon running\?\)\n$/);
+  });
+
+  test('no permission on the socket: exit 5, saying to join the docker group', async () => {
+    const fake = path.join(dir, 'docker');
+    await writeFile(fake, '#!/bin/sh\necho "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock" >&2\nexit 1\n', { mode: 0o755 });
+    const result = await rockts(['run'], { env: { ROCKTS_DOCKER: fake } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('permission denied on its socket. Add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again)');
+  });
+
+  test('--dry-run prints the command even without an engine', async () => {
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await rockts(['build', '--dry-run', '--tag', 'demo:dev'], { env: { PATH: bin } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag demo:dev --iidfile \S+ --progress plain --load \S+\n$/);
+    const contextDir = /Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!;
+    expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
+    await rm(contextDir, { recursive: true, force: true });
+  });
 });

@@ -41,7 +41,7 @@ export function engineLabel(engine: Pick<Engine, 'kind' | 'version'>): string {
  */
 export async function detectEngine(preferred: EngineKind | undefined): Promise<Engine> {
   if (preferred === 'podman') return detectPodman();
-  if (preferred === 'docker' || process.env.ROCKTS_DOCKER !== undefined || (await findOnPath('docker'))) return detectDocker();
+  if (preferred === 'docker' || process.env.ROCKTS_DOCKER || (await findOnPath('docker'))) return detectDocker();
   if (await findOnPath('podman')) return detectPodman();
   throw new RocktsError(
     'ENGINE_UNAVAILABLE',
@@ -100,7 +100,7 @@ export async function findOnPath(name: string, pathVariable = process.env.PATH ?
 
 /** Detects the Docker engine; throws ENGINE_UNAVAILABLE with the fix when it cannot be used. */
 export async function detectDocker(): Promise<Engine> {
-  const bin = process.env.ROCKTS_DOCKER ?? (await findOnPath('docker'));
+  const bin = process.env.ROCKTS_DOCKER || (await findOnPath('docker'));
   if (!bin) {
     throw new RocktsError(
       'ENGINE_UNAVAILABLE',
