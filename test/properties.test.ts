@@ -157,3 +157,10 @@ test('the adding property is not vacuous: an added extension brings a new builde
   expect(after.get('rockts-builder-a')).toBe(before.get('rockts-builder-a'));
   expect(after.get('rockts-final')).not.toBe(before.get('rockts-final'));
 });
+
+test('an extension whose builder stage would take the shared builder base stage name is refused', () => {
+  const available = [fakeExtension({ name: 'base', builder: 'RUN mkdir -p {{outDir}}' })];
+  expect(() => dockerfileFor('ubuntu:24.04', ['base'], available)).toThrow(
+    "extension 'base' would name its builder stage rockts-builder-base, which is the name of a shared builder base stage; rename the extension",
+  );
+});

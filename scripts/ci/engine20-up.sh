@@ -168,17 +168,7 @@ JSON
   dpid=$!
 
   start=$(now)
-  while ! d20_answers; do
-    if ! kill -0 "$dpid" 2>/dev/null; then
-      tail -n 40 "$LOG" >&2 || true
-      die "dockerd 20.10 exited during start-up (log above: $LOG)"
-    fi
-    if [ $(( $(now) - start )) -ge "$WAIT" ]; then
-      tail -n 40 "$LOG" >&2 || true
-      die "dockerd 20.10 did not answer 'docker version' on $D20_SOCK within ${WAIT}s (pid $dpid still running; log above: $LOG)"
-    fi
-    sleep 0.5
-  done
+  wait_for_daemon "dockerd 20.10" "$dpid" "$LOG" "$WAIT" d20_answers
   log "dockerd 20.10 up after $(( $(now) - start ))s: pid $dpid, $(d20_docker version -f 'server {{.Server.Version}}, API {{.Server.APIVersion}}')"
 fi
 

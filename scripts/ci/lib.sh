@@ -67,3 +67,22 @@ debian_security_mirror() {
 
 # Seconds since the epoch, for step timings.
 now() { date +%s; }
+
+# Wait until CHECK succeeds while the daemon PID is alive; on exit or time-out, show the
+# log tail and fail.   wait_for_daemon NAME PID LOG SECONDS CHECK [ARGS...]
+wait_for_daemon() {
+  local name=$1 pid=$2 logfile=$3 limit=$4 started
+  shift 4
+  started=$(now)
+  while ! "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "$name exited during start-up (log above: $logfile)"
+    fi
+    if [ $(( $(now) - started )) -ge "$limit" ]; then
+      tail -n 40 "$logfile" >&2 || true
+      die "$name did not answer '$*' within ${limit}s (pid $pid still running; log above: $logfile)"
+    fi
+    sleep 0.5
+  done
+}

@@ -109,17 +109,7 @@ setsid nohup /usr/sbin/dockerd \
 dpid=$!
 
 start=$(now)
-while ! docker_cmd info >/dev/null 2>&1; do
-  if ! kill -0 "$dpid" 2>/dev/null; then
-    tail -n 40 "$LOG" >&2 || true
-    die "dockerd exited during start-up (log above: $LOG)"
-  fi
-  if [ $(( $(now) - start )) -ge "$WAIT" ]; then
-    tail -n 40 "$LOG" >&2 || true
-    die "dockerd did not answer 'docker info' within ${WAIT}s (pid $dpid still running; log above: $LOG)"
-  fi
-  sleep 0.5
-done
+wait_for_daemon dockerd "$dpid" "$LOG" "$WAIT" docker_cmd info
 
 have=$(engine_cd_store)
 [ "$have" = "$(want_bool)" ] || die "engine started, but its containerd image store is $have, not $(want_bool)"

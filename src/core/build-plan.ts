@@ -97,6 +97,17 @@ export function buildPlan(input: PlanInput): Plan {
     builders.push({ stage: builderStageName(e.name), extension: e.name, file: templateFile(e, 'builder'), base: base.stage, apt: sortedUnique(e.extension.manifest.builder.apt), body });
   }
 
+  // Builder stages are named rockts-builder-<name>; an extension called `base` (or
+  // base-<image slug>) would take the name of a shared builder base stage.
+  for (const builder of builders) {
+    if ([...baseStages.values()].some((b) => b.stage === builder.stage)) {
+      problems.push(
+        new RocktsError('COMPOSITION_CONFLICT', `extension '${builder.extension}' would name its builder stage ${builder.stage}, which is the name of a shared builder base stage; rename the extension`, {
+          location: { file: builder.file, line: 1, column: 1 },
+        }),
+      );
+    }
+  }
   const withBuilder = new Set(builders.map((b) => b.extension));
   const copies: FinalStage['copies'][number][] = [];
   for (const e of extensions) {
