@@ -78,13 +78,20 @@ export function composeLoaded(project: Project, options: ProjectOptions): Compos
   return { ...project, ...composition! };
 }
 
-/** The user running rockts, as the dev container will map it. */
+/**
+ * The user running rockts, as the dev container will map it. A uid without a passwd
+ * entry (e.g. under sudo -u '#4242' or in CI) is still mapped: its name comes from
+ * $USER, else `user<uid>`, and its home from $HOME.
+ */
 export function currentHostUser(): HostUser | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || uid < 0) return undefined;
   try {
     const info = os.userInfo();
-    if (info.uid < 0) return undefined;
     return { name: info.username, uid: info.uid, gid: info.gid, home: info.homedir };
   } catch {
-    return undefined;
+    const name = process.env.USER && process.env.USER !== 'root' ? process.env.USER : `user${uid}`;
+    return { name, uid, gid, home: process.env.HOME || `/home/${name}` };
   }
 }

