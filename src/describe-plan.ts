@@ -8,10 +8,13 @@ type DisplayPath = (file: string) => string;
 
 /** Why an extension is in the composition and why it sits where it does. */
 export function explainExtension(e: OrderedExtension, display: DisplayPath): { requested: string; position: string } {
+  const where = (l: { file: string; line: number; column: number }) => `${display(l.file)}:${l.line}:${l.column}`;
   const requested =
     e.request.kind === 'config'
-      ? `listed in ${display(e.request.location.file)}:${e.request.location.line}:${e.request.location.column}`
-      : `required by ${e.request.by.join(', ')}`;
+      ? `listed in ${where(e.request.location)}`
+      : e.request.kind === 'detected'
+        ? `detected by \`extensions: auto\` (${where(e.request.location)}): ${e.request.reason}`
+        : `required by ${e.request.by.join(', ')}`;
   const own = e.extension.manifest.cachePriority;
   const priority =
     e.priorityFrom === undefined

@@ -106,6 +106,16 @@ test('init writes a starter config that composes, and never overwrites', async (
   expect(await readFile(path.join(dir, 'rockerc.yaml'), 'utf8')).toBe(written);
 });
 
+test('init --detect lists what the project files call for, with the reasons', async () => {
+  await writeFile(path.join(dir, 'Cargo.toml'), '[package]\nname = "x"\n');
+  await writeFile(path.join(dir, 'pixi.toml'), '[workspace]\n');
+  const result = await rockts(['init', '--detect'], { builtins: 'real' });
+  expect(result.stderr).toBe('detected cargo: Cargo.toml found\ndetected pixi: pixi.toml found\nwrote rockerc.yaml; next: `rockts dockerfile`\n');
+  expect(await readFile(path.join(dir, 'rockerc.yaml'), 'utf8')).toContain('extensions:\n  - cargo   # Cargo.toml found\n  - pixi   # pixi.toml found\n');
+  const plan = JSON.parse((await rockts(['plan', '--json'], { builtins: 'real' })).stdout);
+  expect(plan.extensions.map((e: { name: string }) => e.name)).toEqual(['cargo', 'pixi']);
+});
+
 test('init refuses an image reference that could inject text', async () => {
   const result = await rockts(['init', '--image', 'ubuntu\nRUN evil']);
   expect(result.code).toBe(3);

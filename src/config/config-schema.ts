@@ -17,7 +17,7 @@ export const configSchema = z.strictObject({
   syntax: imageReference.optional(),
   tag: z.string().regex(IMAGE_TAG, { message: 'an image tag such as myproject-dev or myproject:dev' }).optional(),
   engine: z.enum(['docker', 'podman'], { message: 'docker or podman' }).optional(),
-  extensions: z.array(extensionEntry).optional(),
+  extensions: z.union([z.literal('auto'), z.array(extensionEntry)], { message: 'a list of extensions, or `auto` to detect them from the project files' }).optional(),
   args: z.array(z.string().min(1)).optional(),
   'extension-blacklist': z.array(z.string().min(1)).optional(),
   builder: z

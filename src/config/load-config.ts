@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
+import { detectExtensions } from './detect-extensions.js';
 import { mergeConfig } from './merge-config.js';
 import { parseConfig, type ConfigLayer } from './parse-config.js';
 
@@ -32,19 +33,26 @@ export async function loadConfig(options: LoadConfigOptions): Promise<{ config: 
     throw new RocktsError('CONFIG_NOT_FOUND', `config file not found: ${projectFile}${hint}`);
   }
   const globalFile = path.join(options.home, GLOBAL_CONFIG_FILE_NAME);
-  const project = parseLayer(projectText, projectFile, options.home);
+  const projectDir = path.dirname(projectFile);
+  const project = await parseLayer(projectText, projectFile, options.home, projectDir);
   let global: ConfigLayer | undefined;
   if (globalFile !== projectFile) {
     const globalText = await readText(globalFile);
-    if (globalText !== undefined) global = parseLayer(globalText, globalFile, options.home);
+    if (globalText !== undefined) global = await parseLayer(globalText, globalFile, options.home, projectDir);
   }
   const merged = mergeConfig(project, global);
   if (!merged.config) throw RocktsError.combine(merged.problems);
   return { config: merged.config, problems: merged.problems };
 }
 
-function parseLayer(text: string, file: string, home: string): ConfigLayer {
-  return parseConfig(text, file, { baseDir: path.dirname(file), home });
+/** Parses one file; `extensions: auto` (in either file) becomes what the project's folder calls for. */
+async function parseLayer(text: string, file: string, home: string, projectDir: string): Promise<ConfigLayer> {
+  const layer = parseConfig(text, file, { baseDir: path.dirname(file), home });
+  if (layer.autoExtensions === undefined) return layer;
+  const location = layer.autoExtensions;
+  const detected = await detectExtensions(projectDir);
+  const entries = detected.map((d) => ({ ref: { kind: 'name' as const, name: d.name }, options: [], location, detected: d.reason }));
+  return { ...layer, extensions: [...entries, ...layer.extensions] };
 }
 
 async function readText(file: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
-import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located } from '../core/types.js';
+import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, SourceLocation } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { configSchema } from './config-schema.js';
 
@@ -27,6 +27,8 @@ export interface ConfigLayer {
   readonly builderBaseImage: Located<string> | undefined;
   readonly builderApt: readonly Located<string>[] | undefined;
   readonly builderImages: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
+  /** `extensions: auto`: the loader fills in what the project's files call for. */
+  readonly autoExtensions: SourceLocation | undefined;
 }
 
 export interface ParseConfigContext {
@@ -65,7 +67,8 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   const at = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(p) });
 
   const entries: ConfigExtensionEntry[] = [];
-  (doc.extensions ?? []).forEach((item, index) => {
+  const listed = doc.extensions === 'auto' ? [] : (doc.extensions ?? []);
+  listed.forEach((item, index) => {
     const entry = parseEntry(item, ['extensions', index], source, context, problems);
     if (entry) entries.push(entry);
   });
@@ -86,6 +89,7 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     blacklist: (doc['extension-blacklist'] ?? []).map((name, i) => at(name, ['extension-blacklist', i])),
     builderBaseImage: doc.builder?.baseImage === undefined ? undefined : at(doc.builder.baseImage, ['builder', 'baseImage']),
     builderApt: doc.builder?.apt?.map((pkg, i) => at(pkg, ['builder', 'apt', i])),
+    autoExtensions: doc.extensions === 'auto' ? source.locate(['extensions']) : undefined,
     builderImages: Object.entries(doc.builder?.images ?? {}).map(([name, image]) => ({
       extension: { value: name, location: source.locateKey(['builder', 'images', name]) },
       image: at(image, ['builder', 'images', name]),

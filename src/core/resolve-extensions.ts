@@ -58,7 +58,9 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       continue;
     }
     if (blacklist.has(extension.manifest.name)) continue;
-    enabled.set(extension.manifest.name, { extension, entry, request: { kind: 'config', location: entry.location } });
+    const request: Request =
+      entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
+    enabled.set(extension.manifest.name, { extension, entry, request });
   }
 
   // 2. What those require, transitively, in name order so the result never depends on listing order.

@@ -33,6 +33,8 @@ export interface ConfigExtensionEntry {
   readonly ref: ExtensionRef;
   readonly options: readonly ConfigOption[];
   readonly location: SourceLocation;
+  /** Why `extensions: auto` proposed it (e.g. "Cargo.toml found"); undefined when listed. */
+  readonly detected?: string;
 }
 
 /** rockerc.yaml (merged over ~/.rockerc.yaml), validated but not yet resolved. */
@@ -134,6 +136,7 @@ export interface LoadedExtension {
 /** Why an extension is in the composition. */
 export type Request =
   | { readonly kind: 'config'; readonly location: SourceLocation }
+  | { readonly kind: 'detected'; readonly reason: string; readonly location: SourceLocation }
   | { readonly kind: 'required'; readonly by: readonly string[] };
 
 /** An enabled extension with its options checked and defaults applied. */
