@@ -99,6 +99,9 @@ test('init writes a starter config that composes, and never overwrites', async (
   const first = await rockts(['init'], { builtins: 'real' });
   expect(first).toMatchObject({ code: 0, stderr: 'wrote rockerc.yaml; next: `rockts dockerfile`\n' });
   const written = await readFile(path.join(dir, 'rockerc.yaml'), 'utf8');
+  const schema = /^# yaml-language-server: \$schema=(\S+)\n/.exec(written)?.[1];
+  expect(schema).toBeDefined();
+  expect(JSON.parse(await readFile(path.resolve(dir, schema!), 'utf8')).title).toBe('rockts rockerc.yaml');
   expect((await rockts(['dockerfile'], { builtins: 'real' })).code).toBe(0);
   const second = await rockts(['init', '--image', 'debian:bookworm'], { builtins: 'real' });
   expect(second.code).toBe(3);

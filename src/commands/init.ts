@@ -5,6 +5,7 @@ import { detectExtensions, type DetectedExtension } from '../config/detect-exten
 import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { RocktsError } from '../core/errors.js';
 import { IMAGE_REFERENCE } from '../core/grammar.js';
+import { CONFIG_SCHEMA_FILE, SCHEMAS_DIR, schemaComment } from '../json-schemas.js';
 import { writeNewFile } from '../write-atomic.js';
 
 export default class InitCommand extends BaseCommand {
@@ -30,7 +31,9 @@ export default class InitCommand extends BaseCommand {
     const detected = flags.detect ? await detectExtensions(path.dirname(target)) : undefined;
     for (const d of detected ?? []) process.stderr.write(`detected ${d.name}: ${d.reason}\n`);
     if (detected?.length === 0) process.stderr.write('detected nothing: no Cargo.toml, package.json, pixi.toml or [tool.pixi] in pyproject.toml\n');
-    await writeNewFile(target, starterConfig(flags.image, detected));
+    // Editors with yaml-language-server check and complete the file against rockts's own schema.
+    const schema = path.relative(path.dirname(target), path.join(SCHEMAS_DIR, CONFIG_SCHEMA_FILE));
+    await writeNewFile(target, `${schemaComment(schema)}\n${starterConfig(flags.image, detected)}`);
     process.stderr.write(`wrote ${this.displayPath(target)}; next: \`rockts dockerfile${flags.config === CONFIG_FILE_NAME ? '' : ` -c ${flags.config}`}\`\n`);
   }
 }
