@@ -8,4 +8,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   maxWorkers: 2,
+  // Many tests start real processes; these machines are shared and noisy.
+  testTimeout: 60_000,
 };

@@ -16,6 +16,8 @@ import { detectEngine, engineLabel, type Engine, type EngineKind } from './docke
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
+import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
@@ -23,6 +25,8 @@ export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfil
   readonly dryRun: boolean;
   /** --engine; otherwise `engine:` in rockerc.yaml; otherwise detected. */
   readonly engine: EngineKind | undefined;
+  /** --frozen: refuse to build when rockts.lock is missing or would change. */
+  readonly frozen: boolean;
 }
 
 export const DEFAULT_BUILD_FLAGS: BuildFlags = {
@@ -38,6 +42,7 @@ export const DEFAULT_BUILD_FLAGS: BuildFlags = {
   progress: undefined,
   dryRun: false,
   engine: undefined,
+  frozen: false,
 };
 
 export interface BuildResult {
@@ -90,6 +95,10 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     );
   }
 
+  const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
+  const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
+  if (flags.frozen) checkFrozen(lockFile, locked, current);
+
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions);
   const command = buildCommand(engine, { ...flags, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
@@ -103,6 +112,10 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
     const imageId = (await readFile(context.iidFile, 'utf8')).trim();
+    if (locked === undefined || diffLock(locked, current).length > 0) {
+      await writeFileAtomic(lockFile, formatLock(current));
+      say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
+    }
     return { tag, imageId, configHash: composed.plan.configHash };
   } finally {
     await context.dispose();

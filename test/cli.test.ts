@@ -157,7 +157,7 @@ test('extensions includes folders named in the config', async () => {
   expect(json.find((e: { name: string }) => e.name === 'greeter')).toMatchObject({ source: { kind: 'path' } });
 });
 
-test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run'])('`%s --help` documents the command with examples', async (command) => {
+test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run', 'lock'])('`%s --help` documents the command with examples', async (command) => {
   const result = await rockts([command, '--help']);
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('EXAMPLES');
@@ -206,5 +206,46 @@ describe('engine detection, before any build', () => {
     const contextDir = /Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!;
     expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
     await rm(contextDir, { recursive: true, force: true });
+  });
+});
+
+describe('rockts.lock', () => {
+  const ext = () => path.join(dir, 'ext');
+  beforeEach(async () => {
+    await mkdir(ext());
+    await writeFile(path.join(ext(), 'extension.yaml'), 'name: ext\nversion: 1.0.0\ndescription: local\nrockts: "^0.1"\n');
+    await writeFile(path.join(ext(), 'setup.Dockerfile.hbs'), 'RUN true\n');
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello, ./ext]\n');
+  });
+  // A dry run needs no engine; the note about the missing engine comes first and is dropped here.
+  const frozen = async () => {
+    const result = await rockts(['build', '--frozen', '--dry-run'], { env: { PATH: '/nonexistent', ROCKTS_DOCKER: '' } });
+    return { ...result, stderr: result.stderr.replace(/^rockts: no container engine found.*\n/, '') };
+  };
+
+  test('--frozen fails without a lock, passes after `rockts lock`, and fails naming what changed', async () => {
+    const missing = await frozen();
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toBe('rockts: rockts.lock is missing next to the config, and --frozen needs it; run `rockts lock` (or `rockts build` without --frozen) to write it\n');
+
+    const lock = await rockts(['lock']);
+    expect(lock).toMatchObject({ code: 0, stderr: 'wrote rockts.lock:\n  ext: added (1.0.0, ext)\n  hello: added (1.0.0, builtin)\n' });
+    expect((await frozen()).code).toBe(0);
+
+    await writeFile(path.join(ext(), 'setup.Dockerfile.hbs'), 'RUN echo changed\n');
+    await writeFile(path.join(ext(), 'extension.yaml'), 'name: ext\nversion: 1.1.0\ndescription: local\nrockts: "^0.1"\n');
+    const changed = await frozen();
+    expect(changed.code).toBe(3);
+    expect(changed.stderr).toMatch(/^rockts: rockts\.lock would change, and --frozen forbids that; run `rockts lock` to accept these changes:\n  ext: version 1\.0\.0 → 1\.1\.0; contents changed \(sha256 [0-9a-f]{12}… → [0-9a-f]{12}…\)\n$/);
+
+    expect((await rockts(['lock'])).stderr).toMatch(/^wrote rockts\.lock:\n  ext: version 1\.0\.0 → 1\.1\.0; contents changed/);
+    expect((await rockts(['lock'])).stderr).toBe('rockts.lock is up to date\n');
+  });
+
+  test('a malformed lock is an error naming the file, line and column', async () => {
+    await writeFile(path.join(dir, 'rockts.lock'), 'lockVersion: 1\nextensions:\n  - name: ext\n    version: 1.0.0\n    source: ext\n    sha256: nothex\n');
+    const result = await frozen();
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('rockts.lock:6:13: extensions[0].sha256: expected a sha256 in hex, found "nothex"\n');
   });
 });

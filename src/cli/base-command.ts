@@ -30,6 +30,7 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   COMPOSITION_CONFLICT: EXIT.invalidInput,
   FILE_EXISTS: EXIT.invalidInput,
   USAGE: EXIT.usage,
+  LOCK_MISMATCH: EXIT.invalidInput,
   ENGINE_UNAVAILABLE: EXIT.engine,
   BUILD_FAILED: EXIT.buildFailed,
   INTERRUPTED: EXIT.interrupted,

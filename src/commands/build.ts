@@ -12,6 +12,7 @@ export default class BuildCommand extends BaseCommand {
     '<%= config.bin %> build --network host --progress plain',
     '<%= config.bin %> build --dry-run',
     '<%= config.bin %> build --engine podman',
+    '<%= config.bin %> build --frozen',
     '<%= config.bin %> build --builder ci --cache-from type=registry,ref=registry.example/p:cache --cache-to type=registry,ref=registry.example/p:cache,mode=max',
   ];
   static override flags = {
@@ -28,6 +29,7 @@ export default class BuildCommand extends BaseCommand {
     platform: Flags.string({ description: 'target platform, e.g. linux/arm64' }),
     progress: Flags.string({ description: 'BuildKit progress output (Docker; default plain)', options: ['auto', 'plain', 'tty', 'quiet'] }),
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
+    frozen: Flags.boolean({ description: 'refuse to build when rockts.lock is missing or would change (for CI)' }),
   };
 
   async run(): Promise<void> {
@@ -47,6 +49,7 @@ export default class BuildCommand extends BaseCommand {
         progress: flags.progress as 'auto' | 'plain' | 'tty' | 'quiet' | undefined,
         dryRun: flags['dry-run'],
         engine: flags.engine as 'docker' | 'podman' | undefined,
+        frozen: flags.frozen,
       },
       (message) => process.stderr.write(message + '\n'),
     );

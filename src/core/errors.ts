@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'COMPOSITION_CONFLICT'
   | 'FILE_EXISTS'
   | 'USAGE'
+  | 'LOCK_MISMATCH'
   | 'ENGINE_UNAVAILABLE'
   | 'BUILD_FAILED'
   | 'INTERRUPTED'

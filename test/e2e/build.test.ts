@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
 import { composeCase, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
@@ -67,7 +68,9 @@ describeWithEngine(`rockts build on ${engine.name}`, () => {
   });
 
   test('the image runs, with the builders\' output on PATH for a non-root user', async () => {
-    const { imageId } = await build(engine, config(BASE_IMAGE, [`hello: { greeting: "hi ${nonce}" }`, 'tool', 'links']));
+    const { imageId, stderr } = await build(engine, config(BASE_IMAGE, [`hello: { greeting: "hi ${nonce}" }`, 'tool', 'links']));
+    expect(stderr).toContain('rockts: wrote rockts.lock');
+    expect(readFileSync(path.join(dir, 'rockts.lock'), 'utf8')).toMatch(/- name: hello\n    version: 1\.0\.0\n    source: builtin\n    sha256: [0-9a-f]{64}\n/);
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'hello'])).toBe(`hi ${nonce}\n`);
     expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'tool'])).toBe('tool 1.2.3\n');

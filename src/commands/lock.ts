@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { composeLoaded } from '../load-project.js';
+import { diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from '../lockfile.js';
+import { writeFileAtomic } from '../write-atomic.js';
+
+export default class LockCommand extends BaseCommand {
+  static override summary = 'Write or refresh rockts.lock: every extension\'s source, version and content hash.';
+  static override description =
+    'rockts.lock sits next to rockerc.yaml. `rockts build` keeps it current; `rockts build --frozen` refuses to build when it is missing or would change. This command accepts the current extensions and prints what changed.';
+  static override examples = ['<%= config.bin %> lock', '<%= config.bin %> lock -c dev/rockerc.yaml'];
+  static override flags = { config: configFlag };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(LockCommand);
+    const options = this.projectOptions(flags.config);
+    const composed = composeLoaded(await this.loadProject(flags.config), options);
+    const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
+    const current = await lockEntries(composed.plan.extensions, path.dirname(lockFile));
+    const locked = await readLock(lockFile);
+    const changes = locked === undefined ? current.map((e) => `${e.name}: added (${e.version}, ${e.source})`) : diffLock(locked, current);
+    if (locked !== undefined && changes.length === 0) {
+      process.stderr.write(`${this.displayPath(lockFile)} is up to date\n`);
+      return;
+    }
+    await writeFileAtomic(lockFile, formatLock(current));
+    process.stderr.write(`wrote ${this.displayPath(lockFile)}:\n${changes.map((c) => `  ${c}\n`).join('')}`);
+  }
+}
