@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { RocktsError, throwIfAny } from './errors.js';
 import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
 import { compareCodePoints } from './suggest.js';
-import { renderTemplate, type TemplateContext } from './templates.js';
+import { renderTemplate, renderValue, type TemplateContext } from './templates.js';
 import type { SourceLocation } from './errors.js';
 import type { BuilderBaseStage, BuilderStage, Config, FinalStage, HostUser, OrderedExtension, Plan, Snippet, TemplateKind } from './types.js';
 
@@ -189,7 +189,16 @@ function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsErr
   const env: { name: string; value: string; owner: string; location: SourceLocation }[] = [];
   const paths: string[] = [];
   for (const e of extensions) {
-    for (const variable of e.extension.manifest.final.env) {
+    const options = Object.fromEntries(e.options.map((o) => [o.name, o.value]));
+    for (const declared of e.extension.manifest.final.env) {
+      let variable = declared;
+      try {
+        variable = { ...declared, value: renderValue(declared.value, options, e.name, declared.location) };
+      } catch (error) {
+        if (!(error instanceof RocktsError)) throw error;
+        problems.push(error);
+        continue;
+      }
       const earlier = env.find((v) => v.name === variable.name);
       if (!earlier) env.push({ ...variable, owner: e.name });
       else if (earlier.value !== variable.value) {

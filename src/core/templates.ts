@@ -8,7 +8,8 @@
  * directory for the extensions after it.
  */
 import Handlebars from 'handlebars';
-import { RocktsError } from './errors.js';
+import { RocktsError, type SourceLocation } from './errors.js';
+import { CONTROL_CHARACTER } from './grammar.js';
 import { suggestNames } from './suggest.js';
 import type { HostUser, LoadedExtension, Scalar, TemplateKind, TemplateSource } from './types.js';
 
@@ -169,6 +170,27 @@ function compiled(template: TemplateSource): Handlebars.TemplateDelegate {
     cache.set(template, render);
   }
   return render;
+}
+
+/**
+ * A manifest value that may refer to the extension's options (`final.env` values such as
+ * `TZ: "{{options.zone}}"`), rendered strictly. Option values are already checked, and
+ * the result may hold no control character, so it stays one value on one line.
+ */
+export function renderValue(text: string, options: Readonly<Record<string, Scalar>>, extension: string, location: SourceLocation): string {
+  if (!text.includes('{{')) return text;
+  let value: string;
+  try {
+    value = handlebars.compile(text, { noEscape: true, strict: true, knownHelpersOnly: true })({ options });
+  } catch (error) {
+    const missing = /^"([^"]+)" not defined/.test((error as Error).message);
+    const why = missing ? 'refers to something that is not an option; only {{options.<name>}} is available here' : `is not a valid template: ${(error as Error).message.split('\n').pop()}`;
+    throw new RocktsError('TEMPLATE_INVALID', `extension '${extension}': ${JSON.stringify(text)} ${why}`, { location });
+  }
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new RocktsError('TEMPLATE_INVALID', `extension '${extension}': ${JSON.stringify(text)} renders to text with control characters`, { location });
+  }
+  return value;
 }
 
 const INSTRUCTIONS = new Set([

@@ -91,6 +91,17 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
     docker(engine, ['image', 'rm', '--force', `rockts-run-user-${nonce}`]);
   });
 
+  test('the built-in tz extension sets the zone for TZ, /etc/timezone and /etc/localtime', async () => {
+    await writeFile(
+      path.join(dir, 'rockerc.yaml'),
+      [`image: ${BASE_IMAGE}`, 'extensions:', `  - ${path.join(ROOT, 'extensions/tz')}: { zone: Europe/Berlin }`, `tag: rockts-run-tz-${nonce}`, ''].join('\n'),
+    );
+    const result = await rocktsWith(engine, dir, ['run', '--', 'sh', '-c', 'echo "$TZ"; cat /etc/timezone; readlink /etc/localtime; env -u TZ date -d @0 +%Z']);
+    expect(result.stderr).not.toContain('rockts: the build failed');
+    expect(result).toMatchObject({ code: 0, stdout: 'Europe/Berlin\nEurope/Berlin\n/usr/share/zoneinfo/Europe/Berlin\nCET\n' });
+    docker(engine, ['image', 'rm', '--force', `rockts-run-tz-${nonce}`]);
+  });
+
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
     await writeConfig('hi');
     await rocktsWith(engine, dir, ['build', '--network', 'host']);
