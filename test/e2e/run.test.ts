@@ -102,6 +102,17 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
     docker(engine, ['image', 'rm', '--force', `rockts-run-tz-${nonce}`]);
   });
 
+  test('the built-in locale extension generates the locale and sets LANG and LC_ALL', async () => {
+    await writeFile(
+      path.join(dir, 'rockerc.yaml'),
+      [`image: ${BASE_IMAGE}`, 'extensions:', `  - ${path.join(ROOT, 'extensions/locale')}: { locale: de_DE.UTF-8 }`, `tag: rockts-run-locale-${nonce}`, ''].join('\n'),
+    );
+    const result = await rocktsWith(engine, dir, ['run', '--', 'sh', '-c', 'echo "$LANG $LC_ALL"; locale charmap; locale -a | grep -c "^de_DE.utf8$"']);
+    expect(result.stderr).not.toContain('rockts: the build failed');
+    expect(result).toMatchObject({ code: 0, stdout: 'de_DE.UTF-8 de_DE.UTF-8\nUTF-8\n1\n' });
+    docker(engine, ['image', 'rm', '--force', `rockts-run-locale-${nonce}`]);
+  });
+
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
     await writeConfig('hi');
     await rocktsWith(engine, dir, ['build', '--network', 'host']);
