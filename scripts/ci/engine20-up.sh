@@ -110,18 +110,6 @@ t0=$(now)
 # "true" when the 20.10 daemon answers on its socket.
 d20_answers() { d20_docker version -f '{{.Server.Version}}' >/dev/null 2>&1; }
 
-# Remove a pid file whose process is not the expected program (pid files in
-# /run survive when an earlier session's processes were killed).
-clear_stale_pidfile() { # file expected-comm
-  local f=$1 comm=$2 pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f" 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$comm" ]; then
-    return 0
-  fi
-  log "removing stale pid file $f (pid '${pid}' is not $comm)"
-  rm -f "$f"
-}
 
 if d20_answers; then
   log "docker 20.10 daemon already answers on $D20_SOCK ($(d20_docker version -f 'server {{.Server.Version}}, API {{.Server.APIVersion}}')), not starting"

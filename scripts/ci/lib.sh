@@ -86,3 +86,18 @@ wait_for_daemon() {
     sleep 0.5
   done
 }
+
+# /run is not a tmpfs on these machines: pid files of engines killed when an earlier
+# session ended survive, and their pids may now belong to other processes, which would
+# make a daemon refuse to start (or wait on a "containerd" that is not one). Remove a
+# pid file whose process is not the expected program.   clear_stale_pidfile FILE COMM
+clear_stale_pidfile() { # file expected-comm
+  local f=$1 comm=$2 pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f" 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$comm" ]; then
+    return 0
+  fi
+  log "removing stale pid file $f (pid '${pid}' is not $comm)"
+  rm -f "$f"
+}

@@ -62,20 +62,6 @@ if docker_cmd info >/dev/null 2>&1; then
   exit 0
 fi
 
-# /run is not a tmpfs on these machines: pid files of engines killed when an
-# earlier session ended survive, and their pids may now belong to other
-# processes, which would make dockerd refuse to start (or wait on a
-# "containerd" that is not one). Remove pid files whose process is not ours.
-clear_stale_pidfile() { # file expected-comm
-  local f=$1 comm=$2 pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f" 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$comm" ]; then
-    return 0
-  fi
-  log "removing stale pid file $f (pid '${pid}' is not $comm)"
-  rm -f "$f"
-}
 clear_stale_pidfile "$PIDFILE" dockerd
 clear_stale_pidfile "$CD_PIDFILE" containerd
 if pid=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$pid" ]; then
