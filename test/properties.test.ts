@@ -173,3 +173,14 @@ test('host user values cannot add Dockerfile text', () => {
   expect(() => compose_('relative/home')).toThrow('is not an absolute path');
   expect(compose_('/home/dev').dockerfile).toContain('RUN echo /home/dev');
 });
+
+test('where the extensions are checked out never changes a byte (the config label included)', () => {
+  const at = (root: string) =>
+    [fakeExtension({ name: 'a', builder: 'RUN mkdir -p {{outDir}}', setup: 'RUN true' })].map((e) => ({
+      ...e,
+      dir: `${root}/a`,
+      manifestFile: `${root}/a/extension.yaml`,
+      templates: e.templates.map((t) => ({ ...t, file: `${root}/a/${t.kind}.Dockerfile.hbs` })),
+    }));
+  expect(dockerfileFor('ubuntu:24.04', ['a'], at('/one/checkout')).dockerfile).toBe(dockerfileFor('ubuntu:24.04', ['a'], at('/elsewhere')).dockerfile);
+});

@@ -142,12 +142,15 @@ export function buildPlan(input: PlanInput): Plan {
     user: switching.length > 0 ? hostUser!.name : undefined,
     userSnippets,
   };
+  // Template paths are for messages only: where rockts or the project is checked out
+  // must not change the hash (it labels images and decides whether run rebuilds).
+  const withoutFile = <T extends { file: string }>({ file: _file, ...rest }: T) => rest;
   const configHash = hashComposition({
     image,
     syntax: config.syntax?.value ?? null,
     builderBases: baseList,
-    builders,
-    final,
+    builders: builders.map(withoutFile),
+    final: { ...final, setup: final.setup.map(withoutFile), userSnippets: final.userSnippets.map(withoutFile) },
     extensions: extensions.map((e) => ({ name: e.name, version: e.extension.manifest.version, options: e.options.map((o) => [o.name, o.value]) })),
   });
   return {

@@ -232,4 +232,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:e0e4bf522093bb37f3d547c685c47d6e6a9d0d009f9e8fa773c9f4024b8a0141"
+    rockts.config="sha256:8622ca1f04f58d0f5f5b06996406f4f1a7127e516348347b40b7ae81e68ff6ce"

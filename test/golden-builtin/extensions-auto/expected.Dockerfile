@@ -130,4 +130,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,pixi" \
-    rockts.config="sha256:1321e8e89c65f7fd0f3c4e30a17690307b79a92dbfa9246980d8306d60a977c4"
+    rockts.config="sha256:401878f5107052ad14c8a19300a0180c14fbc6f19326a992188246a6c8238c49"

@@ -24,4 +24,4 @@ RUN test -f /usr/share/zoneinfo/Etc/UTC \
     && ln -sf /usr/share/zoneinfo/Etc/UTC /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 LABEL rockts.extensions="locale,tz" \
-    rockts.config="sha256:5732907178ec1c6105fab3d05ea841b0913fbe6fb4feaab0196473a172ac1b69"
+    rockts.config="sha256:4bd06241f87807df511fbb49c1a2c70e5c272eda29f17c7fb32af67f80b13bf6"

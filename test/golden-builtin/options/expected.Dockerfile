@@ -221,4 +221,4 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:f95982eaf089dc11991f6bf5b6745ed6aaa4523d5220e6999d380f346f7c1334"
+    rockts.config="sha256:33c06134e353e7e5b153ec8e6e5115486198aeb1ae089f2ed4e7eac496052fc5"

@@ -14,4 +14,4 @@ RUN test -f /usr/share/zoneinfo/Europe/Berlin \
     && ln -sf /usr/share/zoneinfo/Europe/Berlin /etc/localtime \
     && echo 'Europe/Berlin' > /etc/timezone
 LABEL rockts.extensions="tz" \
-    rockts.config="sha256:54b4b506619078a70d5b243322564afec1b049429e9da5ea24dece3a78dcbb55"
+    rockts.config="sha256:4d3d968e441849b7288b7eae6afa9126623beff3aa65f7a02f19de81614499e5"

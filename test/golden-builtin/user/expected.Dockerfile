@@ -90,4 +90,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="pixi,user" \
-    rockts.config="sha256:494edc3ddfb2104f14320c18dec22a42f66433e04dd8eedc6a4a0d85b04741d4"
+    rockts.config="sha256:ee76ae43ff18a398332f23b1bbe7087dc3b07e53d48e08dd921131123ed366b7"

@@ -63,4 +63,4 @@ USER dev
 # profile: user
 RUN echo 'export EDITOR=nano' >> /home/dev/.profile
 LABEL rockts.extensions="libbase,tool,hello,links,user,profile" \
-    rockts.config="sha256:4231c46a7b656a4179d15e0a5e7dbab242501ef85c61ac16d1a628fc2b0681c1"
+    rockts.config="sha256:68ea92af5d11c2a31ba8c762b8c8efc2d5a4eb43da6b8eaf81c583eec7ae1cf2"

@@ -48,4 +48,4 @@ ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="libbase,tool,hello" \
-    rockts.config="sha256:06fb2291681bdc27fbb03c6c25b0e03019efb0372f1925b562bce42337cf4656"
+    rockts.config="sha256:a8b5d83cfb378d0eb02839eb1fd61374569896bc39e08fc3eb9ae83a591bdabc"

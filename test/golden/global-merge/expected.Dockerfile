@@ -31,4 +31,4 @@ COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
 # links: setup
 RUN ln -sf /usr/bin/less /usr/local/bin/pager
 LABEL rockts.extensions="hello,links" \
-    rockts.config="sha256:9ce996abb692f686d9c0268c66fc98c576eb2493b8bf01707c0a34c4b5733fb6"
+    rockts.config="sha256:e70489c0a72186f4134028d06e8035819f46c2a0e90e0983987385ac60b2a9ee"

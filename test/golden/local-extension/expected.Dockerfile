@@ -30,4 +30,4 @@ RUN ln -sf /bin/true /usr/local/bin/local-links
 # greeter: setup
 RUN echo 'world' > /etc/greeting
 LABEL rockts.extensions="hello,links,greeter" \
-    rockts.config="sha256:2d5c2a30cded2ef2061f6aa3199f6c8b9d790f252f9f04a6b12d2d91cd95bcfa"
+    rockts.config="sha256:0e8132f5989d910e95d27a87635ca63b27a204981c0cb73effd49bcf1021fb83"

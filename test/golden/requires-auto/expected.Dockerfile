@@ -31,4 +31,4 @@ ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="libbase,tool" \
-    rockts.config="sha256:82e7ea2bcdadc502b5fcc7d171751ca57721aa69ed119eadc2b89bd6505c5685"
+    rockts.config="sha256:85eb52915a7ad27561978b22e912b7ada4d20148f37b4a09f4b15a4177a73834"

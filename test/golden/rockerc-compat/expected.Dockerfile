@@ -54,4 +54,4 @@ ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="libbase,tool,hello" \
-    rockts.config="sha256:6e1c2a6c716e0be248e1e4f7b17fddee5d6c11b259e796c43da041cd2165c48b"
+    rockts.config="sha256:d7cf1a9821e0351494c60b086e3a5f078f0d348df70357a63650c15100adefa4"

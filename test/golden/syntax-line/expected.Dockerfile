@@ -11,4 +11,4 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sh
 # links: setup
 RUN ln -sf /usr/bin/less /usr/local/bin/pager
 LABEL rockts.extensions="links" \
-    rockts.config="sha256:e4ae7b043906cf2d40806cae2b36edfe9ad6b37b5662a331ed63761e5e8b6184"
+    rockts.config="sha256:c193bb562b50f6d38f135a14ae0b2a264ef4d9cd8a291308e1d4694113f06554"
