@@ -89,7 +89,7 @@ for (let run = 0; run < RUNS; run++) {
   const t2 = performance.now();
   const plan = buildPlan({ config, extensions: ordered, rocktsVersion: 'bench', hostUser: undefined, defaultBuilderBaseImage: 'ubuntu:22.04' });
   const t3 = performance.now();
-  dockerfile = renderDockerfile(plan);
+  dockerfile = renderDockerfile(plan).text;
   const t4 = performance.now();
   phases.resolve.push(t1 - t0);
   phases.order.push(t2 - t1);

@@ -49,7 +49,6 @@ export interface BuildResult {
   readonly tag: string;
   /** Undefined for a dry run. */
   readonly imageId: string | undefined;
-  readonly configHash: string;
 }
 
 /** Messages for the user (stderr); the caller decides how to print them. */
@@ -105,7 +104,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection)`);
     process.stdout.write(formatCommand(command) + '\n');
-    return { tag, imageId: undefined, configHash: composed.plan.configHash };
+    return { tag, imageId: undefined };
   }
   try {
     const run = await runStreaming(command.bin, command.args, command.env);
@@ -116,7 +115,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
     }
-    return { tag, imageId, configHash: composed.plan.configHash };
+    return { tag, imageId };
   } finally {
     await context.dispose();
   }

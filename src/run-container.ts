@@ -28,7 +28,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const hash = composed.plan.configHash;
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
 
-  const imageHash = await labelOf(engine, ['image', 'inspect'], tag);
+  const imageHash = await imageLabel(engine, tag);
   if (imageHash !== hash) {
     say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
     await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say);
@@ -68,8 +68,9 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
 }
 
 
-async function labelOf(engine: Engine, command: string[], target: string): Promise<string | undefined> {
-  const result = await execCapture(engine.bin, [...command, '--format', '{{index .Config.Labels "rockts.config"}}', target]);
+/** The rockts.config label of the image `tag`, or undefined when there is no such image. */
+async function imageLabel(engine: Engine, tag: string): Promise<string | undefined> {
+  const result = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}}', tag]);
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 

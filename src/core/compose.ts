@@ -5,7 +5,7 @@
 import { buildPlan } from './build-plan.js';
 import { orderExtensions } from './order-extensions.js';
 import { MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
-import { renderDockerfileWithOwners } from './render-dockerfile.js';
+import { renderDockerfile } from './render-dockerfile.js';
 import { DEFAULT_BUILDER_BASE_IMAGE, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
 import type { HostUser, Plan } from './types.js';
 
@@ -33,6 +33,6 @@ export function compose(input: ComposeInput): Composition {
     defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
   });
   const features = input.config.syntax !== undefined ? MODERN_FEATURES : (input.features ?? MODERN_FEATURES);
-  const { text, owners } = renderDockerfileWithOwners(plan, features);
+  const { text, owners } = renderDockerfile(plan, features);
   return { plan, dockerfile: text, owners };
 }

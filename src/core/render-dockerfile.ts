@@ -11,14 +11,6 @@ import type { Plan } from './types.js';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const INDENT = '    ';
 
-/**
- * The Dockerfile for an engine with `features` (default: Dockerfile 1.4+, as Docker 23+
- * and buildx have). Without them, COPY drops `--link` and RUN heredocs are inlined.
- */
-export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): string {
-  return renderDockerfileWithOwners(plan, features).text;
-}
-
 /** The Dockerfile and, for each of its lines, the extension whose text it is (if any). */
 export interface RenderedDockerfile {
   readonly text: string;
@@ -26,7 +18,12 @@ export interface RenderedDockerfile {
   readonly owners: readonly (string | undefined)[];
 }
 
-export function renderDockerfileWithOwners(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): RenderedDockerfile {
+/**
+ * The Dockerfile for an engine with `features` (default: Dockerfile 1.4+, as Docker 23+
+ * and buildx have; without them COPY drops `--link` and RUN heredocs are inlined), and
+ * which extension wrote each line.
+ */
+export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): RenderedDockerfile {
   const pieces: { text: string; owner: string | undefined }[] = [];
   const body = (text: string, extension: string, file: string) => (features.heredocs ? text : inlineHeredocs(text, extension, file));
   const copy = features.copyLink ? 'COPY --link' : 'COPY';

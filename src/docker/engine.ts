@@ -10,7 +10,6 @@ import { RocktsError } from '../core/errors.js';
 import { BUILDAH_FEATURES, DOCKER_20_FEATURES, MODERN_FEATURES, type DockerfileFeatures } from '../core/plain-forms.js';
 
 export type EngineKind = 'docker' | 'podman';
-export const ENGINE_KINDS: readonly EngineKind[] = ['docker', 'podman'];
 
 export interface Engine {
   readonly kind: EngineKind;
