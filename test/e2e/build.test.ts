@@ -76,7 +76,7 @@ describeWithEngine(`rockts build on ${engine.name}`, () => {
     expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'tool'])).toBe('tool 1.2.3\n');
     // PATH from the env group reaches a non-root user: tool (/opt/tool/bin) and hello (/usr/local/bin).
     expect(dockerRun(engine, imageId, ['--user', '1000:1000', '--entrypoint', 'sh']).length).toBe(0);
-    expect(docker(engine, ['run', '--rm', '--network=host', '--user', '1000:1000', imageId, 'sh', '-c', 'command -v tool hello'])).toBe('/opt/tool/bin/tool\n/usr/local/bin/hello\n');
+    expect(docker(engine, ['run', '--rm', '--network=host', '--user', '1000:1000', imageId, 'sh', '-c', 'command -v tool; command -v hello'])).toBe('/opt/tool/bin/tool\n/usr/local/bin/hello\n');
     const labels = JSON.parse(docker(engine, ['image', 'inspect', '--format', '{{json .Config.Labels}}', imageId]));
     expect(labels['rockts.extensions']).toBe('libbase,tool,hello,links');
     expect(labels['rockts.config']).toMatch(/^sha256:[0-9a-f]{64}$/);
