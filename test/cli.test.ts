@@ -3,7 +3,7 @@
  * `npm test` before jest starts), a temporary project folder and HOME.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURE_EXTENSIONS, ROOT } from './helpers/project.js';
@@ -162,6 +162,22 @@ test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run', 'lock'])(
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('EXAMPLES');
   expect(result.stdout).toContain(`$ rockts ${command}`);
+});
+
+// CI jobs and containers often run under a uid with no passwd entry and no $SHELL; oclif
+// looks the shell up there and used to crash before any command ran.
+(process.getuid?.() === 0 ? test : test.skip)('runs under a uid with no passwd entry and no $SHELL', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), CONFIG);
+  await chmod(dir, 0o755);
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS };
+  delete env.SHELL;
+  const result = await new Promise<Result>((resolve) => {
+    execFile('setpriv', ['--reuid=4243', '--regid=4243', '--clear-groups', '--', process.execPath, path.join(ROOT, 'bin/run.js'), 'dockerfile'], { cwd: dir, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toContain('# Extensions (in order): libbase, tool, hello\n');
 });
 
 describe('engine detection, before any build', () => {
