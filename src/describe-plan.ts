@@ -90,7 +90,18 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
 }
 
 function sourceToJson(e: LoadedExtension, display: DisplayPath) {
-  return e.source.kind === 'builtin' ? { kind: 'builtin' } : { kind: 'path', path: display(e.source.path) };
+  const { source } = e;
+  if (source.kind === 'builtin') return { kind: 'builtin' };
+  if (source.kind === 'package') return { kind: 'package', package: source.package, version: source.version, path: display(e.dir) };
+  return { kind: 'path', path: display(source.path) };
+}
+
+/** The SOURCE column of `rockts extensions`. */
+function sourceLabel(e: LoadedExtension, display: DisplayPath): string {
+  const { source } = e;
+  if (source.kind === 'builtin') return 'built-in';
+  if (source.kind === 'package') return `${source.package}@${source.version}`;
+  return display(source.path);
 }
 
 export function extensionsToJson(extensions: readonly LoadedExtension[], display: DisplayPath) {
@@ -113,7 +124,7 @@ export function describeExtensions(extensions: readonly LoadedExtension[], displ
     e.manifest.name,
     e.manifest.version,
     String(e.manifest.cachePriority),
-    e.source.kind === 'builtin' ? 'built-in' : display(e.source.path),
+    sourceLabel(e, display),
     e.manifest.description,
   ]);
   const header = ['NAME', 'VERSION', 'PRIORITY', 'SOURCE', 'DESCRIPTION'];

@@ -1,14 +1,19 @@
 /**
- * The I/O side of composing: read the config, the built-in extensions and the folders
- * the config names, then hand everything to the pure core.
+ * The I/O side of composing: read the config, the built-in extensions, the installed
+ * extension packages and the folders the config names, then hand everything to the
+ * pure core.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from './config/load-config.js';
 import { compose, type Composition } from './core/compose.js';
 import { RocktsError, throwIfAny } from './core/errors.js';
 import type { DockerfileFeatures } from './core/plain-forms.js';
-import type { Config, HostUser, LoadedExtension } from './core/types.js';
+import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
+import { suggestNames } from './core/suggest.js';
+import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
+import { discoverPackages, findPackage, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 
 export interface ProjectOptions {
   readonly configFile: string | undefined;
@@ -18,35 +23,109 @@ export interface ProjectOptions {
   readonly hostUser: HostUser | undefined;
   /** Where built-in extensions live; tests point this at frozen fixtures. */
   readonly builtinDir?: string;
+  /** The global npm root (`npm install -g`), searched after the project's node_modules. */
+  readonly globalNodeModules?: string;
   /** What the target engine's Dockerfile frontend can do (default: Dockerfile 1.4+). */
   readonly features?: DockerfileFeatures;
+  /** Told of problems that do not stop the command, e.g. a broken package the config does not use. */
+  readonly warn?: (warning: RocktsError) => void;
 }
 
 export interface Project {
   readonly config: Config;
-  /** Problems in the config files that still left the rest composable. */
+  /** Problems in the config files and the extensions they name that still left the rest checkable. */
   readonly problems: readonly RocktsError[];
   readonly builtins: readonly LoadedExtension[];
-  readonly byPath: ReadonlyMap<string, LoadedExtension>;
+  /** Installed extension packages, by name (broken ones carry their problem). */
+  readonly packages: ReadonlyMap<string, ExtensionPackage>;
+  /** What each config entry naming its source stands for, by refKey (see ResolveInput). */
+  readonly chosen: ReadonlyMap<string, readonly LoadedExtension[]>;
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
   const { config, problems: configProblems } = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
   const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
-  const byPath = new Map<string, LoadedExtension>();
+  const folders = searchFolders(path.dirname(path.resolve(options.cwd, config.file)), options.globalNodeModules);
+  const packages = await discoverPackages(folders);
+  const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
+  const named = new Set<string>();
   for (const entry of config.extensions) {
-    if (entry.ref.kind !== 'path' || byPath.has(entry.ref.path)) continue;
+    const key = refKey(entry.ref);
+    if (chosen.has(key)) continue;
+    if (entry.ref.kind === 'qualified' || entry.ref.kind === 'package') named.add(entry.ref.package);
     try {
-      byPath.set(entry.ref.path, await loadExtension(entry.ref.path, { kind: 'path', path: entry.ref.path }));
+      chosen.set(key, await loadChosen(entry.ref, builtins, packages, folders));
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;
-      // A folder without extension.yaml is reported where the config names it.
+      // A problem with no place of its own is reported where the config names the extension.
       const unplaced = error.location === undefined && error.problems.length === 0;
-      problems.push(unplaced ? new RocktsError(error.code, error.message, { location: entry.location }) : error);
+      problems.push(unplaced ? new RocktsError(error.code, error.message, { location: entry.location, suggestions: error.suggestions }) : error);
     }
   }
-  return { config, problems, builtins, byPath };
+  // A broken package is an error when the config uses it, and a warning otherwise.
+  const offered = new Set([...builtins, ...[...packages.values()].flatMap((p) => p.extensions)].map((e) => e.manifest.name));
+  const wanted = new Set(config.extensions.flatMap((e) => (e.ref.kind === 'name' ? [e.ref.name] : [])));
+  for (const pkg of packages.values()) {
+    if (pkg.problem === undefined || named.has(pkg.name)) continue;
+    if (pkg.intended.some((name) => wanted.has(name) && !offered.has(name))) problems.push(pkg.problem);
+    else options.warn?.(ignoredPackage(pkg, pkg.problem));
+  }
+  return { config, problems, builtins, packages, chosen };
+}
+
+function ignoredPackage(pkg: ExtensionPackage, problem: RocktsError): RocktsError {
+  const note = { message: `rockts ignores package ${pkg.name} until it is fixed or removed`, location: { file: path.join(pkg.root, 'package.json'), line: 1, column: 1 } };
+  const problems = problem.problems.length > 0 ? problem.problems : [problem];
+  return RocktsError.combine(problems.map((p, i) => (i === 0 ? new RocktsError(p.code, p.message, { location: p.location, notes: [note] }) : p)));
+}
+
+/** The extensions a config entry that names its source stands for. */
+async function loadChosen(
+  ref: ExtensionRef,
+  builtins: readonly LoadedExtension[],
+  packages: ReadonlyMap<string, ExtensionPackage>,
+  folders: readonly string[],
+): Promise<readonly LoadedExtension[]> {
+  if (ref.kind === 'path') return [await loadExtension(ref.path, { kind: 'path', path: ref.path })];
+  if (ref.kind === 'name') return [];
+  if (ref.kind === 'qualified' && ref.package === BUILTIN_PACKAGE) {
+    const builtin = builtins.find((e) => e.manifest.name === ref.name);
+    if (builtin) return [builtin];
+    const names = builtins.map((e) => e.manifest.name);
+    throw new RocktsError('EXTENSION_UNKNOWN', `no built-in extension '${ref.name}'`, { suggestions: suggestNames(ref.name, names) });
+  }
+  const pkg = packages.get(ref.package) ?? (await findPackage(ref.package, folders));
+  if (!pkg) {
+    throw new RocktsError(
+      'EXTENSION_UNKNOWN',
+      `package '${ref.package}' is not installed in ${folders[0]}, any node_modules above it, or the global root; install it with \`npm install --save-dev ${ref.package}\``,
+    );
+  }
+  if (pkg.problem) throw pkg.problem;
+  if (ref.kind === 'package') return pkg.extensions;
+  const extension = pkg.extensions.find((e) => e.manifest.name === ref.name);
+  if (extension) return [extension];
+  const names = pkg.extensions.map((e) => e.manifest.name);
+  throw new RocktsError('EXTENSION_UNKNOWN', `package ${pkg.name} has no extension '${ref.name}'; it provides: ${names.join(', ')}`, {
+    suggestions: suggestNames(ref.name, names),
+  });
+}
+
+/**
+ * The extensions rockts can offer without a config: the built-ins and those of packages
+ * installed from `dir` up and globally (broken packages are warned about).
+ */
+export async function loadCatalogue(options: ProjectOptions, dir: string): Promise<LoadedExtension[]> {
+  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const packages = await discoverPackages(searchFolders(dir, options.globalNodeModules));
+  for (const pkg of packages.values()) if (pkg.problem) options.warn?.(ignoredPackage(pkg, pkg.problem));
+  return [...builtins, ...[...packages.values()].flatMap((p) => p.extensions)];
+}
+
+/** Every extension the project can use by name: the built-ins and those of installed packages. */
+export function availableExtensions(project: Project): LoadedExtension[] {
+  return [...project.builtins, ...[...project.packages.values()].flatMap((p) => p.extensions)];
 }
 
 /** Loads and composes; every problem from the files and the composition is reported together. */
@@ -56,15 +135,15 @@ export async function composeProject(options: ProjectOptions): Promise<Compositi
 
 /** Composes a loaded project (for build and run, which pick the engine from the config first). */
 export function composeLoaded(project: Project, options: ProjectOptions): Composition & Project {
-  const missingFolders = project.config.extensions.some((e) => e.ref.kind === 'path' && !project.byPath.has(e.ref.path));
+  const unloaded = project.config.extensions.some((e) => e.ref.kind !== 'name' && !project.chosen.has(refKey(e.ref)));
   let composition: Composition | undefined;
   const problems = [...project.problems];
-  if (!missingFolders) {
+  if (!unloaded) {
     try {
       composition = compose({
         config: project.config,
-        available: project.builtins,
-        byPath: project.byPath,
+        available: availableExtensions(project),
+        chosen: project.chosen,
         rocktsVersion: options.rocktsVersion,
         hostUser: options.hostUser,
         ...(options.features ? { features: options.features } : {}),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RocktsError } from './core/errors.js';
-import type { OrderedExtension } from './core/types.js';
+import type { LoadedExtension, OrderedExtension } from './core/types.js';
 import { parseYaml, zodIssuesToErrors } from './yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
@@ -19,7 +19,7 @@ const LOCK_VERSION = 1;
 export interface LockEntry {
   readonly name: string;
   readonly version: string;
-  /** `builtin`, or the folder relative to the lock file. */
+  /** `builtin`, `package:NAME@VERSION`, or the folder relative to the lock file. */
   readonly source: string;
   readonly sha256: string;
 }
@@ -42,11 +42,18 @@ export async function lockEntries(extensions: readonly OrderedExtension[], lockD
     extensions.map(async (e) => ({
       name: e.name,
       version: e.extension.manifest.version,
-      source: e.extension.source.kind === 'builtin' ? 'builtin' : path.relative(lockDir, e.extension.dir) || '.',
+      source: lockSource(e.extension, lockDir),
       sha256: await hashFolder(e.extension.dir),
     })),
   );
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function lockSource(extension: LoadedExtension, lockDir: string): string {
+  const { source } = extension;
+  if (source.kind === 'builtin') return 'builtin';
+  if (source.kind === 'package') return `package:${source.package}@${source.version}`;
+  return path.relative(lockDir, extension.dir) || '.';
 }
 
 /**

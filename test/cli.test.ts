@@ -258,6 +258,28 @@ describe('rockts.lock', () => {
     expect((await rockts(['lock'])).stderr).toBe('rockts.lock is up to date\n');
   });
 
+  test('a package extension is locked with its package name and version; upgrading the package shows in --frozen', async () => {
+    const pkg = path.join(dir, 'node_modules', 'rockts-extension-pkg');
+    const writePackage = async (version: string) => {
+      await mkdir(path.join(pkg, 'pkg'), { recursive: true });
+      await writeFile(path.join(pkg, 'package.json'), JSON.stringify({ name: 'rockts-extension-pkg', version, rockts: { api: '^0.1', extensions: ['./pkg'] } }));
+      await writeFile(path.join(pkg, 'pkg', 'extension.yaml'), `name: pkg\nversion: ${version}\ndescription: packaged\nrockts: "^0.1"\n`);
+      await writeFile(path.join(pkg, 'pkg', 'setup.Dockerfile.hbs'), `RUN echo ${version}\n`);
+    };
+    await writePackage('1.0.0');
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [pkg]\n');
+    const env = { npm_config_prefix: path.join(dir, 'no-global') };
+    expect(await rockts(['lock'], { env })).toMatchObject({ code: 0, stderr: 'wrote rockts.lock:\n  pkg: added (1.0.0, package:rockts-extension-pkg@1.0.0)\n' });
+    expect(await readFile(path.join(dir, 'rockts.lock'), 'utf8')).toContain('    source: package:rockts-extension-pkg@1.0.0\n');
+
+    await writePackage('1.1.0');
+    const changed = await rockts(['build', '--frozen', '--dry-run'], { env: { ...env, PATH: '/nonexistent', ROCKTS_DOCKER: '' } });
+    expect(changed.code).toBe(3);
+    expect(changed.stderr).toContain(
+      '  pkg: source package:rockts-extension-pkg@1.0.0 → package:rockts-extension-pkg@1.1.0; version 1.0.0 → 1.1.0; contents changed',
+    );
+  });
+
   test('a malformed lock is an error naming the file, line and column', async () => {
     await writeFile(path.join(dir, 'rockts.lock'), 'lockVersion: 1\nextensions:\n  - name: ext\n    version: 1.0.0\n    source: ext\n    sha256: nothex\n');
     const result = await frozen();

@@ -5,7 +5,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Errors, Flags } from '@oclif/core';
-import { formatError, RocktsError, type ErrorCode } from '../core/errors.js';
+import { formatError, formatWarning, RocktsError, type ErrorCode } from '../core/errors.js';
+import { npmGlobalRoot } from '../extensions/packages.js';
 import { composeProject, currentHostUser, loadProject, type ProjectOptions } from '../load-project.js';
 
 /**
@@ -24,6 +25,7 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   TEMPLATE_INVALID: EXIT.invalidInput,
   EXTENSION_UNKNOWN: EXIT.invalidInput,
   EXTENSION_INCOMPATIBLE: EXIT.invalidInput,
+  PACKAGE_INVALID: EXIT.invalidInput,
   OPTION_INVALID: EXIT.invalidInput,
   DEPENDENCY_MISSING: EXIT.invalidInput,
   DEPENDENCY_CYCLE: EXIT.invalidInput,
@@ -58,6 +60,8 @@ export abstract class BaseCommand extends Command {
       rocktsVersion: this.config.version,
       hostUser: currentHostUser(),
       builtinDir: process.env.ROCKTS_BUILTIN_EXTENSIONS || undefined,
+      globalNodeModules: npmGlobalRoot(process.env, os.homedir(), process.execPath),
+      warn: (warning) => process.stderr.write(formatWarning(warning, (f) => this.displayPath(f))),
     };
   }
 

@@ -8,8 +8,12 @@ import { APT_PACKAGE, IMAGE_REFERENCE, IMAGE_TAG } from '../core/grammar.js';
 const imageReference = z.string().regex(IMAGE_REFERENCE, { message: 'an image reference such as ubuntu:24.04' });
 
 const extensionEntry = z.union(
-  [z.string().min(1), z.record(z.string(), z.union([z.record(z.string(), z.unknown()), z.null()]))],
-  { message: 'an extension name, a folder path, or `name: {options}`' },
+  [
+    z.string().min(1),
+    z.strictObject({ package: z.string() }),
+    z.record(z.string(), z.union([z.record(z.string(), z.unknown()), z.null()])),
+  ],
+  { message: 'an extension name, a folder path, `package: NPM-PACKAGE`, or `name: {options}`' },
 );
 
 export const configSchema = z.strictObject({

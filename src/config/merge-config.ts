@@ -4,6 +4,7 @@
  * both keeps the global options the project does not set.
  */
 import { RocktsError } from '../core/errors.js';
+import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
@@ -46,10 +47,6 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
   };
   return { config, problems };
-}
-
-function refKey(ref: ExtensionRef): string {
-  return ref.kind === 'name' ? `name:${ref.name}` : `path:${ref.path}`;
 }
 
 /** Within one file, naming an extension twice is fine unless both name options. */

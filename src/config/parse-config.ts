@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
+import { describeValue, EXTENSION_NAME, PACKAGE_NAME } from '../core/grammar.js';
 import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, SourceLocation } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { configSchema } from './config-schema.js';
@@ -74,7 +75,9 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   });
   // rockerc's `args:` lists extension names; they join `extensions:`.
   (doc.args ?? []).forEach((name, index) => {
-    entries.push({ ref: refFor(name, context), options: [], location: source.locate(['args', index]) });
+    const location = source.locate(['args', index]);
+    const ref = refFor(name, context, location, problems);
+    if (ref) entries.push({ ref, options: [], location });
   });
 
   return {
@@ -121,21 +124,50 @@ function compareLast(a: readonly PropertyKey[], b: readonly PropertyKey[]): numb
   return typeof x === 'number' && typeof y === 'number' ? x - y : 0;
 }
 
-function refFor(text: string, context: ParseConfigContext): ExtensionRef {
-  if (!isPathEntry(text)) return { kind: 'name', name: text };
-  const expanded = text.startsWith('~/') ? path.join(context.home, text.slice(2)) : text;
-  return { kind: 'path', path: path.resolve(context.baseDir, expanded), written: text };
+/** A folder path, `PACKAGE/NAME` (an extension of one npm package) or a bare extension name. */
+function refFor(text: string, context: ParseConfigContext, location: SourceLocation, problems: RocktsError[]): ExtensionRef | undefined {
+  if (isPathEntry(text)) {
+    const expanded = text.startsWith('~/') ? path.join(context.home, text.slice(2)) : text;
+    return { kind: 'path', path: path.resolve(context.baseDir, expanded), written: text };
+  }
+  if (!text.includes('/')) return { kind: 'name', name: text };
+  const slash = text.lastIndexOf('/');
+  const [pkg, name] = [text.slice(0, slash), text.slice(slash + 1)];
+  if (!PACKAGE_NAME.test(pkg) || !EXTENSION_NAME.test(name)) {
+    problems.push(
+      new RocktsError('CONFIG_INVALID', `expected PACKAGE/EXTENSION such as rockts-extension-foo/foo, or a folder path starting with ./, found ${describeValue(text)}`, {
+        location,
+      }),
+    );
+    return undefined;
+  }
+  return { kind: 'qualified', package: pkg, name, written: text };
 }
 
 function parseEntry(
-  item: string | Record<string, Record<string, unknown> | null>,
+  item: string | { package: string } | Record<string, Record<string, unknown> | null>,
   at: readonly (string | number)[],
   source: YamlSource,
   context: ParseConfigContext,
   problems: RocktsError[],
 ): ConfigExtensionEntry | undefined {
   const location = source.locate(at);
-  if (typeof item === 'string') return { ref: refFor(item, context), options: [], location };
+  if (typeof item === 'string') {
+    const ref = refFor(item, context, location, problems);
+    return ref && { ref, options: [], location };
+  }
+  if (typeof item.package === 'string') {
+    const valueLocation = source.locate([...at, 'package']);
+    if (!PACKAGE_NAME.test(item.package)) {
+      problems.push(
+        new RocktsError('CONFIG_INVALID', `expected an npm package name such as rockts-extension-foo, found ${describeValue(item.package)}`, {
+          location: valueLocation,
+        }),
+      );
+      return undefined;
+    }
+    return { ref: { kind: 'package', package: item.package, written: `package: ${item.package}` }, options: [], location: valueLocation };
+  }
   const keys = Object.keys(item);
   if (keys.length !== 1) {
     problems.push(
@@ -148,9 +180,11 @@ function parseEntry(
     return undefined;
   }
   const name = keys[0]!;
-  const options: ConfigOption[] = Object.entries(item[name] ?? {}).map(([key, value]) => ({
+  const options: ConfigOption[] = Object.entries((item as Record<string, Record<string, unknown> | null>)[name] ?? {}).map(([key, value]) => ({
     key: { value: key, location: source.locateKey([...at, name, key]) },
     value: { value, location: source.locate([...at, name, key]) },
   }));
-  return { ref: refFor(name, context), options, location: source.locateKey([...at, name]) };
+  const keyLocation = source.locateKey([...at, name]);
+  const ref = refFor(name, context, keyLocation, problems);
+  return ref && { ref, options, location: keyLocation };
 }

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'TEMPLATE_INVALID'
   | 'EXTENSION_UNKNOWN'
   | 'EXTENSION_INCOMPATIBLE'
+  | 'PACKAGE_INVALID'
   | 'OPTION_INVALID'
   | 'DEPENDENCY_MISSING'
   | 'DEPENDENCY_CYCLE'
@@ -95,12 +96,21 @@ export function formatError(error: RocktsError, displayPath: (file: string) => s
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A problem that does not stop the command (e.g. a broken package the config does not
+ * use): formatted like an error, with `warning: ` after the place.
+ */
+export function formatWarning(warning: RocktsError, displayPath: (file: string) => string = (f) => f): string {
+  const problems = warning.problems.length > 0 ? [...warning.problems].sort(compareLocations) : [warning];
+  return problems.flatMap((p) => formatProblem(p, displayPath, 'warning: ')).join('\n') + '\n';
+}
+
 function formatLocation(location: SourceLocation, displayPath: (file: string) => string): string {
   return `${displayPath(location.file)}:${location.line}:${location.column}`;
 }
 
-function formatProblem(problem: RocktsError, displayPath: (file: string) => string): string[] {
-  const where = problem.location ? `${formatLocation(problem.location, displayPath)}: ` : 'rockts: ';
+function formatProblem(problem: RocktsError, displayPath: (file: string) => string, kind = ''): string[] {
+  const where = `${problem.location ? formatLocation(problem.location, displayPath) : 'rockts'}: ${kind}`;
   const hint =
     problem.suggestions.length === 0
       ? ''

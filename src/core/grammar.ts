@@ -18,6 +18,9 @@ export const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.
 /** An extension name: lower-case, digits and dashes, starting with a letter or digit. */
 export const EXTENSION_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
+/** An npm package name, optionally scoped: rockts-extension-foo, @team/rockts-extensions. */
+export const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
 /** An environment variable name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -9,58 +9,122 @@ import { describeValue } from './grammar.js';
 import { asScalar, checkOptionValue } from './option-values.js';
 import { compareCodePoints, suggestNames } from './suggest.js';
 import { checkTemplate } from './templates.js';
-import type { Config, ConfigExtensionEntry, LoadedExtension, Request, ResolvedExtension } from './types.js';
+import type { Config, ConfigExtensionEntry, ExtensionRef, LoadedExtension, Request, ResolvedExtension, SourceLocation } from './types.js';
 
 /** The version of the extension API that manifests' `rockts:` ranges are checked against. */
 export const EXTENSION_API_VERSION = '0.1.0';
+
+/** The package name that stands for the built-in extensions in `rockts/NAME`. */
+export const BUILTIN_PACKAGE = 'rockts';
 
 /** The builder base image used when neither the config nor the manifest names one. */
 export const DEFAULT_BUILDER_BASE_IMAGE = 'ubuntu:22.04';
 
 export interface ResolveInput {
   readonly config: Config;
-  /** The catalogue: built-in extensions (and, later, packages), by name. */
+  /** The catalogue: built-in extensions and those of installed packages; a name may repeat. */
   readonly available: readonly LoadedExtension[];
-  /** Extensions the config names by folder path, keyed by absolute path. */
-  readonly byPath: ReadonlyMap<string, LoadedExtension>;
+  /**
+   * What each config entry that names its source (a folder, `PACKAGE/NAME`, `package:`)
+   * stands for, keyed by refKey. The loader fills it in or reports why it could not.
+   */
+  readonly chosen: ReadonlyMap<string, readonly LoadedExtension[]>;
+}
+
+/** The identity of a config entry's reference: entries with the same key are the same extension. */
+export function refKey(ref: ExtensionRef): string {
+  switch (ref.kind) {
+    case 'name':
+      return `name:${ref.name}`;
+    case 'path':
+      return `path:${ref.path}`;
+    case 'qualified':
+      return `qualified:${ref.package}/${ref.name}`;
+    case 'package':
+      return `package:${ref.package}`;
+  }
+}
+
+/** How messages name where an extension comes from. */
+export function describeSource(extension: LoadedExtension): string {
+  const { source } = extension;
+  if (source.kind === 'builtin') return 'built-in';
+  if (source.kind === 'package') return `package ${source.package}@${source.version}`;
+  return 'folder';
 }
 
 export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   const { config } = input;
   const problems: RocktsError[] = [];
-  const catalogue = new Map(input.available.map((e) => [e.manifest.name, e]));
-  // A folder named in the config is the user's explicit choice: it wins over a built-in of the same name.
-  for (const entry of config.extensions) {
-    if (entry.ref.kind !== 'path') continue;
-    const extension = input.byPath.get(entry.ref.path);
-    if (!extension) throw new Error(`internal: extension folder ${entry.ref.path} was not loaded`);
-    const other = catalogue.get(extension.manifest.name);
-    if (other && other.source.kind === 'path' && other.dir !== extension.dir) {
-      problems.push(
-        new RocktsError('COMPOSITION_CONFLICT', `two extension folders are both named '${extension.manifest.name}': ${other.dir} and ${extension.dir}`, {
-          location: entry.location,
-        }),
-      );
-    }
-    catalogue.set(extension.manifest.name, extension);
+  const candidates = new Map<string, LoadedExtension[]>();
+  for (const extension of input.available) {
+    const list = candidates.get(extension.manifest.name) ?? [];
+    if (!list.some((e) => e.dir === extension.dir)) list.push(extension);
+    candidates.set(extension.manifest.name, list);
   }
+  // An entry that names its source is the user's explicit choice: it wins over every other
+  // extension of that name, wherever the name is used.
+  const choices = new Map<string, LoadedExtension>();
+  for (const entry of config.extensions) {
+    if (entry.ref.kind === 'name') continue;
+    const chosen = input.chosen.get(refKey(entry.ref));
+    if (!chosen) throw new Error(`internal: ${refKey(entry.ref)} was not loaded`);
+    for (const extension of chosen) {
+      const other = choices.get(extension.manifest.name);
+      if (other && other.dir !== extension.dir) {
+        problems.push(
+          new RocktsError('COMPOSITION_CONFLICT', `two sources of extension '${extension.manifest.name}' are both chosen; keep one`, {
+            location: entry.location,
+            notes: [other, extension].map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
+          }),
+        );
+      }
+      choices.set(extension.manifest.name, extension);
+    }
+  }
+  const known = () => new Set([...candidates.keys(), ...choices.keys()]);
+  /**
+   * The extension a bare name stands for: the chosen one, else the only one offered, else
+   * one from the same package as the extension that requires it; otherwise an error.
+   */
+  const lookup = (name: string, location: SourceLocation, requiredBy?: LoadedExtension): LoadedExtension | undefined => {
+    const chosen = choices.get(name);
+    if (chosen) return chosen;
+    const offered = candidates.get(name) ?? [];
+    if (offered.length <= 1) return offered[0];
+    const sibling = offered.find((e) => samePackage(e, requiredBy));
+    if (sibling) return sibling;
+    const ways = offered.map((e) => `\`${e.source.kind === 'package' ? e.source.package : BUILTIN_PACKAGE}/${name}\``);
+    problems.push(
+      new RocktsError('COMPOSITION_CONFLICT', `extension '${name}' is offered by ${offered.length} sources; choose one in rockerc.yaml by writing ${ways.join(' or ')}`, {
+        location,
+        notes: offered.map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
+      }),
+    );
+    return undefined;
+  };
   const blacklist = new Map(config.blacklist.map((b) => [b.value, b]));
 
   // 1. What the config asks for.
   const enabled = new Map<string, { extension: LoadedExtension; entry: ConfigExtensionEntry | undefined; request: Request }>();
   for (const entry of config.extensions) {
-    const extension = entry.ref.kind === 'path' ? input.byPath.get(entry.ref.path) : catalogue.get(entry.ref.name);
-    if (!extension) {
-      const name = entry.ref.kind === 'name' ? entry.ref.name : entry.ref.written;
-      const suggestions = suggestNames(name, catalogue.keys());
+    const request: Request =
+      entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
+    if (entry.ref.kind !== 'name') {
+      for (const extension of input.chosen.get(refKey(entry.ref))!) {
+        if (!blacklist.has(extension.manifest.name)) enabled.set(extension.manifest.name, { extension, entry, request });
+      }
+      continue;
+    }
+    const name = entry.ref.name;
+    if (!candidates.has(name) && !choices.has(name)) {
+      const suggestions = suggestNames(name, known());
       const hint = suggestions.length === 0 ? '; `rockts extensions` lists the available ones' : '';
       problems.push(new RocktsError('EXTENSION_UNKNOWN', `unknown extension '${name}'${hint}`, { location: entry.location, suggestions }));
       continue;
     }
-    if (blacklist.has(extension.manifest.name)) continue;
-    const request: Request =
-      entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
-    enabled.set(extension.manifest.name, { extension, entry, request });
+    const extension = lookup(name, entry.location);
+    if (extension && !blacklist.has(name)) enabled.set(name, { extension, entry, request });
   }
 
   // 2. What those require, transitively, in name order so the result never depends on listing order.
@@ -86,16 +150,17 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
         );
         continue;
       }
-      const dependency = catalogue.get(required.value);
-      if (!dependency) {
+      if (!candidates.has(required.value) && !choices.has(required.value)) {
         problems.push(
           new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${required.value}', which is not available`, {
             location: required.location,
-            suggestions: suggestNames(required.value, catalogue.keys()),
+            suggestions: suggestNames(required.value, known()),
           }),
         );
         continue;
       }
+      const dependency = lookup(required.value, required.location, extension);
+      if (!dependency) continue;
       enabled.set(required.value, { extension: dependency, entry: undefined, request: { kind: 'required', by: [name] } });
       queue.push(required.value);
     }
@@ -104,11 +169,11 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   // 3. API compatibility, templates and options of each enabled extension.
   const imageOverrides = new Map(config.builder.images.map((i) => [i.extension.value, i]));
   for (const override of config.builder.images) {
-    if (!catalogue.has(override.extension.value)) {
+    if (!known().has(override.extension.value)) {
       problems.push(
         new RocktsError('EXTENSION_UNKNOWN', `builder.images names unknown extension '${override.extension.value}'`, {
           location: override.extension.location,
-          suggestions: suggestNames(override.extension.value, catalogue.keys()),
+          suggestions: suggestNames(override.extension.value, known()),
         }),
       );
     }
@@ -162,4 +227,10 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   }
   throwIfAny(problems);
   return resolved;
+}
+
+function samePackage(a: LoadedExtension, b: LoadedExtension | undefined): boolean {
+  if (b === undefined) return false;
+  if (a.source.kind === 'builtin' || b.source.kind === 'builtin') return a.source.kind === b.source.kind;
+  return a.source.kind === 'package' && b.source.kind === 'package' && a.source.root === b.source.root;
 }

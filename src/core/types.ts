@@ -21,7 +21,11 @@ export type Scalar = string | number | boolean;
 /** How rockerc.yaml names an extension. */
 export type ExtensionRef =
   | { readonly kind: 'name'; readonly name: string }
-  | { readonly kind: 'path'; readonly path: string; readonly written: string };
+  | { readonly kind: 'path'; readonly path: string; readonly written: string }
+  /** `PACKAGE/NAME`: extension NAME of one npm package; `rockts/NAME` is the built-in. */
+  | { readonly kind: 'qualified'; readonly package: string; readonly name: string; readonly written: string }
+  /** `package: NAME`: every extension an npm package lists. */
+  | { readonly kind: 'package'; readonly package: string; readonly written: string };
 
 export interface ConfigOption {
   readonly key: Located<string>;
@@ -119,7 +123,11 @@ export interface TemplateSource {
   readonly text: string;
 }
 
-export type ExtensionSource = { readonly kind: 'builtin' } | { readonly kind: 'path'; readonly path: string };
+export type ExtensionSource =
+  | { readonly kind: 'builtin' }
+  | { readonly kind: 'path'; readonly path: string }
+  /** From an npm package: its name, version and folder. */
+  | { readonly kind: 'package'; readonly package: string; readonly version: string; readonly root: string };
 
 /** An extension folder as read from disk: manifest, templates and whether it ships files/. */
 export interface LoadedExtension {

@@ -1,0 +1,50 @@
+/**
+ * Extension packages, as a user meets them: each case in test/golden-packages/ is a
+ * project folder with real node_modules trees (and `global/` standing in for the global
+ * npm root). expected.txt is the transcript of `rockts extensions --json` and
+ * `rockts dockerfile` run there: exit code, stdout and stderr.
+ * UPDATE_GOLDEN=1 rewrites the transcripts; review the diff.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+
+const FOLDER = path.join(ROOT, 'test/golden-packages');
+/** One setup-only built-in, `hello`, so the transcripts stay short. */
+const BUILTINS = path.join(ROOT, 'test/fixtures/package-builtins');
+const CASES = readdirSync(FOLDER, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+function rockts(dir: string, args: string[]): Promise<string> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: path.join(dir, 'no-home'),
+    NO_COLOR: '1',
+    ROCKTS_BUILTIN_EXTENSIONS: BUILTINS,
+    npm_config_prefix: path.join(dir, 'global'),
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env }, (error, stdout, stderr) => {
+      const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+      resolve(`$ rockts ${args.join(' ')}\nexit ${code}\n--- stdout\n${stdout}--- stderr\n${stderr}`);
+    });
+  });
+}
+
+test('there are package cases', () => {
+  expect(CASES.length).toBeGreaterThan(0);
+});
+
+test.each(CASES)('%s', async (name) => {
+  const dir = path.join(FOLDER, name);
+  const transcript = [await rockts(dir, ['extensions', '--json']), await rockts(dir, ['dockerfile'])].join('\n').replaceAll(dir, '<project>').replaceAll(ROOT, '<rockts>/');
+  const file = path.join(dir, 'expected.txt');
+  if (UPDATE_GOLDEN) await writeFile(file, transcript);
+  const expected = await readText(file);
+  if (expected === undefined) throw new Error(`missing ${path.relative(ROOT, file)}; run with UPDATE_GOLDEN=1 to create it`);
+  expect(transcript).toBe(expected);
+});
