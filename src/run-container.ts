@@ -5,9 +5,11 @@
  * while the composition is unchanged and replaced when it changes, as rockerc does.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
+import { runSettings } from './core/run-settings.js';
 import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
 import type { ProjectOptions } from './load-project.js';
@@ -34,6 +36,14 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say);
   }
 
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const settings = runSettings(
+    composed.plan.extensions,
+    { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
+    engine.kind,
+  );
+  for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
   const name = flags.name ?? (flags.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
   const request: RunRequest = {
@@ -41,13 +51,13 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     configHash: hash,
     projectDir,
     workdir: workspaceDir(projectDir),
-    uid: process.getuid?.() ?? 0,
-    gid: process.getgid?.() ?? 0,
+    uid,
+    gid,
     name,
     detach: flags.detach,
     tty: Boolean(process.stdin.isTTY) && !flags.detach,
     network,
-    extensions: composed.plan.extensions,
+    extensionArgs: settings.args,
     command: flags.command,
   };
 

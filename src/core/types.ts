@@ -107,12 +107,31 @@ export interface ExtensionManifest {
     /** This extension creates the host user; the final stage switches to it after root setup. */
     readonly switchUser: boolean;
   };
+  /** What `rockts run` adds to `docker run`; values may use {{host.*}}, {{user.*}} and {{options.*}}. */
   readonly run: {
-    readonly env: readonly { readonly name: string; readonly value: string }[];
-    readonly volumes: readonly string[];
-    readonly devices: readonly string[];
+    readonly env: readonly { readonly name: string; readonly value: string; readonly location: SourceLocation }[];
+    readonly volumes: readonly RunVolume[];
+    readonly devices: readonly Located<string>[];
+    /** `--gpus` (Docker) or the matching CDI device (Podman). */
+    readonly gpus: Located<string> | undefined;
   };
 }
+
+/**
+ * A mount for `rockts run`: a bind mount from the host (skipped, with a note, when its
+ * source does not exist or names an unset host variable), or a `--volume` value as is.
+ */
+export type RunVolume =
+  | {
+      readonly kind: 'bind';
+      readonly source: string;
+      readonly target: string;
+      readonly readonly: boolean;
+      /** Set this variable to the target inside the container when the mount is made. */
+      readonly env: string | undefined;
+      readonly location: SourceLocation;
+    }
+  | { readonly kind: 'volume'; readonly value: string; readonly location: SourceLocation };
 
 export type TemplateKind = 'builder' | 'setup' | 'user';
 

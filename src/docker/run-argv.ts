@@ -1,8 +1,6 @@
 /**
  * The docker command lines for `rockts run`, as data (pure).
  */
-import type { OrderedExtension } from '../core/types.js';
-
 export interface RunRequest {
   readonly image: string;
   readonly configHash: string;
@@ -15,7 +13,8 @@ export interface RunRequest {
   readonly detach: boolean;
   readonly tty: boolean;
   readonly network: string | undefined;
-  readonly extensions: readonly OrderedExtension[];
+  /** What the extensions add (env, mounts, devices, GPUs): see core/run-settings.ts. */
+  readonly extensionArgs: readonly string[];
   readonly command: readonly string[];
 }
 
@@ -45,12 +44,7 @@ export function runArgs(request: RunRequest, kept: boolean): string[] {
   if (request.network !== undefined) args.push('--network', request.network);
   args.push('--volume', `${request.projectDir}:${request.workdir}`, '--workdir', request.workdir);
   args.push('--user', `${request.uid}:${request.gid}`);
-  for (const e of request.extensions) {
-    const { run } = e.extension.manifest;
-    for (const v of run.env) args.push('--env', `${v.name}=${v.value}`);
-    for (const volume of run.volumes) args.push('--volume', volume);
-    for (const device of run.devices) args.push('--device', device);
-  }
+  args.push(...request.extensionArgs);
   args.push(request.image, ...(kept ? ['sleep', 'infinity'] : request.command));
   return args;
 }

@@ -56,8 +56,24 @@ export const manifestSchema = z.strictObject({
   run: z
     .strictObject({
       env: envMap.optional(),
-      volumes: z.array(z.string().min(1)).optional(),
+      volumes: z
+        .array(
+          z.union(
+            [
+              z.string().min(1),
+              z.strictObject({
+                source: z.string().min(1),
+                target: z.string().min(1),
+                readonly: z.boolean().optional(),
+                env: z.string().regex(ENV_NAME, { message: 'an environment variable name' }).optional(),
+              }),
+            ],
+            { message: 'a `--volume` value such as name:/path, or {source, target, readonly?, env?}' },
+          ),
+        )
+        .optional(),
       devices: z.array(z.string().min(1)).optional(),
+      gpus: z.string().min(1).optional(),
     })
     .optional(),
 });

@@ -7,7 +7,8 @@ import semver from 'semver';
 import { CONTROL_CHARACTER, OPTION_NAME, describeValue } from '../core/grammar.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import { checkOptionValue } from '../core/option-values.js';
-import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec } from '../core/types.js';
+import { unknownRunVariables } from '../core/run-settings.js';
+import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec, RunVolume } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { manifestSchema, type ManifestDocument } from './manifest-schema.js';
 
@@ -33,6 +34,7 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
   const doc = parsed.data;
   const options = parseOptions(doc, source, problems);
   checkText(doc, fail);
+  checkRunVariables(doc, options.map((o) => o.name), fail);
   throwIfAny(problems);
 
   const located = (key: 'requires' | 'after') =>
@@ -56,9 +58,15 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
       switchUser: doc.final?.switchUser ?? false,
     },
     run: {
-      env: Object.entries(doc.run?.env ?? {}).map(([name, value]) => ({ name, value })),
-      volumes: doc.run?.volumes ?? [],
-      devices: doc.run?.devices ?? [],
+      env: Object.entries(doc.run?.env ?? {}).map(([name, value]) => ({ name, value, location: source.locate(['run', 'env', name]) })),
+      volumes: (doc.run?.volumes ?? []).map((v, i): RunVolume => {
+        const location = source.locate(['run', 'volumes', i]);
+        return typeof v === 'string'
+          ? { kind: 'volume', value: v, location }
+          : { kind: 'bind', source: v.source, target: v.target, readonly: v.readonly ?? false, env: v.env, location };
+      }),
+      devices: (doc.run?.devices ?? []).map((value, i) => ({ value, location: source.locate(['run', 'devices', i]) })),
+      gpus: doc.run?.gpus === undefined ? undefined : { value: doc.run.gpus, location: source.locate(['run', 'gpus']) },
     },
   };
 }
@@ -130,7 +138,26 @@ function checkText(doc: ManifestDocument, fail: (path: readonly (string | number
     for (const [name, value] of Object.entries(doc[section]?.env ?? {})) check([section, 'env', name], value);
   }
   if (doc.final?.env?.PATH !== undefined) fail(['final', 'env', 'PATH'], 'final.env.PATH: expected the directories in final.path (rockts composes PATH from every extension), found PATH in final.env');
-  (doc.run?.volumes ?? []).forEach((v, i) => check(['run', 'volumes', i], v));
+  (doc.run?.volumes ?? []).forEach((v, i) => {
+    if (typeof v === 'string') check(['run', 'volumes', i], v);
+    else for (const key of ['source', 'target'] as const) check(['run', 'volumes', i, key], v[key]);
+  });
   (doc.run?.devices ?? []).forEach((v, i) => check(['run', 'devices', i], v));
+  if (doc.run?.gpus !== undefined) check(['run', 'gpus'], doc.run.gpus);
   check(['description'], doc.description);
+}
+
+/** `run:` values are filled in when the container starts; their variables are checked now. */
+function checkRunVariables(doc: ManifestDocument, optionNames: readonly string[], fail: (path: readonly (string | number)[], message: string) => void): void {
+  const check = (path: readonly (string | number)[], text: string) => {
+    for (const name of unknownRunVariables(text, optionNames)) {
+      fail(path, `${path.join('.')}: {{${name}}} is not a variable of run: values; expected {{options.NAME}}, {{user.name}} (uid, gid, home), {{host.home}} or {{host.env.NAME}}`);
+    }
+  };
+  for (const [name, value] of Object.entries(doc.run?.env ?? {})) check(['run', 'env', name], value);
+  (doc.run?.volumes ?? []).forEach((v, i) => {
+    if (typeof v !== 'string') for (const key of ['source', 'target'] as const) check(['run', 'volumes', i, key], v[key]);
+  });
+  (doc.run?.devices ?? []).forEach((v, i) => check(['run', 'devices', i], v));
+  if (doc.run?.gpus !== undefined) check(['run', 'gpus'], doc.run.gpus);
 }

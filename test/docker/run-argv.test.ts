@@ -1,19 +1,4 @@
 import { execArgs, LOGIN_SHELL, runArgs, workspaceDir, type RunRequest } from '../../src/docker/run-argv.js';
-import { fakeExtension } from '../helpers/fake-extension.js';
-import type { OrderedExtension } from '../../src/core/types.js';
-
-const base = fakeExtension({ name: 'x11' });
-const x11: OrderedExtension = {
-  name: 'x11',
-  extension: { ...base, manifest: { ...base.manifest, run: { env: [{ name: 'DISPLAY', value: ':0' }], volumes: ['/tmp/.X11-unix:/tmp/.X11-unix:ro'], devices: ['/dev/dri'] } } },
-  options: [],
-  builderBaseImage: 'ubuntu:22.04',
-  request: { kind: 'required', by: ['palanteer'] },
-  effectivePriority: 50,
-  priorityFrom: undefined,
-  dependencies: [],
-};
-
 const request: RunRequest = {
   image: 'proj-dev',
   configHash: 'sha256:abc',
@@ -25,7 +10,7 @@ const request: RunRequest = {
   detach: false,
   tty: true,
   network: 'host',
-  extensions: [x11],
+  extensionArgs: ['--env', 'DISPLAY=:0', '--mount', 'type=bind,source=/tmp/.X11-unix,target=/tmp/.X11-unix', '--device', '/dev/dri'],
   command: ['cargo', 'test'],
 };
 
@@ -33,7 +18,7 @@ test('a one-shot container: removed afterwards, project mounted as the working d
   expect(runArgs(request, false)).toEqual([
     'run', '--rm', '--interactive', '--tty', '--label', 'rockts.config=sha256:abc', '--network', 'host',
     '--volume', '/home/me/proj:/workspaces/proj', '--workdir', '/workspaces/proj', '--user', '1000:1001',
-    '--env', 'DISPLAY=:0', '--volume', '/tmp/.X11-unix:/tmp/.X11-unix:ro', '--device', '/dev/dri',
+    '--env', 'DISPLAY=:0', '--mount', 'type=bind,source=/tmp/.X11-unix,target=/tmp/.X11-unix', '--device', '/dev/dri',
     'proj-dev', 'cargo', 'test',
   ]);
 });

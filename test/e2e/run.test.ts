@@ -4,12 +4,12 @@
  * the exit code passed through, and kept containers reused or replaced.
  */
 import { jest } from '@jest/globals';
-import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, rocktsWith, type CliResult, type TestEngine } from '../helpers/engine.js';
-import { FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, rocktsIn, rocktsWith, type CliResult, type TestEngine } from '../helpers/engine.js';
+import { exists, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
 
@@ -111,6 +111,30 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
     expect(result.stderr).not.toContain('rockts: the build failed');
     expect(result).toMatchObject({ code: 0, stdout: 'de_DE.UTF-8 de_DE.UTF-8\nUTF-8\n1\n' });
     docker(engine, ['image', 'rm', '--force', `rockts-run-locale-${nonce}`]);
+  });
+
+  test("git, ssh and x11 bring in the host's gitconfig, ssh agent and display; what the host lacks is skipped with a note", async () => {
+    const home = path.join(dir, 'home');
+    await mkdir(home);
+    await writeFile(path.join(home, '.gitconfig'), '[user]\n\tname = Rockts Tester\n');
+    const socket = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !(await exists(socket)); i++) await new Promise((r) => setTimeout(r, 50));
+      const extensions = ['git', 'ssh', 'x11'].map((name) => `  - ${path.join(ROOT, 'extensions', name)}`);
+      await writeFile(path.join(dir, 'rockerc.yaml'), [`image: ${BASE_IMAGE}`, 'extensions:', ...extensions, `tag: rockts-run-essentials-${nonce}`, ''].join('\n'));
+      const script = 'git config user.name; echo "$SSH_AUTH_SOCK"; ssh-add -l >/dev/null 2>&1; echo "agent says $?"; echo "$DISPLAY"';
+      const env = { ...engine.env, HOME: home, SSH_AUTH_SOCK: socket, DISPLAY: ':77', XAUTHORITY: '' };
+      const result = await rocktsIn(dir, ['run', ...engine.args, '--', 'sh', '-c', script], env);
+      expect(result.stderr).not.toContain('rockts: the build failed');
+      // ssh-add -l exits 1 for an agent without keys; 2 would mean it cannot reach the agent.
+      expect(result).toMatchObject({ code: 0, stdout: 'Rockts Tester\n/run/rockts/ssh-agent.sock\nagent says 1\n:77\n' });
+      expect(result.stderr).toContain(`rockts: ssh: not mounting ${home}/.ssh/known_hosts: it does not exist on this machine\n`);
+      expect(result.stderr).toContain('rockts: x11: not mounting {{host.env.XAUTHORITY}}: $XAUTHORITY is not set on this machine\n');
+    } finally {
+      agent.kill();
+      docker(engine, ['image', 'rm', '--force', `rockts-run-essentials-${nonce}`]);
+    }
   });
 
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {

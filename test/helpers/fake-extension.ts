@@ -33,7 +33,7 @@ export function fakeExtension(spec: FakeExtension): LoadedExtension {
       options: [],
       builder: { apt: [] },
       final: { apt: spec.finalApt ?? [], copy: { kind: 'default' }, env: [], path: [], switchUser: false },
-      run: { env: [], volumes: [], devices: [] },
+      run: { env: [], volumes: [], devices: [], gpus: undefined },
     },
     manifestFile: file,
     dir: `fake/${spec.name}`,

@@ -1,0 +1,135 @@
+/**
+ * What the extensions add to `docker run` (their manifests' `run:` sections), with the
+ * values filled in from the host: `{{host.home}}`, `{{host.env.NAME}}`, `{{user.name}}`
+ * (uid, gid, home) and `{{options.NAME}}`. Pure: the host is passed in, including a
+ * function that tells whether a host path exists.
+ *
+ * A bind mount or a device is skipped, with a note, when it names a host variable that
+ * is unset or a host path that does not exist (no ~/.gitconfig, no ssh agent, no
+ * /dev/dri): a dev container should start on any machine. An env entry naming an unset
+ * host variable is skipped too.
+ */
+import { RocktsError, type SourceLocation } from './errors.js';
+import { CONTROL_CHARACTER, describeValue, ENV_NAME } from './grammar.js';
+import type { HostUser, OrderedExtension, Scalar } from './types.js';
+
+export interface HostContext {
+  readonly home: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly user: HostUser;
+  readonly exists: (path: string) => boolean;
+}
+
+export interface RunSettings {
+  /** `--env`, `--mount`, `--volume`, `--device` and `--gpus` arguments, in extension order. */
+  readonly args: readonly string[];
+  /** What was left out and why, one line each. */
+  readonly notes: readonly string[];
+}
+
+const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const USER_FIELDS = new Set(['name', 'uid', 'gid', 'home']);
+
+/**
+ * The variables a `run:` value may use that are not what `options` declares; one entry
+ * per problem, for the manifest check (so `rockts dockerfile` already reports them).
+ */
+export function unknownRunVariables(text: string, optionNames: readonly string[]): string[] {
+  return [...text.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !isKnownVariable(name, optionNames));
+}
+
+function isKnownVariable(name: string, optionNames: readonly string[]): boolean {
+  const [root, field, ...rest] = name.split('.');
+  if (root === 'options') return field !== undefined && rest.length === 0 && optionNames.includes(field);
+  if (root === 'user') return field !== undefined && rest.length === 0 && USER_FIELDS.has(field);
+  if (root === 'host') return (field === 'home' && rest.length === 0) || (field === 'env' && rest.length === 1 && ENV_NAME.test(rest[0]!));
+  return false;
+}
+
+type Filled = { readonly value: string } | { readonly unset: string };
+
+export function runSettings(extensions: readonly OrderedExtension[], host: HostContext, engine: 'docker' | 'podman'): RunSettings {
+  const args: string[] = [];
+  const notes: string[] = [];
+  for (const e of extensions) {
+    const { run } = e.extension.manifest;
+    const options = Object.fromEntries(e.options.map((o) => [o.name, o.value]));
+    const fill = (text: string, location: SourceLocation) => fillIn(text, options, host, e.name, location);
+    for (const variable of run.env) {
+      const filled = fill(variable.value, variable.location);
+      if ('unset' in filled) notes.push(`${e.name}: not setting ${variable.name}: ${filled.unset} is not set on this machine`);
+      else args.push('--env', `${variable.name}=${filled.value}`);
+    }
+    for (const volume of run.volumes) {
+      if (volume.kind === 'volume') {
+        args.push('--volume', volume.value);
+        continue;
+      }
+      const source = fill(volume.source, volume.location);
+      const target = fill(volume.target, volume.location);
+      if ('unset' in source || 'unset' in target) {
+        const unset = 'unset' in source ? source.unset : (target as { unset: string }).unset;
+        notes.push(`${e.name}: not mounting ${volume.source}: ${unset} is not set on this machine`);
+        continue;
+      }
+      for (const p of [source.value, target.value]) checkMountPath(p, e.name, volume.location);
+      if (!host.exists(source.value)) {
+        notes.push(`${e.name}: not mounting ${source.value}: it does not exist on this machine`);
+        continue;
+      }
+      args.push('--mount', `type=bind,source=${source.value},target=${target.value}${volume.readonly ? ',readonly' : ''}`);
+      if (volume.env !== undefined) args.push('--env', `${volume.env}=${target.value}`);
+    }
+    for (const device of run.devices) {
+      const filled = fill(device.value, device.location);
+      const hostPath = 'unset' in filled ? '' : filled.value.split(':')[0]!;
+      if ('unset' in filled) notes.push(`${e.name}: not passing device ${device.value}: ${filled.unset} is not set on this machine`);
+      else if (!host.exists(hostPath)) notes.push(`${e.name}: not passing device ${hostPath}: it does not exist on this machine`);
+      else args.push('--device', filled.value);
+    }
+    if (run.gpus !== undefined) {
+      const filled = fill(run.gpus.value, run.gpus.location);
+      if ('unset' in filled) continue;
+      if (!/^(?:all|[0-9]+)$/.test(filled.value)) {
+        throw new RocktsError('MANIFEST_INVALID', `extension '${e.name}': run.gpus: expected all or a number of GPUs, found ${describeValue(filled.value)}`, {
+          location: run.gpus.location,
+        });
+      }
+      // Podman reaches NVIDIA GPUs through CDI device names (nvidia-ctk cdi generate).
+      if (engine === 'docker') args.push('--gpus', filled.value);
+      else if (filled.value === 'all') args.push('--device', 'nvidia.com/gpu=all');
+      else for (let i = 0; i < Number(filled.value); i++) args.push('--device', `nvidia.com/gpu=${i}`);
+    }
+  }
+  return { args, notes };
+}
+
+function fillIn(text: string, options: Readonly<Record<string, Scalar>>, host: HostContext, extension: string, location: SourceLocation): Filled {
+  let unset: string | undefined;
+  const value = text.replace(VARIABLE, (_match, name: string) => {
+    const [root, field, envName] = name.split('.');
+    if (root === 'options' && field !== undefined && field in options) return String(options[field]);
+    if (root === 'user' && field !== undefined && USER_FIELDS.has(field)) return String(host.user[field as keyof HostUser]);
+    if (root === 'host' && field === 'home') return host.home;
+    if (root === 'host' && field === 'env' && envName !== undefined) {
+      const found = host.env[envName];
+      if (found === undefined || found === '') unset ??= `$${envName}`;
+      return found ?? '';
+    }
+    throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': {{${name}}} is not a variable of run: values`, { location });
+  });
+  if (unset !== undefined) return { unset };
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': ${JSON.stringify(text)} gives a value with control characters on this machine: ${describeValue(value)}`, {
+      location,
+    });
+  }
+  return { value };
+}
+
+/** `--mount` takes comma-separated fields, so a path must be absolute and free of commas. */
+function checkMountPath(value: string, extension: string, location: SourceLocation): void {
+  if (!value.startsWith('/') || value.includes(',')) {
+    throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': run.volumes: expected an absolute path without commas, found ${describeValue(value)}`, { location });
+  }
+}
