@@ -184,7 +184,7 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
     const { manifest } = extension;
     if (!semver.satisfies(EXTENSION_API_VERSION, manifest.rockts.value)) {
       problems.push(
-        new RocktsError('EXTENSION_INCOMPATIBLE', `extension '${name}' supports rockts extension API ${manifest.rockts.value}, but this rockts provides API ${EXTENSION_API_VERSION}`, {
+        new RocktsError('EXTENSION_INCOMPATIBLE', `extension '${name}' supports rockts extension API ${manifest.rockts.value}, but this rockts provides API ${EXTENSION_API_VERSION}; use a version of '${name}' made for API ${EXTENSION_API_VERSION}, or a rockts that provides ${manifest.rockts.value}`, {
           location: manifest.rockts.location,
         }),
       );
