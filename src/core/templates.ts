@@ -154,7 +154,7 @@ export function renderTemplate(template: TemplateSource, context: TemplateContex
   while (lines.length > 0 && lines[0] === '') lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   try {
-    checkInstructions(lines, template.kind, template.file);
+    checkInstructions(lines, template);
   } catch (error) {
     throw error instanceof RocktsError ? inExtension(error, context.name) : error;
   }
@@ -213,7 +213,15 @@ FORBIDDEN.user = FORBIDDEN.setup;
  * Finds each instruction in rendered Dockerfile text (skipping comments, continuation
  * lines and heredoc bodies) and refuses unknown or forbidden ones.
  */
-function checkInstructions(lines: readonly string[], kind: TemplateKind, file: string): void {
+function checkInstructions(lines: readonly string[], template: TemplateSource): void {
+  const { kind, file } = template;
+  // Rendered lines shift against the template's ({{#if}} lines vanish); point at the
+  // template line that starts with the same text when there is one.
+  const sourceLines = template.text.split('\n');
+  const sourceLine = (rendered: string, index: number) => {
+    const found = sourceLines.findIndex((l) => l.trim() === rendered.trim());
+    return found >= 0 ? found + 1 : index + 1;
+  };
   let continued = false;
   const heredocs: { word: string; strip: boolean }[] = [];
   lines.forEach((line, index) => {
@@ -232,11 +240,11 @@ function checkInstructions(lines: readonly string[], kind: TemplateKind, file: s
     const keyword = /^\s*([A-Za-z]+)/.exec(line)?.[1]?.toUpperCase();
     const where = `line ${index + 1} of the rendered template`;
     if (keyword === undefined || !INSTRUCTIONS.has(keyword)) {
-      throw templateError(`expected a Dockerfile instruction at ${where}, found ${JSON.stringify(trimmed.slice(0, 60))}`, file, index + 1, 1);
+      throw templateError(`expected a Dockerfile instruction at ${where}, found ${JSON.stringify(trimmed.slice(0, 60))}`, file, sourceLine(line, index), 1);
     }
     const reason = FORBIDDEN[kind][keyword];
     if (reason !== undefined) {
-      throw templateError(`${keyword} is not allowed in ${kind} templates (${where}): ${reason}`, file, index + 1, 1);
+      throw templateError(`${keyword} is not allowed in ${kind} templates (${where}): ${reason}`, file, sourceLine(line, index), 1);
     }
     continued = line.endsWith('\\');
     collectHeredocs(line, heredocs);

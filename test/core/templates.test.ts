@@ -44,6 +44,17 @@ test.each([
   expect(() => render(text, kind)).toThrow(message);
 });
 
+test('a refused instruction is located on its template line, not its rendered line', () => {
+  let error: RocktsError | undefined;
+  try {
+    render('{{#if options.flag}}\nRUN true\n{{/if}}\nENV A=b');
+  } catch (e) {
+    error = e as RocktsError;
+  }
+  expect(error?.message).toContain('ENV is not allowed in setup templates (line 2 of the rendered template)');
+  expect(error?.location).toEqual({ file: 'demo/setup.Dockerfile.hbs', line: 4, column: 1 });
+});
+
 test('a builder may use ENV, WORKDIR and SHELL: its stage is its own', () => {
   const text = 'SHELL ["/bin/bash", "-c"]\nWORKDIR /src\nENV A=b\nRUN true';
   expect(render(text, 'builder')).toBe(text);
