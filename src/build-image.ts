@@ -144,7 +144,8 @@ export function defaultTag(config: Config): string {
   return `${slug || 'rockts'}-dev`;
 }
 
-function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
+/** The error for a failed build: a missing base image, or the extension whose lines failed. */
+export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
   const missing =
@@ -156,7 +157,7 @@ function buildFailure(log: string, owners: readonly (string | undefined)[], dock
     const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
     return new RocktsError(
       'BUILD_FAILED',
-      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images in rockerc.yaml, or pull/build the image first.`,
+      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images (\`builder:\`), or pull or build the image first.`,
     );
   }
   const site = locateFailure(plain, owners, dockerfile.split('\n'));

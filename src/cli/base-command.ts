@@ -13,10 +13,11 @@ import { composeProject, currentHostUser, loadProject, type ProjectOptions } fro
  * Exit codes (README "Exit codes"): 0 success; 1 an internal error (a bug in rockts);
  * 2 a usage error (unknown flag, missing argument); 3 the config, an extension, a
  * template or an option is invalid, or a file would be overwritten; 4 a file could not
- * be read or written; 5 no usable container engine; 6 the image build failed;
+ * be read or written; 5 no usable container engine (or, for `extension test --static`,
+ * no shellcheck); 6 the image build failed; 7 `extension test` found a failing test;
  * 130 interrupted (Ctrl-C).
  */
-export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, io: 4, engine: 5, buildFailed: 6, interrupted: 130 } as const;
+export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, io: 4, engine: 5, buildFailed: 6, testsFailed: 7, interrupted: 130 } as const;
 
 const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   CONFIG_INVALID: EXIT.invalidInput,
@@ -34,6 +35,7 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   USAGE: EXIT.usage,
   LOCK_MISMATCH: EXIT.invalidInput,
   ENGINE_UNAVAILABLE: EXIT.engine,
+  TOOL_MISSING: EXIT.engine,
   BUILD_FAILED: EXIT.buildFailed,
   INTERRUPTED: EXIT.interrupted,
   IO_FAILED: EXIT.io,
@@ -47,7 +49,7 @@ export const configFlag = Flags.string({
 });
 
 export const engineFlag = Flags.string({
-  description: 'container engine (default: `engine:` in rockerc.yaml, else docker when installed, else podman)',
+  description: 'container engine (default: `engine:` in rockerc.yaml where there is one, else docker when installed, else podman)',
   options: ['docker', 'podman'],
 });
 
@@ -88,7 +90,7 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.CLIError) {
       // oclif's flag and argument parse errors.
       const message = error.message.replace(/\n?See more help with --help\s*$/, '');
-      process.stderr.write(`rockts: ${message}\nSee \`rockts ${this.id ?? ''} --help\`.\n`);
+      process.stderr.write(`rockts: ${message}\nSee \`rockts ${(this.id ?? '').replaceAll(':', ' ')} --help\`.\n`);
       return this.exit(EXIT.usage);
     }
     process.stderr.write(`rockts: internal error: ${error.stack ?? error.message}\nPlease report this as a bug.\n`);

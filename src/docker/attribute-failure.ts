@@ -15,7 +15,8 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
   // BuildKit prints the failing instruction's file and line before its code excerpt.
   const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
-  const failedStep = /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? podmanStep(plain);
+  const failedStep =
+    /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? podmanStep(plain) ?? singleStageStep(plain, dockerfileLines);
   // Older BuildKit (Docker 20.10) names the failing step but prints no Dockerfile:N.
   const line =
     lineMatches.length > 0
@@ -43,6 +44,16 @@ function podmanStep(log: string): [string, string, string] | undefined {
   const index = stepLines.filter((m) => m[2] === instruction).pop()?.[1] ?? '1';
   const from = stepLines.filter((m) => (m[1] ?? '1') === index).map((m) => /^FROM \S+ AS (\S+)/.exec(m[2]!)?.[1]).find(Boolean);
   return from === undefined ? undefined : [failed[0], from, instruction];
+}
+
+/**
+ * Docker 20.10's BuildKit names a failed step without its stage when the Dockerfile has
+ * one stage (`> [2/3] RUN mkdir /x:`): the stage is that one.
+ */
+function singleStageStep(log: string, lines: readonly string[]): [string, string, string] | undefined {
+  const step = /> \[\d+\/\d+\] (.*):\s*$/m.exec(log);
+  const stages = lines.flatMap((l) => /^FROM \S+ AS (\S+)$/.exec(l)?.[1] ?? []);
+  return step && stages.length === 1 ? [step[0], stages[0]!, step[1]!] : undefined;
 }
 
 /** The line where `instruction` (as BuildKit prints it: continuations joined) starts in `stage`. */

@@ -1,8 +1,9 @@
 /**
  * Runs an engine command with its output streamed to the terminal's stderr (BuildKit
  * writes progress there; Podman writes its steps to stdout, which rockts keeps for the
- * image ID) and the tail of both kept for diagnosis. SIGINT and SIGTERM sent to rockts
- * are forwarded to the child, and the run reports that it was interrupted.
+ * image ID), or kept quiet (`echo: false`, for `rockts extension test`'s report), and the
+ * tail of both kept for diagnosis. SIGINT and SIGTERM sent to rockts are forwarded to the
+ * child, and the run reports that it was interrupted.
  */
 import { spawn } from 'node:child_process';
 
@@ -15,13 +16,13 @@ export interface StreamedRun {
 
 const KEEP = 512 * 1024;
 
-export function runStreaming(bin: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<StreamedRun> {
+export function runStreaming(bin: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, echo = true): Promise<StreamedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     let interrupted = false;
     const relay = (chunk: Buffer) => {
-      process.stderr.write(chunk);
+      if (echo) process.stderr.write(chunk);
       log = (log + chunk.toString('utf8')).slice(-KEEP);
     };
     child.stdout.on('data', relay);

@@ -115,6 +115,19 @@ export async function findPackage(name: string, folders: readonly string[]): Pro
   return undefined;
 }
 
+/**
+ * The extension package whose folder is `root`, checked as discovery checks it (for
+ * `rockts extension test`); undefined when there is no package.json with a `rockts` field.
+ */
+export async function loadPackageAt(root: string): Promise<ExtensionPackage | undefined> {
+  const manifest = await readPackageJson(root);
+  if (manifest === undefined) return undefined;
+  if (manifest instanceof RocktsError) return loadPackage(path.basename(root), root, manifest);
+  const data = (manifest.data ?? {}) as Record<string, unknown>;
+  if (typeof data !== 'object' || !('rockts' in data)) return undefined;
+  return loadPackage(typeof data.name === 'string' ? data.name : path.basename(root), root, manifest);
+}
+
 async function loadPackage(name: string, root: string, source: YamlSource | RocktsError): Promise<ExtensionPackage> {
   const broken = (problem: RocktsError, version = '', intended: string[] = []): ExtensionPackage => ({
     name,

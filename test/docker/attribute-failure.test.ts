@@ -33,6 +33,13 @@ test('a builder step is attributed by its stage name when no line is given', () 
   expect(site.extension).toBe('hello');
 });
 
+test("Docker 20.10's step of a one-stage Dockerfile names no stage; the step is found in that stage", () => {
+  const single = ['# header', 'FROM debian:bookworm AS rockts-final', '# links: setup', 'RUN mkdir /x \\', '    && ln -s a b'];
+  const singleOwners = [undefined, undefined, 'links', 'links', 'links'];
+  const log = ['#5 [2/2] RUN mkdir /x     && ln -s a b', '#5 ERROR: executor failed running', '------', ' > [2/2] RUN mkdir /x     && ln -s a b:', '------'].join('\n');
+  expect(locateFailure(log, singleOwners, single)).toEqual({ line: 4, extension: 'links', stage: 'rockts-final' });
+});
+
 test("the composer's own lines are named as such", () => {
   expect(describeFailureSite(locateFailure('Dockerfile:3\n', owners, dockerfile))).toBe(
     "in the shared builder base's apt install (Dockerfile:3, stage rockts-builder-base) (check builder.apt in rockerc.yaml and the builder base image)",
