@@ -129,7 +129,7 @@ async function buildImage(
   }
 }
 
-export type RunOptions = Pick<EngineTestOptions, 'network' | 'uid' | 'gid'> & { readonly extensionArgs: readonly string[] };
+export type RunOptions = Pick<EngineTestOptions, 'network' | 'uid' | 'gid' | 'host'> & { readonly extensionArgs: readonly string[] };
 
 async function runTest(engine: Engine, s: ComposedScenario, image: string, options: RunOptions): Promise<Phase> {
   const started = performance.now();
@@ -141,8 +141,9 @@ async function runTest(engine: Engine, s: ComposedScenario, image: string, optio
 
 /**
  * `docker run` for the test script (run through /bin/sh only to join its output streams):
- * the mapped uid:gid, test/ mounted read-only as the working directory, the scenario's name and the extension's option values in the
- * environment, and the extensions' own `run:` arguments (as `rockts run` passes them).
+ * the mapped uid:gid, test/ mounted read-only as the working directory; the scenario's
+ * name, the extension's option values and the host's ROCKTS_EXPECT_* variables in the
+ * environment; and the extensions' own `run:` arguments (as `rockts run` passes them).
  */
 export function testArgs(s: ComposedScenario, image: string, options: RunOptions): string[] {
   const args = ['run', '--rm'];
@@ -151,6 +152,10 @@ export function testArgs(s: ComposedScenario, image: string, options: RunOptions
   args.push('--env', `ROCKTS_TEST_SCENARIO=${s.scenario.name}`);
   const underTest = s.composition.plan.extensions.find((e) => e.extension.dir === s.extension.dir);
   for (const o of underTest?.options ?? []) args.push('--env', `ROCKTS_TEST_OPTION_${o.name}=${String(o.value)}`);
+  // What the author expects on this machine (ROCKTS_EXPECT_RUST_TOOLCHAIN=1.83.0, ...) reaches the script.
+  for (const [name, value] of Object.entries(options.host.env)) {
+    if (name.startsWith('ROCKTS_EXPECT_') && value !== undefined) args.push('--env', `${name}=${value}`);
+  }
   args.push(...options.extensionArgs);
   // The script's stderr joins its stdout inside the container: the engine carries the two
   // streams apart and loses their order, and the report shows the output as it was written.

@@ -21,6 +21,8 @@ export interface BuildRequest {
   readonly cacheFrom: readonly string[];
   readonly cacheTo: readonly string[];
   readonly platform: string | undefined;
+  /** Build only this stage (and what it needs). */
+  readonly target?: string;
 }
 
 export interface BuildCommand {
@@ -44,6 +46,7 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
   for (const from of request.cacheFrom) args.push('--cache-from', from);
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
+  if (request.target !== undefined) args.push('--target', request.target);
   args.push(request.contextDir);
   return { bin: engine.bin, args, env: engine.buildx ? {} : { DOCKER_BUILDKIT: '1' } };
 }
@@ -62,6 +65,7 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   for (const from of request.cacheFrom) args.push('--cache-from', from);
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
+  if (request.target !== undefined) args.push('--target', request.target);
   args.push(request.contextDir);
   return { bin, args, env: {} };
 }

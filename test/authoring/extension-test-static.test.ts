@@ -58,7 +58,7 @@ withShellcheck('with shellcheck', () => {
     const result = await run(['extension', 'test', '--static']);
     expect(result.stdout).toBe(
       [
-        'FAIL sloppy: shellcheck found 3 problems',
+        'FAIL sloppy: 3 problems found',
         '  builder.Dockerfile.hbs (scenario default, rendered line 3): SC2046 (warning): Quote this to prevent word splitting.',
         '      3 | && chown $(id -u) /opt/rockts/sloppy/etc',
         '  setup.Dockerfile.hbs (scenario default, rendered line 5): SC2068 (error): Double quote array expansions to avoid re-splitting elements.',

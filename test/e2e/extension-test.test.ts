@@ -118,6 +118,22 @@ describeWithEngine(`rockts extension test on ${engine.name}`, () => {
 // What a new author does, end to end: scaffold, pack, install the tarball into a project,
 // build with it, run it. The engine part is the same on every engine, so Docker 26 only.
 describeWithEngine('an extension package from `rockts extension new` to `npm pack`, `npm install` and `rockts run`', () => {
+  test('--static --parse finds what only the engine parser knows: an unknown flag in a template', async () => {
+    const name = `flag${nonce}`;
+    await writeExtension(path.join(dir, name), {
+      'extension.yaml': manifest(name),
+      'setup.Dockerfile.hbs': 'RUN mkdir -p /opt/{{name}}\nCOPY --lnk --from=rockts-final /etc/hostname /opt/{{name}}/\n',
+      'test/test.sh': '#!/bin/sh\ntrue\n',
+    });
+    const plain = await extensionTest(DOCKER_26, path.join(dir, name), ['--static', '--image', BASE_IMAGE]);
+    expect(plain.code).toBe(0);
+    const parsed = await extensionTest(DOCKER_26, path.join(dir, name), ['--static', '--parse', '--image', BASE_IMAGE]);
+    expect(parsed.stdout).toMatch(
+      new RegExp(`^FAIL ${name}: 1 problem found\\n  BuildKit \\(scenario default\\): the build failed in the lines of extension '${name}' \\(Dockerfile:\\d+, stage rockts-final\\): .*unknown flag: lnk`),
+    );
+    expect(parsed.code).toBe(7);
+  });
+
   test('the packed scaffold installs offline into a project, is found in node_modules, locked with its package version, and works', async () => {
     const name = `packed${nonce}`;
     expect((await rocktsIn(dir, ['extension', 'new', name])).code).toBe(0);

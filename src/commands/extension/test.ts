@@ -4,6 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { checkStatically, type StaticResult } from '../../authoring/check-statically.js';
 import { composeScenarios, type ScenarioOverrides } from '../../authoring/compose-scenarios.js';
 import { findExtensionsUnderTest } from '../../authoring/find-extensions-under-test.js';
+import { parseWithEngine } from '../../authoring/parse-with-engine.js';
 import { requireShellcheck, SHELLCHECK_SEVERITIES, type ShellcheckSeverity } from '../../authoring/run-shellcheck.js';
 import { testScenario, type ScenarioOutcome } from '../../authoring/test-in-engine.js';
 import { BaseCommand, engineFlag, EXIT } from '../../cli/base-command.js';
@@ -19,6 +20,7 @@ export default class ExtensionTestCommand extends BaseCommand {
   static override examples = [
     '<%= config.bin %> extension test',
     '<%= config.bin %> extension test --static',
+    '<%= config.bin %> extension test --static --parse',
     '<%= config.bin %> extension test extensions/tz --scenario default',
     '<%= config.bin %> extension test --image debian:bookworm --builder-image debian:bookworm --builder-apt ""',
     '<%= config.bin %> extension test --engine podman --keep-images',
@@ -33,6 +35,7 @@ export default class ExtensionTestCommand extends BaseCommand {
     'builder-apt': Flags.string({ description: "comma-separated apt packages of the shared builder base, replacing the default set (\"\" for none)", helpValue: 'PKGS' }),
     scenario: Flags.string({ description: 'run only this scenario (repeatable)', helpValue: 'NAME', multiple: true }),
     static: Flags.boolean({ description: 'no engine: compose every scenario and shellcheck the RUN scripts and *.sh files' }),
+    parse: Flags.boolean({ description: "with --static, also have the engine's Dockerfile parser read every scenario's Dockerfile (builds only an empty stage; for extensions whose real build needs the internet)", dependsOn: ['static'] }),
     shellcheck: Flags.boolean({ description: 'with --static, run shellcheck (--no-shellcheck: check only the manifest, options and templates)', default: true, allowNo: true }),
     severity: Flags.string({ description: 'with --static, the least shellcheck severity that fails', options: [...SHELLCHECK_SEVERITIES], default: 'warning' }),
     idempotency: Flags.boolean({ description: 'build and test each scenario a second time with the extension twice in the chain (--no-idempotency: once)', default: true, allowNo: true }),
@@ -51,8 +54,14 @@ export default class ExtensionTestCommand extends BaseCommand {
     if (flags.static) {
       const shellcheck = flags.shellcheck ? await requireShellcheck() : undefined;
       const composed = await composeScenarios(underTest, { ...harness, features: MODERN_FEATURES }, overrides);
-      const results = await checkStatically(composed, { shellcheck, severity: flags.severity as ShellcheckSeverity, display: (f) => this.displayPath(f) });
-      for (const r of results) process.stdout.write(describeStatic(r, shellcheck !== undefined));
+      let results = await checkStatically(composed, { shellcheck, severity: flags.severity as ShellcheckSeverity, display: (f) => this.displayPath(f) });
+      if (flags.parse) {
+        const engine = await detectEngine(flags.engine as 'docker' | 'podman' | undefined);
+        const forEngine = await composeScenarios(underTest, { ...harness, features: engine.features }, overrides);
+        const refused = await parseWithEngine(engine, forEngine, flags.network ?? (engine.bridge ? undefined : 'host'));
+        results = results.map((r) => ({ ...r, findings: [...r.findings, ...(refused.get(r.extension.dir) ?? [])] }));
+      }
+      for (const r of results) process.stdout.write(describeStatic(r, shellcheck !== undefined, flags.parse));
       this.finish(results.filter((r) => r.findings.length === 0).length, results.filter((r) => r.findings.length > 0).length);
       return;
     }
@@ -96,14 +105,14 @@ function describeOutcome(outcome: ScenarioOutcome): string {
   return `FAIL ${outcome.name}: ${outcome.phase} failed\n${indent(outcome.detail)}\n`;
 }
 
-function describeStatic(r: StaticResult, shellchecked: boolean): string {
+function describeStatic(r: StaticResult, shellchecked: boolean, parsed: boolean): string {
   const name = r.extension.manifest.name;
-  const composed = `${r.scenarios} scenario${r.scenarios === 1 ? '' : 's'} composed`;
+  const composed = `${r.scenarios} scenario${r.scenarios === 1 ? '' : 's'} composed${parsed ? ' and parsed by the engine' : ''}`;
   if (!shellchecked) return `PASS ${name} (static: ${composed}; shellcheck skipped)\n`;
   if (r.findings.length === 0) {
     return `PASS ${name} (static: ${composed}; shellcheck clean on ${r.scripts} RUN script${r.scripts === 1 ? '' : 's'} and ${r.shellFiles} *.sh file${r.shellFiles === 1 ? '' : 's'})\n`;
   }
-  return `FAIL ${name}: shellcheck found ${r.findings.length} problem${r.findings.length === 1 ? '' : 's'}\n${r.findings.map(indent).join('\n')}\n`;
+  return `FAIL ${name}: ${r.findings.length} problem${r.findings.length === 1 ? '' : 's'} found\n${r.findings.map(indent).join('\n')}\n`;
 }
 
 function indent(text: string): string {

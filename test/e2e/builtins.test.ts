@@ -1,0 +1,95 @@
+/**
+ * The built-in extensions under their own harness, `rockts extension test`, on Docker 26:
+ * every built-in's scenarios are composed, shellchecked and parsed by BuildKit
+ * (`--static --parse`; cargo, npm, pixi and palanteer need the internet to build, so this
+ * is as far as these machines go for them), and those that need only Debian packages
+ * are built and tested for real, twice in the chain included, on the local base image.
+ */
+import { jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { BASE_IMAGE, describeWithEngine, rocktsIn } from '../helpers/engine.js';
+import { BUILTIN_EXTENSIONS, exists } from '../helpers/project.js';
+
+jest.setTimeout(900_000);
+
+const BUILTINS = readdirSync(BUILTIN_EXTENSIONS, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+/** Built-ins whose build needs only Debian packages, with what their tests need from the host. */
+const BUILT_HERE = ['curl', 'git', 'locale', 'ssh', 'tz', 'user', 'x11'];
+const LOCAL_IMAGES = ['--image', BASE_IMAGE, '--builder-image', BASE_IMAGE, '--builder-apt', ''];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-builtins-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const extensionTest = (name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+  rocktsIn(dir, ['extension', 'test', path.join(BUILTIN_EXTENSIONS, name), ...args], { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS, ...env });
+
+describeWithEngine('the built-in extensions under `rockts extension test`', () => {
+  test('every built-in has test/test.sh and test/scenarios.yaml', async () => {
+    expect(BUILTINS).toEqual(['cargo', 'curl', 'git', 'gpu', 'locale', 'npm', 'palanteer', 'pixi', 'ssh', 'tz', 'user', 'x11']);
+    for (const name of BUILTINS) {
+      for (const file of ['test.sh', 'scenarios.yaml']) expect([name, await exists(path.join(BUILTIN_EXTENSIONS, name, 'test', file))]).toEqual([name, true]);
+    }
+  });
+
+  test.each(BUILTINS)('%s: every scenario composes, shellcheck is clean and BuildKit parses it', async (name) => {
+    const result = await extensionTest(name, ['--static', '--parse', ...LOCAL_IMAGES]);
+    expect(result.stdout).toMatch(new RegExp(`^PASS ${name} \\(static: \\d+ scenarios? composed and parsed by the engine; shellcheck clean on \\d+ RUN scripts? and \\d+ \\*\\.sh files?\\)\\n1 passed, 0 failed\\n$`));
+    expect(result.code).toBe(0);
+  });
+
+  test.each(BUILT_HERE)('%s: built and tested in every scenario, twice in the chain included', async (name) => {
+    const env = await hostFor(name);
+    try {
+      const result = await extensionTest(name, LOCAL_IMAGES, env.vars);
+      expect(result.stdout).toMatch(/^(PASS \S+ \(build [\d.]+s, test [\d.]+s\)\n)+\d+ passed, 0 failed\n$/);
+      expect(result.code).toBe(0);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+/**
+ * What a built-in's test needs from the host, made real: a ~/.gitconfig for git, a
+ * running ssh-agent for ssh, an X socket and DISPLAY for x11. ROCKTS_EXPECT_* makes the
+ * tests require them rather than skip.
+ */
+async function hostFor(name: string): Promise<{ vars: NodeJS.ProcessEnv; close: () => Promise<void> }> {
+  const home = path.join(dir, `home-${name}`);
+  await mkdir(home, { recursive: true });
+  const none = { vars: { HOME: home }, close: async () => undefined };
+  if (name === 'git') {
+    await writeFile(path.join(home, '.gitconfig'), '[user]\n\tname = Rockts Tester\n');
+    return { vars: { HOME: home, ROCKTS_EXPECT_GIT_USER_NAME: 'Rockts Tester' }, close: async () => undefined };
+  }
+  if (name === 'ssh') {
+    const socket = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(await exists(socket)); i++) await new Promise((r) => setTimeout(r, 50));
+    return { vars: { HOME: home, SSH_AUTH_SOCK: socket, ROCKTS_EXPECT_SSH_AGENT: '1' }, close: async () => void agent.kill() };
+  }
+  if (name === 'x11') {
+    // A listening socket stands in for an X server: the test checks the display's socket is there.
+    const number = 90 + (process.pid % 9);
+    await mkdir('/tmp/.X11-unix', { recursive: true, mode: 0o1777 });
+    const socket = `/tmp/.X11-unix/X${number}`;
+    await rm(socket, { force: true });
+    const server = net.createServer().listen(socket);
+    await new Promise((r) => server.once('listening', r));
+    return { vars: { HOME: home, DISPLAY: `:${number}`, XAUTHORITY: '' }, close: () => new Promise((r) => server.close(() => r(undefined))) };
+  }
+  return none;
+}
