@@ -135,7 +135,7 @@ export function buildPlan(input: PlanInput): Plan {
   const baseList = [...baseStages.values()];
   const final = {
     image,
-    apt: sortedUnique(extensions.flatMap((e) => e.extension.manifest.final.apt)),
+    apt: sortedUnique(extensions.flatMap(finalApt)),
     copies,
     env,
     setup,
@@ -227,4 +227,11 @@ function sortedUnique(items: readonly string[]): string[] {
 /** sha256 of the resolved composition as canonical JSON (arrays only where order matters). */
 function hashComposition(composition: unknown): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(composition)).digest('hex')}`;
+}
+
+/** An extension's final apt packages: the fixed ones and those whose boolean option is on. */
+function finalApt(e: OrderedExtension): string[] {
+  const { apt, aptWhen } = e.extension.manifest.final;
+  const on = (option: string) => e.options.some((o) => o.name === option && o.value === true);
+  return [...apt, ...aptWhen.filter((w) => on(w.option)).flatMap((w) => w.packages)];
 }

@@ -101,6 +101,8 @@ export interface ExtensionManifest {
   readonly builder: { readonly apt: readonly string[] };
   readonly final: {
     readonly apt: readonly string[];
+    /** Packages installed only while a boolean option is true, by option name. */
+    readonly aptWhen: readonly { readonly option: string; readonly packages: readonly string[] }[];
     readonly copy: CopySpec;
     readonly env: readonly { readonly name: string; readonly value: string; readonly location: SourceLocation }[];
     readonly path: readonly string[];

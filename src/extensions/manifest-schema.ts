@@ -43,6 +43,7 @@ export const manifestSchema = z.strictObject({
   final: z
     .strictObject({
       apt: z.array(aptPackage).optional(),
+      aptWhen: z.record(z.string(), z.array(aptPackage)).optional(),
       copy: z
         .union([z.literal('default'), z.literal('none'), z.array(z.strictObject({ from: absolutePath, to: absolutePath }))], {
           message: '`default`, `none`, or a list of {from, to} absolute paths',

@@ -35,6 +35,11 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
   const options = parseOptions(doc, source, problems);
   checkText(doc, fail);
   checkRunVariables(doc, options.map((o) => o.name), fail);
+  for (const option of Object.keys(doc.final?.aptWhen ?? {})) {
+    if (options.some((o) => o.name === option && o.spec.type === 'boolean')) continue;
+    const booleans = options.filter((o) => o.spec.type === 'boolean').map((o) => o.name);
+    fail(['final', 'aptWhen', option], `final.aptWhen: expected the name of a boolean option${booleans.length > 0 ? ` (${booleans.join(', ')})` : ''}, found ${describeValue(option)}`);
+  }
   throwIfAny(problems);
 
   const located = (key: 'requires' | 'after') =>
@@ -52,6 +57,7 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
     builder: { apt: doc.builder?.apt ?? [] },
     final: {
       apt: doc.final?.apt ?? [],
+      aptWhen: Object.entries(doc.final?.aptWhen ?? {}).map(([option, packages]) => ({ option, packages })),
       copy: copySpec(doc.final?.copy),
       env: Object.entries(doc.final?.env ?? {}).map(([name, value]) => ({ name, value, location: source.locate(['final', 'env', name]) })),
       path: doc.final?.path ?? [],

@@ -8,11 +8,11 @@
 import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, rocktsIn } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, DOCKER_26, rocktsAsUid, rocktsIn } from '../helpers/engine.js';
 import { BUILTIN_EXTENSIONS, exists } from '../helpers/project.js';
 
 jest.setTimeout(900_000);
@@ -59,6 +59,17 @@ describeWithEngine('the built-in extensions under `rockts extension test`', () =
     } finally {
       await env.close();
     }
+  });
+
+  (process.getuid?.() === 0 ? test : test.skip)('user: as another uid, the user exists, owns its home and may use sudo when asked', async () => {
+    const home = path.join(dir, 'home-4242');
+    await mkdir(home, { recursive: true });
+    await chmod(dir, 0o755);
+    await chown(home, 4242, 4242);
+    const args = ['extension', 'test', path.join(BUILTIN_EXTENSIONS, 'user'), ...LOCAL_IMAGES];
+    const result = await rocktsAsUid(DOCKER_26, 4242, home, args, { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS });
+    expect(result.stdout).toMatch(/^PASS user\/default .*\nPASS user\/plain-sh .*\nPASS user\/with-sudo .*\n3 passed, 0 failed\n$/);
+    expect(result.code).toBe(0);
   });
 });
 

@@ -7,12 +7,12 @@
  * final and the builder stages, with an empty builder apt set, so nothing is downloaded.
  */
 import { jest } from '@jest/globals';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, ENGINES, rocktsIn, type CliResult, type TestEngine } from '../helpers/engine.js';
-import { BUILTIN_EXTENSIONS, ROOT } from '../helpers/project.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, ENGINES, rocktsAsUid, rocktsIn, type CliResult, type TestEngine } from '../helpers/engine.js';
+import { BUILTIN_EXTENSIONS } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
 
@@ -32,20 +32,9 @@ function extensionTest(engine: TestEngine, cwd: string, args: readonly string[])
   return rocktsIn(cwd, ['extension', 'test', ...engine.args, ...args], { ...engine.env, ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS });
 }
 
-/** `rockts extension test` as uid:gid 4242 with the Docker socket's group (the tests run as root). */
-function extensionTestAs4242(engine: TestEngine, cwd: string, args: readonly string[]): Promise<CliResult> {
-  const socket = engine.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
-  const socketGroup = execFileSync('stat', ['-c', '%g', socket], { encoding: 'utf8' }).trim();
-  const command = [process.execPath, path.join(ROOT, 'bin/run.js'), 'extension', 'test', ...engine.args, ...args];
-  return new Promise((resolve) => {
-    execFile(
-      'setpriv',
-      ['--reuid=4242', '--regid=4242', `--groups=${socketGroup}`, '--', ...command],
-      { cwd, env: { ...process.env, ...engine.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS }, timeout: 600_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `rockts extension test` as uid:gid 4242 (the tests run as root). */
+const extensionTestAs4242 = (engine: TestEngine, cwd: string, args: readonly string[]) =>
+  rocktsAsUid(engine, 4242, cwd, ['extension', 'test', ...engine.args, ...args], { HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS });
 
 function testImages(engine: TestEngine, name: string): string[] {
   return docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])

@@ -4,12 +4,12 @@
  * the exit code passed through, and kept containers reused or replaced.
  */
 import { jest } from '@jest/globals';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, rocktsIn, rocktsWith, type CliResult, type TestEngine } from '../helpers/engine.js';
-import { exists, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, rocktsAsUid, rocktsIn, rocktsWith, type TestEngine } from '../helpers/engine.js';
+import { exists, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
 
@@ -31,19 +31,7 @@ async function writeConfig(greeting: string): Promise<void> {
   );
 }
 
-/** rockts as another user: uid/gid 4242 with the docker socket's group, when we are root. */
-function rocktsAs(engine: TestEngine, uid: number, args: string[]): Promise<CliResult> {
-  const socket = engine.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
-  const socketGroup = execFileSync('stat', ['-c', '%g', socket], { encoding: 'utf8' }).trim();
-  return new Promise((resolve) => {
-    execFile(
-      'setpriv',
-      [`--reuid=${uid}`, `--regid=${uid}`, `--groups=${socketGroup}`, '--', process.execPath, path.join(ROOT, 'bin/run.js'), ...args],
-      { cwd: dir, env: { ...process.env, ...engine.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, timeout: 600_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const rocktsAs = (engine: TestEngine, uid: number, args: string[]) => rocktsAsUid(engine, uid, dir, args);
 
 for (const engine of ENGINES) {
 describeWithEngine(`rockts run on ${engine.name}`, () => {

@@ -98,6 +98,23 @@ export function rocktsIn(cwd: string, args: readonly string[], env: NodeJS.Proce
   });
 }
 
+/**
+ * rockts as another user (the tests run as root): uid and gid `uid`, plus the group of
+ * the engine's socket so it may still talk to the daemon; HOME is `cwd`.
+ */
+export function rocktsAsUid(engine: TestEngine, uid: number, cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const socket = engine.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
+  const socketGroup = execFileSync('stat', ['-c', '%g', socket], { encoding: 'utf8' }).trim();
+  return new Promise((resolve) => {
+    execFile(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${uid}`, `--groups=${socketGroup}`, '--', process.execPath, path.join(ROOT, 'bin/run.js'), ...args],
+      { cwd, env: { ...process.env, ...engine.env, HOME: cwd, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS, ...env }, timeout: 600_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 export interface Step {
   readonly stage: string;
   readonly name: string;

@@ -32,7 +32,7 @@ export function fakeExtension(spec: FakeExtension): LoadedExtension {
       after: (spec.after ?? []).map((value) => ({ value, location: at(file) })),
       options: [],
       builder: { apt: [] },
-      final: { apt: spec.finalApt ?? [], copy: { kind: 'default' }, env: [], path: [], switchUser: false },
+      final: { apt: spec.finalApt ?? [], aptWhen: [], copy: { kind: 'default' }, env: [], path: [], switchUser: false },
       run: { env: [], volumes: [], devices: [], gpus: undefined },
     },
     manifestFile: file,

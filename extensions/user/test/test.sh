@@ -8,3 +8,7 @@ test "$(getent passwd "$(id -u)" | cut -d: -f1)" = "$name"
 test -d "$HOME"
 test -w "$HOME"
 echo "user: $name ($(id -u):$(id -g)), home $HOME"
+if [ "${ROCKTS_TEST_OPTION_sudo:-false}" = true ]; then
+  test "$(sudo -n id -u)" = 0
+  echo "sudo: $name may run commands as root"
+fi

@@ -42,4 +42,4 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="curl,git,gpu,ssh,x11,tz,user" \
-    rockts.config="sha256:8d79509e43183c959a25d9171663d01063c90d24cabfcd0b9a408905500b8f24"
+    rockts.config="sha256:9d56f7639830a641c480eac13ba87159c584c1a668ebfc50f857e7adede31c59"

@@ -258,4 +258,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,git,ssh,x11,palanteer,pixi,user" \
-    rockts.config="sha256:edbd73f1631340aaedfd900169483522c597863b321a1f293a99932c90fd4d70"
+    rockts.config="sha256:536d1aaf33868595fbad9cbb65213e3d0f4ee6b9066e25cab1ac3c895035d806"

@@ -90,4 +90,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="pixi,user" \
-    rockts.config="sha256:ee76ae43ff18a398332f23b1bbe7087dc3b07e53d48e08dd921131123ed366b7"
+    rockts.config="sha256:561bce7066cd7dc907c9df0f2f09b78112d9a29c8019eda52fe9defa78ffd6e9"
