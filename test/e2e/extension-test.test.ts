@@ -37,9 +37,18 @@ const extensionTestAs4242 = (engine: TestEngine, cwd: string, args: readonly str
   rocktsAsUid(engine, 4242, cwd, ['extension', 'test', ...engine.args, ...args], { HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS });
 
 function testImages(engine: TestEngine, name: string): string[] {
-  return docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
-    .split('\n')
-    .filter((image) => image.includes(`rockts-test-${name}-`));
+  // `podman image ls` fails ("image not known") when another test removes an image while
+  // it lists; the suites run in parallel, so list again.
+  let listing = '';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      listing = docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
+  return listing.split('\n').filter((image) => image.includes(`rockts-test-${name}-`));
 }
 
 async function writeExtension(root: string, files: Record<string, string>): Promise<void> {
