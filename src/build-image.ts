@@ -10,7 +10,7 @@ import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import type { Config } from './core/types.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
-import { buildCommand, formatCommand, type BuildRequest } from './docker/build-argv.js';
+import { buildCommand, formatCommand, PLAIN_BUILD, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
@@ -29,21 +29,7 @@ export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfil
   readonly frozen: boolean;
 }
 
-export const DEFAULT_BUILD_FLAGS: BuildFlags = {
-  tag: undefined,
-  noCache: false,
-  pull: false,
-  network: undefined,
-  buildArgs: [],
-  builder: undefined,
-  cacheFrom: [],
-  cacheTo: [],
-  platform: undefined,
-  progress: undefined,
-  dryRun: false,
-  engine: undefined,
-  frozen: false,
-};
+export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false };
 
 export interface BuildResult {
   readonly tag: string;

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildFailure } from '../build-image.js';
-import { buildCommand } from '../docker/build-argv.js';
+import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
 import { execCapture, type Engine } from '../docker/engine.js';
 import { runStreaming } from '../docker/run-streaming.js';
 import type { ComposedScenario } from './compose-scenarios.js';
@@ -27,20 +27,13 @@ export async function parseWithEngine(engine: Engine, composed: readonly Compose
       const file = path.join(dir, 'Dockerfile');
       await writeFile(file, `${dockerfile}\nFROM scratch AS ${CHECK_STAGE}\n`);
       const command = buildCommand(engine, {
+        ...PLAIN_BUILD,
         contextDir: dir,
         dockerfile: file,
         tag,
         iidFile: path.join(dir, 'iid'),
         target: CHECK_STAGE,
         network,
-        progress: undefined,
-        noCache: false,
-        pull: false,
-        buildArgs: [],
-        builder: undefined,
-        cacheFrom: [],
-        cacheTo: [],
-        platform: undefined,
       });
       const run = await runStreaming(command.bin, command.args, command.env, false);
       if (run.code === 0) continue;

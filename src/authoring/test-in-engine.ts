@@ -12,7 +12,7 @@ import { RocktsError } from '../core/errors.js';
 import { runSettings, type HostContext } from '../core/run-settings.js';
 import type { OrderedExtension } from '../core/types.js';
 import { buildFailure } from '../build-image.js';
-import { buildCommand } from '../docker/build-argv.js';
+import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
 import { writeBuildContext } from '../docker/build-context.js';
 import { execCapture, type Engine } from '../docker/engine.js';
 import { runStreaming } from '../docker/run-streaming.js';
@@ -105,19 +105,12 @@ async function buildImage(
   const context = await writeBuildContext(dockerfile, extensions);
   try {
     const command = buildCommand(engine, {
+      ...PLAIN_BUILD,
       contextDir: context.dir,
       dockerfile: context.dockerfile,
       iidFile: context.iidFile,
       tag,
       network,
-      progress: undefined,
-      noCache: false,
-      pull: false,
-      buildArgs: [],
-      builder: undefined,
-      cacheFrom: [],
-      cacheTo: [],
-      platform: undefined,
     });
     const started = performance.now();
     const run = await runStreaming(command.bin, command.args, command.env, false);

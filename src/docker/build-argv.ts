@@ -25,6 +25,19 @@ export interface BuildRequest {
   readonly target?: string;
 }
 
+/** A build with nothing asked beyond the context, Dockerfile and tag. */
+export const PLAIN_BUILD: Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'tag' | 'iidFile'> = {
+  progress: undefined,
+  noCache: false,
+  pull: false,
+  network: undefined,
+  buildArgs: [],
+  builder: undefined,
+  cacheFrom: [],
+  cacheTo: [],
+  platform: undefined,
+};
+
 export interface BuildCommand {
   readonly bin: string;
   readonly args: readonly string[];
