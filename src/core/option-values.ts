@@ -34,10 +34,12 @@ export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: 
     }
     case 'boolean':
       return typeof value === 'boolean' ? undefined : { expected: 'true or false' };
-    case 'enum':
-      return typeof value === 'string' && spec.values.includes(value)
-        ? undefined
-        : { expected: `one of: ${spec.values.join(', ')}` };
+    case 'enum': {
+      if (typeof value === 'string' && spec.values.includes(value)) return undefined;
+      // YAML reads 2 or true as a number or boolean; the value list holds strings.
+      const quote = (typeof value === 'number' || typeof value === 'boolean') && spec.values.includes(String(value));
+      return { expected: `one of: ${spec.values.join(', ')}${quote ? ' (write it in quotes)' : ''}` };
+    }
   }
 }
 
