@@ -106,3 +106,12 @@ function base64(text: string): string {
   }
   return out;
 }
+
+/**
+ * `text` (an extension's rendered template) without `--link` on its COPY and ADD lines,
+ * for frontends that do not parse it; the copy is the same, only not independent of
+ * the layers below it.
+ */
+export function dropLinkFlags(text: string): string {
+  return text.replace(/^(\s*(?:COPY|ADD)\b.*?)\s--link(?:=(?:true|false))?(?=\s)/gim, '$1');
+}

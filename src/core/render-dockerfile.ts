@@ -4,7 +4,7 @@
  * always gives the same bytes.
  */
 import { FINAL_STAGE, imageSlug } from './build-plan.js';
-import { inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
+import { dropLinkFlags, inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import type { Plan } from './types.js';
 
 /** What PATH falls back to when the base image defines none (e.g. an imported rootfs). */
@@ -25,7 +25,10 @@ export interface RenderedDockerfile {
  */
 export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODERN_FEATURES): RenderedDockerfile {
   const pieces: { text: string; owner: string | undefined }[] = [];
-  const body = (text: string, extension: string, file: string) => (features.heredocs ? text : inlineHeredocs(text, extension, file));
+  const body = (text: string, extension: string, file: string) => {
+    const linked = features.copyLink ? text : dropLinkFlags(text);
+    return features.heredocs ? linked : inlineHeredocs(linked, extension, file);
+  };
   const copy = features.copyLink ? 'COPY --link' : 'COPY';
   const emit = (text: string, owner?: string) => pieces.push({ text, owner });
   const blankLine = () => emit('');

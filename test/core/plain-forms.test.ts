@@ -1,4 +1,4 @@
-import { inlineHeredocs } from '../../src/core/plain-forms.js';
+import { dropLinkFlags, inlineHeredocs } from '../../src/core/plain-forms.js';
 
 const inline = (text: string) => inlineHeredocs(text, 'demo', 'demo/builder.Dockerfile.hbs');
 const decoded = (line: string) => Buffer.from(/printf '%s' '([A-Za-z0-9+/=]*)'/.exec(line)![1]!, 'base64').toString('utf8');
@@ -30,4 +30,9 @@ test('heredocs without a plain form are refused, naming the extension', () => {
     "extension 'demo': a COPY heredoc has no plain form for this engine, whose Dockerfile frontend has no heredocs; use a RUN with one heredoc, or build with Docker 23 or newer",
   );
   expect(() => inline('RUN cat <<A <<B\na\nA\nb\nB')).toThrow('a RUN with several heredocs has no plain form');
+});
+
+test('--link in a template is dropped for engines that do not parse it; everything else stays', () => {
+  const text = ['COPY --link --from=rockts-builder-x /a /b', 'ADD --chown=1:1 --link=true x.tar /opt/', 'RUN echo --link', 'COPY --linked-not /a /b'].join('\n');
+  expect(dropLinkFlags(text)).toBe(['COPY --from=rockts-builder-x /a /b', 'ADD --chown=1:1 x.tar /opt/', 'RUN echo --link', 'COPY --linked-not /a /b'].join('\n'));
 });
