@@ -7,6 +7,7 @@ import semver from 'semver';
 import { CONTROL_CHARACTER, OPTION_NAME, describeValue } from '../core/grammar.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import { checkOptionValue } from '../core/option-values.js';
+import { suggestNames } from '../core/suggest.js';
 import { unknownRunVariables } from '../core/run-settings.js';
 import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec, RunVolume } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
@@ -35,6 +36,7 @@ export function parseManifest(text: string, file: string): ExtensionManifest {
   const options = parseOptions(doc, source, problems);
   checkText(doc, fail);
   checkRunVariables(doc, options.map((o) => o.name), fail);
+  checkEnvVariables(doc, options.map((o) => o.name), source, problems);
   for (const option of Object.keys(doc.final?.aptWhen ?? {})) {
     if (options.some((o) => o.name === option && o.spec.type === 'boolean')) continue;
     const booleans = options.filter((o) => o.spec.type === 'boolean').map((o) => o.name);
@@ -166,4 +168,23 @@ function checkRunVariables(doc: ManifestDocument, optionNames: readonly string[]
   });
   (doc.run?.devices ?? []).forEach((v, i) => check(['run', 'devices', i], v));
   if (doc.run?.gpus !== undefined) check(['run', 'gpus'], doc.run.gpus);
+}
+
+/**
+ * final.env values may use `{{options.NAME}}`; a plain variable that is anything else is
+ * reported now, with the nearest option, rather than when the extension is used.
+ */
+function checkEnvVariables(doc: ManifestDocument, optionNames: readonly string[], source: YamlSource, problems: RocktsError[]): void {
+  for (const [name, value] of Object.entries(doc.final?.env ?? {})) {
+    for (const [, variable] of value.matchAll(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g)) {
+      const option = /^options\.(\w+)$/.exec(variable!)?.[1];
+      if (option !== undefined && optionNames.includes(option)) continue;
+      problems.push(
+        new RocktsError('MANIFEST_INVALID', `final.env.${name}: {{${variable}}} is not an option of this extension; final.env values may use {{options.NAME}}`, {
+          location: source.locate(['final', 'env', name]),
+          suggestions: suggestNames(option ?? variable!, optionNames).map((o) => `options.${o}`),
+        }),
+      );
+    }
+  }
 }
