@@ -123,9 +123,10 @@ export async function loadPackageAt(root: string): Promise<ExtensionPackage | un
   const manifest = await readPackageJson(root);
   if (manifest === undefined) return undefined;
   if (manifest instanceof RocktsError) return loadPackage(path.basename(root), root, manifest);
-  const data = (manifest.data ?? {}) as Record<string, unknown>;
-  if (typeof data !== 'object' || !('rockts' in data)) return undefined;
-  return loadPackage(typeof data.name === 'string' ? data.name : path.basename(root), root, manifest);
+  const data = manifest.data;
+  if (data === null || typeof data !== 'object' || !('rockts' in data)) return undefined;
+  const name = (data as { name?: unknown }).name;
+  return loadPackage(typeof name === 'string' ? name : path.basename(root), root, manifest);
 }
 
 async function loadPackage(name: string, root: string, source: YamlSource | RocktsError): Promise<ExtensionPackage> {
