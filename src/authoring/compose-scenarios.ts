@@ -13,6 +13,7 @@ import type { DockerfileFeatures } from '../core/plain-forms.js';
 import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedExtension, SourceLocation } from '../core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from '../extensions/load-extension.js';
+import { discoverPackages, searchFolders, type ExtensionPackage } from '../extensions/packages.js';
 import type { ExtensionUnderTest } from './find-extensions-under-test.js';
 import { defaultScenarios, parseScenarios, SCENARIOS_FILE_NAME, type TestScenario } from './parse-scenarios.js';
 
@@ -29,6 +30,8 @@ export interface HarnessOptions {
   readonly home: string;
   /** What the engine's Dockerfile frontend can do. */
   readonly features: DockerfileFeatures;
+  /** The global npm root; packages there and in node_modules above the extension are offered too. */
+  readonly globalNodeModules: string | undefined;
 }
 
 /** Command-line values that replace every scenario's own (already checked by the command). */
@@ -113,6 +116,9 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
     if (!known.has(name)) problems.push(new RocktsError('USAGE', `--scenario ${name}: no such scenario; the scenarios are: ${[...known].join(', ')}`));
   }
 
+  // Installed packages (from the first extension's folder up, then globally) may be companions too.
+  const installed = underTest.length === 0 ? new Map() : await discoverPackages(searchFolders(underTest[0]!.dir, options.globalNodeModules));
+  const packaged = [...installed.values()].flatMap((p: ExtensionPackage) => p.extensions).filter((e) => !byPath.has(e.dir));
   const composed: ComposedScenario[] = [];
   for (const { config, ...rest } of pending) {
     const chosen = new Map<string, readonly LoadedExtension[]>();
@@ -122,7 +128,7 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
     }
     if (config.extensions.some((e) => e.ref.kind !== 'name' && !chosen.has(refKey(e.ref)))) continue;
     try {
-      const available = [...builtins, ...siblings];
+      const available = [...builtins, ...siblings, ...packaged];
       const composition = compose({ config, available, chosen, rocktsVersion: options.rocktsVersion, hostUser: options.hostUser, features: options.features });
       composed.push({ ...rest, composition });
     } catch (error) {

@@ -147,3 +147,21 @@ test('a folder that is neither an extension nor a package', async () => {
     `rockts: ${dir} is neither an extension folder (no extension.yaml) nor a package whose package.json lists its extension folders in \`rockts.extensions\`\n`,
   );
 });
+
+test('a scenario may enable an extension of a package installed around the extension', async () => {
+  const ext = path.join(dir, 'tools', 'needy');
+  await writeExtension(ext, {
+    'extension.yaml': 'name: needy\nversion: 1.0.0\ndescription: uses a companion\nrockts: "^0.1"\n',
+    'setup.Dockerfile.hbs': 'RUN test -f /etc/companion\n',
+    'test/test.sh': '#!/bin/sh\ntrue\n',
+    'test/scenarios.yaml': 'scenarios:\n  default:\n    extensions: [companion]\n',
+  });
+  const pkg = path.join(dir, 'node_modules', 'rockts-extension-companion');
+  await writeExtension(pkg, {
+    'package.json': JSON.stringify({ name: 'rockts-extension-companion', version: '1.0.0', rockts: { api: '^0.1', extensions: ['.'] } }),
+    'extension.yaml': 'name: companion\nversion: 1.0.0\ndescription: a companion\nrockts: "^0.1"\n',
+    'setup.Dockerfile.hbs': 'RUN touch /etc/companion\n',
+  });
+  const result = await run(['extension', 'test', '--static', '--no-shellcheck'], ext, { npm_config_prefix: path.join(dir, 'no-global') });
+  expect(result).toMatchObject({ code: 0, stdout: 'PASS needy (static: 1 scenario composed; shellcheck skipped)\n1 passed, 0 failed\n' });
+});

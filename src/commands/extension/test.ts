@@ -48,7 +48,7 @@ export default class ExtensionTestCommand extends BaseCommand {
     const overrides = parseOverrides(flags);
     const underTest = await findExtensionsUnderTest(path.resolve(args.path ?? '.'));
     const project = this.projectOptions(undefined);
-    const harness = { rocktsVersion: project.rocktsVersion, hostUser: project.hostUser, builtinDir: project.builtinDir, home: project.home };
+    const harness = { rocktsVersion: project.rocktsVersion, hostUser: project.hostUser, builtinDir: project.builtinDir, home: project.home, globalNodeModules: project.globalNodeModules };
     const say = (message: string) => process.stderr.write(`${message}\n`);
 
     if (flags.static) {
