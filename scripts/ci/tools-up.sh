@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tools the tests need besides the container engines: shellcheck, which
-# `rockts extension test --static` runs over extensions' shell (its tests need it).
+# `rockts extension test --static` runs over extensions' shell (its tests need it), and
+# ssh-agent, which the ssh extension's end-to-end tests forward into containers.
 # Installs it from the machine's Debian sources (bookworm: ShellCheck 0.9), without
 # recommends; apt's plan is checked first: it must not remove anything.
 # Idempotent: skips a tool that is already on PATH. Run it as root.
@@ -10,13 +11,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
 
-PKGS=(shellcheck)
+# command:package
+TOOLS=(shellcheck:shellcheck ssh-agent:openssh-client)
 shellcheck_version() { shellcheck --version | awk '$1 == "version:" { print $2 }'; }
 
 missing=()
-for p in "${PKGS[@]}"; do command -v "$p" >/dev/null || missing+=("$p"); done
+for tool in "${TOOLS[@]}"; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}"); done
 if [ ${#missing[@]} -eq 0 ]; then
-  log "shellcheck $(shellcheck_version) already installed, skipping"
+  log "shellcheck $(shellcheck_version) and ssh-agent already installed, skipping"
   exit 0
 fi
 
@@ -34,5 +36,5 @@ if grep -q '^Remv ' <<<"$plan"; then
 fi
 log "installing ${missing[*]}: $(awk '$1 == "Inst" { printf "%s ", $2 }' <<<"$plan")"
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-command -v shellcheck >/dev/null || die "shellcheck is not on PATH after install"
-log "shellcheck $(shellcheck_version) installed in $(( $(now) - t0 ))s"
+for tool in "${TOOLS[@]}"; do command -v "${tool%%:*}" >/dev/null || die "${tool%%:*} is not on PATH after install"; done
+log "installed ${missing[*]} in $(( $(now) - t0 ))s (shellcheck $(shellcheck_version))"
