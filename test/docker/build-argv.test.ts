@@ -1,20 +1,20 @@
-import { buildCommand, formatCommand, type BuildRequest } from '../../src/docker/build-argv.js';
+import { buildCommand, formatCommand, PLAIN_BUILD, type BuildRequest } from '../../src/docker/build-argv.js';
 
 const request: BuildRequest = {
+  ...PLAIN_BUILD,
   contextDir: '/tmp/ctx',
   dockerfile: '/tmp/ctx/Dockerfile',
   tag: 'proj-dev',
   iidFile: '/tmp/ctx/image-id',
   progress: 'plain',
-  noCache: false,
-  pull: false,
-  network: undefined,
-  buildArgs: [],
-  builder: undefined,
-  cacheFrom: [],
-  cacheTo: [],
-  platform: undefined,
 };
+
+test('--target builds one stage, on Docker and Podman alike', () => {
+  for (const engine of [{ kind: 'docker', bin: 'docker', buildx: true }, { kind: 'podman', bin: 'podman', buildx: false }] as const) {
+    const args = buildCommand(engine, { ...request, progress: undefined, target: 'check' }).args;
+    expect(args.slice(-3)).toEqual(['--target', 'check', '/tmp/ctx']);
+  }
+});
 
 test('buildx: every flag passes through, and --load keeps the image local for any builder driver', () => {
   const command = buildCommand(
