@@ -13,7 +13,7 @@ import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
 import { suggestNames } from './core/suggest.js';
 import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
-import { discoverPackages, findPackage, searchFolders, type ExtensionPackage } from './extensions/packages.js';
+import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 
 export interface ProjectOptions {
   readonly configFile: string | undefined;
@@ -64,7 +64,7 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     }
   }
   // A broken package is an error when the config uses it, and a warning otherwise.
-  const offered = new Set([...builtins, ...[...packages.values()].flatMap((p) => p.extensions)].map((e) => e.manifest.name));
+  const offered = new Set([...builtins, ...packageExtensions(packages)].map((e) => e.manifest.name));
   const wanted = new Set(config.extensions.flatMap((e) => (e.ref.kind === 'name' ? [e.ref.name] : [])));
   for (const pkg of packages.values()) {
     if (pkg.problem === undefined || named.has(pkg.name)) continue;
@@ -120,12 +120,12 @@ export async function loadCatalogue(options: ProjectOptions, dir: string): Promi
   const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
   const packages = await discoverPackages(searchFolders(dir, options.globalNodeModules));
   for (const pkg of packages.values()) if (pkg.problem) options.warn?.(ignoredPackage(pkg, pkg.problem));
-  return [...builtins, ...[...packages.values()].flatMap((p) => p.extensions)];
+  return [...builtins, ...packageExtensions(packages)];
 }
 
 /** Every extension the project can use by name: the built-ins and those of installed packages. */
 export function availableExtensions(project: Project): LoadedExtension[] {
-  return [...project.builtins, ...[...project.packages.values()].flatMap((p) => p.extensions)];
+  return [...project.builtins, ...packageExtensions(project.packages)];
 }
 
 /** Loads and composes; every problem from the files and the composition is reported together. */

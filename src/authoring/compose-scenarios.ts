@@ -13,7 +13,7 @@ import type { DockerfileFeatures } from '../core/plain-forms.js';
 import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedExtension, SourceLocation } from '../core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from '../extensions/load-extension.js';
-import { discoverPackages, searchFolders, type ExtensionPackage } from '../extensions/packages.js';
+import { discoverPackages, packageExtensions, searchFolders } from '../extensions/packages.js';
 import type { ExtensionUnderTest } from './find-extensions-under-test.js';
 import { defaultScenarios, parseScenarios, SCENARIOS_FILE_NAME, type TestScenario } from './parse-scenarios.js';
 
@@ -80,7 +80,8 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
   const known = new Set<string>();
   const pending: { extension: LoadedExtension; scenario: TestScenario; testDir: string; config: Config }[] = [];
   const siblings: LoadedExtension[] = [];
-  for (const { dir, source } of underTest) {
+  for (const { dir, source, loaded } of underTest) {
+    if (loaded) byPath.set(dir, loaded);
     const extension = await load(dir, source, undefined);
     if (extension?.source.kind === 'package') siblings.push(extension);
     const testDir = path.join(dir, 'test');
@@ -117,8 +118,8 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
   }
 
   // Installed packages (from the first extension's folder up, then globally) may be companions too.
-  const installed = underTest.length === 0 ? new Map() : await discoverPackages(searchFolders(underTest[0]!.dir, options.globalNodeModules));
-  const packaged = [...installed.values()].flatMap((p: ExtensionPackage) => p.extensions).filter((e) => !byPath.has(e.dir));
+  const installed = underTest.length === 0 ? new Map<string, never>() : await discoverPackages(searchFolders(underTest[0]!.dir, options.globalNodeModules));
+  const packaged = packageExtensions(installed).filter((e) => !byPath.has(e.dir));
   const composed: ComposedScenario[] = [];
   for (const { config, ...rest } of pending) {
     const chosen = new Map<string, readonly LoadedExtension[]>();

@@ -63,6 +63,11 @@ export function searchFolders(startDir: string, globalRoot: string | undefined):
   return folders;
 }
 
+/** The extensions of every usable package, in package-name order. */
+export function packageExtensions(packages: ReadonlyMap<string, ExtensionPackage>): LoadedExtension[] {
+  return [...packages.values()].flatMap((p) => p.extensions);
+}
+
 /**
  * The global npm root, where `npm install -g` puts packages: from npm's prefix
  * ($npm_config_prefix, else `prefix=` in ~/.npmrc, else the folder above node's bin/).
