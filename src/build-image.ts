@@ -84,7 +84,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
 
-  const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions);
+  const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   const command = buildCommand(engine, { ...flags, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);

@@ -14,6 +14,8 @@ import { suggestNames } from './core/suggest.js';
 import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
+import type { ContextFile } from './extensions/deps/compose-deps.js';
+import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
 
 export interface ProjectOptions {
   readonly configFile: string | undefined;
@@ -40,15 +42,22 @@ export interface Project {
   readonly packages: ReadonlyMap<string, ExtensionPackage>;
   /** What each config entry naming its source stands for, by refKey (see ResolveInput). */
   readonly chosen: ReadonlyMap<string, readonly LoadedExtension[]>;
+  /** Files the build context carries beside the extensions' files/ (the deps extension's). */
+  readonly contextFiles: readonly ContextFile[];
+  /** What the project's deps files contributed, when the config enables `deps`. */
+  readonly deps: LoadedDeps['summary'] | undefined;
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
   const { config, problems: configProblems } = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
-  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
-  const folders = searchFolders(path.dirname(path.resolve(options.cwd, config.file)), options.globalNodeModules);
+  const discovered = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const projectDir = path.dirname(path.resolve(options.cwd, config.file));
+  const folders = searchFolders(projectDir, options.globalNodeModules);
   const packages = await discoverPackages(folders);
   const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
+  const deps = await loadProjectDeps(config, discovered, projectDir, problems);
+  const builtins = deps ? discovered.map((e) => (e.manifest.name === DEPS_EXTENSION ? deps.extension : e)) : discovered;
   const named = new Set<string>();
   for (const entry of config.extensions) {
     const key = refKey(entry.ref);
@@ -71,7 +80,24 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     if (pkg.intended.some((name) => wanted.has(name) && !offered.has(name))) problems.push(pkg.problem);
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
-  return { config, problems, builtins, packages, chosen };
+  return { config, problems, builtins, packages, chosen, contextFiles: deps?.contextFiles ?? [], deps: deps?.summary };
+}
+
+/**
+ * The built-in `deps` filled in from the project's deps files, when the config lists it
+ * (by name or as rockts/deps) and does not blacklist it.
+ */
+async function loadProjectDeps(config: Config, builtins: readonly LoadedExtension[], projectDir: string, problems: RocktsError[]): Promise<LoadedDeps | undefined> {
+  const base = builtins.find((e) => e.manifest.name === DEPS_EXTENSION);
+  const entry = config.extensions.find((e) => (e.ref.kind === 'name' || (e.ref.kind === 'qualified' && e.ref.package === BUILTIN_PACKAGE)) && e.ref.name === DEPS_EXTENSION);
+  if (!base || !entry || config.blacklist.some((b) => b.value === DEPS_EXTENSION)) return undefined;
+  try {
+    return await loadDeps(base, projectDir, entry.options.find((o) => o.key.value === 'filter')?.value);
+  } catch (error) {
+    if (!(error instanceof RocktsError)) throw error;
+    problems.push(error);
+    return undefined;
+  }
 }
 
 function ignoredPackage(pkg: ExtensionPackage, problem: RocktsError): RocktsError {

@@ -1,0 +1,181 @@
+/**
+ * The `deps` built-in, specialised for one project: finds the project's deps files
+ * (deps_rocker's `--deps` filter, default `*.deps.yaml`, searched below the project
+ * folder), reads them with the scripts, wheels and pyproject.toml files they call for,
+ * and returns the extension as the core composes any other: its manifest carries the
+ * apt packages and env, its templates the layers' Dockerfile text, and the build
+ * context carries the files. All file access for deps files happens here.
+ */
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { RocktsError } from '../../core/errors.js';
+import { CONTROL_CHARACTER, describeValue } from '../../core/grammar.js';
+import type { Located, LoadedExtension, OptionSpec, SourceLocation, TemplateSource } from '../../core/types.js';
+import { composeDeps, DEPS_EXTENSION, referencedFiles, type ContextFile, type DepsLayer } from './compose-deps.js';
+import { parseDepsFile, type DepsFile } from './parse-deps-file.js';
+
+export { DEPS_EXTENSION } from './compose-deps.js';
+
+/** Folders never searched: version control and installed packages. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
+
+export interface LoadedDeps {
+  readonly extension: LoadedExtension;
+  readonly contextFiles: readonly ContextFile[];
+  /** What each layer contributed, for `rockts plan`. */
+  readonly summary: { readonly filter: string; readonly files: readonly string[]; readonly layers: readonly DepsLayer[] };
+}
+
+/**
+ * `deps` (the built-in `base`) filled in from the deps files below `projectDir` that
+ * match `filter` (the config's option value; undefined for the default). A filter the
+ * option's pattern refuses is left to option checking, which reports it where written.
+ */
+export async function loadDeps(base: LoadedExtension, projectDir: string, filter: Located<unknown> | undefined): Promise<LoadedDeps | undefined> {
+  const spec = base.manifest.options.find((o) => o.name === 'filter')?.spec as Extract<OptionSpec, { type: 'string' }>;
+  const glob = filter === undefined ? spec.default : filter.value;
+  if (typeof glob !== 'string' || !new RegExp(spec.pattern ?? '').test(glob)) return undefined;
+  const found = await listFiles(projectDir);
+  const matcher = globMatcher(glob);
+  const problems: RocktsError[] = [];
+  const files: DepsFile[] = [];
+  for (const relative of found.filter(matcher)) {
+    const file = path.join(projectDir, relative);
+    if (CONTROL_CHARACTER.test(relative) || relative.includes('{{')) {
+      problems.push(new RocktsError('CONFIG_INVALID', `deps file: expected a file name without control characters or '{{', found ${describeValue(relative)}`, { location: { file, line: 1, column: 1 } }));
+      continue;
+    }
+    try {
+      files.push(parseDepsFile(await readFile(file, 'utf8'), file));
+    } catch (error) {
+      if (!(error instanceof RocktsError)) throw error;
+      problems.push(error);
+    }
+  }
+  const root = await realpath(projectDir);
+  const contents = new Map<string, Buffer>();
+  for (const ref of referencedFiles(files)) {
+    try {
+      contents.set(ref.path, await readConfined(ref.path, root, ref.location));
+    } catch (error) {
+      if (!(error instanceof RocktsError)) throw error;
+      problems.push(error);
+    }
+  }
+  const wantsPyproject = files.some((f) => f.entries.some((e) => e.command === 'pyproject'));
+  const pyproject = wantsPyproject ? await readPyprojects(projectDir, found.filter((f) => path.basename(f) === 'pyproject.toml'), problems) : [];
+  if (problems.length > 0) throw RocktsError.combine(problems);
+
+  const contribution = composeDeps({ projectDir, files, contents, pyproject });
+  const templateFile = path.join(projectDir, glob);
+  const templates: TemplateSource[] = [];
+  if (contribution.setup !== '') templates.push({ kind: 'setup', file: templateFile, text: contribution.setup + '\n' });
+  if (contribution.user !== '') templates.push({ kind: 'user', file: templateFile, text: contribution.user + '\n' });
+  const { final } = base.manifest;
+  const extension: LoadedExtension = {
+    ...base,
+    manifest: { ...base.manifest, final: { ...final, apt: [...final.apt, ...contribution.apt], env: [...final.env, ...contribution.env], path: [...final.path, ...contribution.path] } },
+    templates: [...base.templates, ...templates],
+  };
+  return {
+    extension,
+    contextFiles: contribution.contextFiles,
+    summary: { filter: glob, files: files.map((f) => path.relative(projectDir, f.file)), layers: contribution.layers },
+  };
+}
+
+/** Every file below `dir` (relative, `/`-separated, code-point order), not following links into folders. */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const files: string[] = [];
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch(() => []);
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) files.push(...(await listFiles(dir, relative)));
+    else if (entry.isFile() || entry.isSymbolicLink()) files.push(relative);
+  }
+  return files;
+}
+
+/**
+ * Python's `Path.rglob(pattern)`, as deps_rocker searches: the pattern matches the end
+ * of a path below the folder (`*` and `?` within one name, `[abc]` a character class,
+ * `**` any number of folders).
+ */
+export function globMatcher(glob: string): (relative: string) => boolean {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (glob.startsWith('**/', i)) {
+      source += '(?:[^/]+/)*';
+      i += 2;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  const pattern = new RegExp(`(?:^|/)${source}$`);
+  return (relative) => pattern.test(relative);
+}
+
+/** A file a deps file names, which must exist inside the project folder (links resolved). */
+async function readConfined(file: string, root: string, location: SourceLocation): Promise<Buffer> {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    throw new RocktsError('CONFIG_INVALID', `deps file: expected a file beside the deps file, found no ${file}`, { location });
+  }
+  if (real !== root && !real.startsWith(root + path.sep)) {
+    throw new RocktsError('CONFIG_INVALID', `deps file: expected a file inside the project folder ${root}, found ${real}`, { location });
+  }
+  try {
+    return await readFile(real);
+  } catch (error) {
+    throw new RocktsError('CONFIG_INVALID', `deps file: cannot read ${real}: ${(error as Error).message}`, { location, cause: error });
+  }
+}
+
+/**
+ * What deps_rocker's `pyproject` layer installs: `[project] dependencies` and the `test`
+ * and `dev` optional dependencies of every pyproject.toml below the project folder.
+ */
+async function readPyprojects(projectDir: string, relatives: readonly string[], problems: RocktsError[]): Promise<Located<string>[]> {
+  const requirements: Located<string>[] = [];
+  for (const relative of relatives) {
+    const file = path.join(projectDir, relative);
+    const text = await readFile(file, 'utf8');
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch (error) {
+      const e = error as Error & { line?: number; column?: number };
+      problems.push(new RocktsError('CONFIG_INVALID', `invalid TOML: ${e.message.split('\n')[0]}`, { location: { file, line: e.line ?? 1, column: e.column ?? 1 } }));
+      continue;
+    }
+    const project = (data.project ?? {}) as Record<string, unknown>;
+    const optional = (project['optional-dependencies'] ?? {}) as Record<string, unknown>;
+    for (const list of [project.dependencies, optional.test, optional.dev]) {
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) {
+        problems.push(new RocktsError('CONFIG_INVALID', `[project] dependencies: expected a list of requirements, found ${describeValue(list)}`, { location: { file, line: 1, column: 1 } }));
+        continue;
+      }
+      for (const item of list) requirements.push({ value: String(item), location: locateText(text, String(item), file) });
+    }
+  }
+  return requirements;
+}
+
+/** Where `needle` first appears in `text` (TOML values carry no positions). */
+function locateText(text: string, needle: string, file: string): SourceLocation {
+  const index = Math.max(0, text.indexOf(needle));
+  const before = text.slice(0, index).split('\n');
+  return { file, line: before.length, column: before[before.length - 1]!.length + 1 };
+}
