@@ -3,6 +3,9 @@
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
 import type { Config, LoadedExtension, OrderedExtension, Plan } from './core/types.js';
+import type { LoadedDeps } from './extensions/deps/load-deps.js';
+
+type DepsSummary = LoadedDeps['summary'];
 
 type DisplayPath = (file: string) => string;
 
@@ -24,7 +27,7 @@ export function explainExtension(e: OrderedExtension, display: DisplayPath): { r
   return { requested, position: [priority, ...after].join('; ') };
 }
 
-export function describePlan(plan: Plan, config: Config, display: DisplayPath): string {
+export function describePlan(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary): string {
   const lines = [`Plan for ${display(config.file)}`, `  image: ${plan.final.image}`];
   if (config.tag) lines.push(`  tag:   ${config.tag.value}`);
   lines.push('', 'Extensions, in order (cachePriority high first, then name; dependencies first):');
@@ -46,11 +49,24 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath): 
   lines.push(`    setup:  ${f.setup.map((s) => s.extension).join(', ') || 'none'}`);
   lines.push(`    user:   ${f.user ?? '(image default)'}${f.userSnippets.length > 0 ? `; snippets: ${f.userSnippets.map((s) => s.extension).join(', ')}` : ''}`);
   lines.push(`    config: ${plan.configHash}`);
+  if (deps) lines.push('', ...describeDeps(deps));
   return lines.join('\n') + '\n';
 }
 
-export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
+/** What the deps files gave, layer by layer, and where each layer went. */
+function describeDeps(deps: DepsSummary): string[] {
+  const lines = [`deps files (filter ${deps.filter}): ${deps.files.join(', ') || 'none found'}`];
+  for (const layer of deps.layers) {
+    const late = layer.key.startsWith('apt') && layer.placement === 'setup' ? " (its own apt-get install: a layer before it can change apt's sources)" : '';
+    const where = layer.placement === 'apt install' ? "the final stage's apt install" : layer.placement === 'env group' ? 'the env group' : `deps ${layer.placement}${late}`;
+    lines.push(`  ${layer.key} → ${where}: ${layer.items.join(', ') || '(nothing)'}  [${layer.files.join(', ')}]`);
+  }
+  return lines;
+}
+
+export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary) {
   return {
+    deps: deps ?? null,
     config: display(config.file),
     image: plan.final.image,
     tag: config.tag?.value ?? null,

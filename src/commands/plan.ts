@@ -12,10 +12,10 @@ export default class PlanCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PlanCommand);
-    const { plan, config } = await this.compose(flags.config);
+    const { plan, config, deps } = await this.compose(flags.config);
     const text = flags.json
-      ? JSON.stringify(planToJson(plan, config, (f) => this.displayPath(f)), null, 2) + '\n'
-      : describePlan(plan, config, (f) => this.displayPath(f));
+      ? JSON.stringify(planToJson(plan, config, (f) => this.displayPath(f), deps), null, 2) + '\n'
+      : describePlan(plan, config, (f) => this.displayPath(f), deps);
     process.stdout.write(text);
   }
 }

@@ -47,7 +47,9 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
       continue;
     }
     try {
-      files.push(parseDepsFile(await readFile(file, 'utf8'), file));
+      const parsed = parseDepsFile(await readFile(file, 'utf8'), file);
+      files.push(parsed);
+      problems.push(...parsed.problems);
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;
       problems.push(error);
@@ -57,7 +59,7 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
   const contents = new Map<string, Buffer>();
   for (const ref of referencedFiles(files)) {
     try {
-      contents.set(ref.path, await readConfined(ref.path, root, ref.location));
+      contents.set(ref.path, await readConfined(ref.path, root, projectDir, ref.location));
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;
       problems.push(error);
@@ -65,9 +67,14 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
   }
   const wantsPyproject = files.some((f) => f.entries.some((e) => e.command === 'pyproject'));
   const pyproject = wantsPyproject ? await readPyprojects(projectDir, found.filter((f) => path.basename(f) === 'pyproject.toml'), problems) : [];
+  let contribution: ReturnType<typeof composeDeps>;
+  try {
+    contribution = composeDeps({ projectDir, files, contents, pyproject });
+  } catch (error) {
+    if (!(error instanceof RocktsError)) throw error;
+    throw RocktsError.combine([...problems, error]);
+  }
   if (problems.length > 0) throw RocktsError.combine(problems);
-
-  const contribution = composeDeps({ projectDir, files, contents, pyproject });
   const templateFile = path.join(projectDir, glob);
   const templates: TemplateSource[] = [];
   if (contribution.setup !== '') templates.push({ kind: 'setup', file: templateFile, text: contribution.setup + '\n' });
@@ -125,15 +132,15 @@ export function globMatcher(glob: string): (relative: string) => boolean {
 }
 
 /** A file a deps file names, which must exist inside the project folder (links resolved). */
-async function readConfined(file: string, root: string, location: SourceLocation): Promise<Buffer> {
+async function readConfined(file: string, root: string, projectDir: string, location: SourceLocation): Promise<Buffer> {
   let real: string;
   try {
     real = await realpath(file);
   } catch {
-    throw new RocktsError('CONFIG_INVALID', `deps file: expected a file beside the deps file, found no ${file}`, { location });
+    throw new RocktsError('CONFIG_INVALID', `deps file: expected an existing file, found no ${path.relative(projectDir, file)} in the project folder`, { location });
   }
-  if (real !== root && !real.startsWith(root + path.sep)) {
-    throw new RocktsError('CONFIG_INVALID', `deps file: expected a file inside the project folder ${root}, found ${real}`, { location });
+  if (!real.startsWith(root + path.sep)) {
+    throw new RocktsError('CONFIG_INVALID', `deps file: expected a file inside the project folder, found ${path.relative(root, real)}, which is outside it`, { location });
   }
   try {
     return await readFile(real);

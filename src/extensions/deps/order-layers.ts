@@ -52,7 +52,7 @@ function findCycle(nodes: readonly string[], edges: readonly Edge[]): Edge[] {
 function cycleError(cycle: readonly Edge[]): RocktsError {
   const chain = [cycle[0]!.from, ...cycle.map((e) => e.to)].join(' → ');
   return new RocktsError('CONFIG_INVALID', `deps files order their layers both ways (${chain}); expected every file to list shared layers in one order`, {
-    location: cycle[cycle.length - 1]!.location,
-    notes: cycle.slice(0, -1).map((e) => ({ message: `'${e.from}' comes before '${e.to}' here`, location: e.location })),
+    location: cycle[0]!.location,
+    notes: cycle.map((e) => ({ message: `'${e.from}' comes before '${e.to}' here`, location: e.location })),
   });
 }

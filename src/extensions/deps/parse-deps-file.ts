@@ -28,13 +28,15 @@ export interface DepsEntry {
 
 export interface DepsFile {
   readonly file: string;
+  /** The entries without problems; the others are left out so the rest can still be checked. */
   readonly entries: readonly DepsEntry[];
+  readonly problems: readonly RocktsError[];
 }
 
-/** Parses one deps file; every problem in it is reported together. */
+/** Parses one deps file; YAML syntax errors are thrown, every other problem is returned. */
 export function parseDepsFile(text: string, file: string): DepsFile {
   const source = parseYaml(text, file, 'CONFIG_INVALID');
-  if (source.data === null || source.data === undefined) return { file, entries: [] };
+  if (source.data === null || source.data === undefined) return { file, entries: [], problems: [] };
   if (typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new RocktsError('CONFIG_INVALID', `deps file: expected a mapping of keys such as apt_base: [PACKAGE, ...], found ${describeValue(source.data)}`, {
       location: source.locate([]),
@@ -81,6 +83,5 @@ export function parseDepsFile(text: string, file: string): DepsFile {
     });
     entries.push({ key, command: command as DepsCommand, asUser: key.includes('user'), location, values });
   }
-  if (problems.length > 0) throw RocktsError.combine(problems);
-  return { file, entries };
+  return { file, entries, problems };
 }

@@ -1,0 +1,45 @@
+/**
+ * The deps extension's negative goldens: test/golden-deps-errors/<case>/ holds a project
+ * whose deps files are wrong, and expected.txt the full error text (UPDATE_GOLDEN=1
+ * rewrites it). The positive cases are in test/golden-builtin/deps-*.
+ */
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { globMatcher } from '../src/extensions/deps/load-deps.js';
+import { describePlan } from '../src/describe-plan.js';
+import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+
+const FOLDER = path.join(ROOT, 'test/golden-deps-errors');
+const cases = readdirSync(FOLDER, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+test.each(cases)('%s', async (name) => {
+  const dir = path.join(FOLDER, name);
+  const text = await composeErrorText(dir, BUILTIN_EXTENSIONS);
+  const file = path.join(dir, 'expected.txt');
+  if (UPDATE_GOLDEN) await writeFile(file, text);
+  expect(text).toBe(await readText(file));
+});
+
+test('the filter matches as Python rglob does: names at any depth, or the end of a path', () => {
+  const names = ['a.deps.yaml', 'pkgs/b/b.deps.yaml', 'deps.yaml', 'x.deps.yml', 'pkgs/c.deps_test.yaml'];
+  expect(names.filter(globMatcher('*.deps.yaml'))).toEqual(['a.deps.yaml', 'pkgs/b/b.deps.yaml']);
+  expect(names.filter(globMatcher('pkgs/*.deps*.yaml'))).toEqual(['pkgs/c.deps_test.yaml']);
+  expect(names.filter(globMatcher('[ab].deps.y?ml'))).toEqual(['a.deps.yaml', 'pkgs/b/b.deps.yaml']);
+  expect(names.filter(globMatcher('[!a]*.yaml'))).toEqual(['pkgs/b/b.deps.yaml', 'deps.yaml', 'pkgs/c.deps_test.yaml']);
+});
+
+test('rockts plan says what each deps layer gave and where it went', async () => {
+  const dir = path.join(ROOT, 'test/golden-builtin/deps-every-key');
+  const { plan, config, deps } = await composeCase(dir, BUILTIN_EXTENSIONS);
+  const text = describePlan(plan, config, (f) => path.relative(dir, f), deps);
+  expect(text).toContain('deps files (filter *.deps.yaml): pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml\n');
+  expect(text).toContain("  apt_sources → the final stage's apt install: ca-certificates, curl, git  [pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml]\n");
+  expect(text).toContain("  apt_language-toolchain → deps setup (its own apt-get install: a layer before it can change apt's sources): gcc, make, python3-pip  [pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml]\n");
+  expect(text).toContain('  env_base → the env group: DEPS_ROCKER=1, PATH=/opt/project/bin:$PATH  [project.deps.yaml]\n');
+  expect(text).toContain('  script_sources → deps setup: pkgs/pkg_a/sources.sh, scripts/sources.sh  [pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml]\n');
+  expect(text).toContain('  run_user → deps user: echo "hello from $(id -un)" > ~/deps-hello  [project.deps.yaml]\n');
+});
