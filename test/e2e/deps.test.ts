@@ -58,7 +58,7 @@ describeWithEngine('deps on Docker 26', () => {
 
   test('editing one deps file re-runs only the steps after its first changed line', async () => {
     await build();
-    await writeFile(path.join(dir, 'tools/scripts/more.sh'), `echo "more ${nonce}" >> /opt/e2e/script\n`);
+    await writeFile(path.join(dir, 'tools/scripts/more.sh'), `echo "more ${nonce}" > /opt/e2e/more\n`);
     await writeFile(path.join(dir, 'tools/tools.deps.yaml'), 'run_setup:\n  - echo tools >> /opt/e2e/run\nscript_tools:\n  - scripts/tool.sh\n  - scripts/more.sh\n');
     const steps = await build();
     const ran = steps.filter((s) => !s.cached).map((s) => s.name.replace(/\s+/g, ' ').slice(0, 50));
@@ -66,6 +66,6 @@ describeWithEngine('deps on Docker 26', () => {
     // The apt install, the wheel's copy and pip install, and the run layer stay cached.
     expect(cached).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN --mount=type=cache,id=rockts-apt-cache/), expect.stringMatching(/^COPY files\/deps\/pip_tools/), expect.stringMatching(/pip3 install/), expect.stringMatching(/^RUN mkdir -p \/opt\/e2e/)]));
     expect(ran).toEqual([expect.stringMatching(/^COPY files\/deps\/script_tools/), expect.stringMatching(/^RUN bash \/opt\/rockts\/deps\/script_tools/)]);
-    expect(inContainer('cat /opt/e2e/script')).toBe(`script ${nonce}\nmore ${nonce}\n`);
+    expect(inContainer("cat /opt/e2e/script /opt/e2e/more")).toBe(`script ${nonce}\nmore ${nonce}\n`);
   });
 }, DOCKER_26);
