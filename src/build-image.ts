@@ -8,7 +8,6 @@ import path from 'node:path';
 import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
-import type { Config } from './core/types.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
 import { buildCommand, formatCommand, PLAIN_BUILD, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
@@ -18,6 +17,7 @@ import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
 import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { defaultTag } from './image-tag.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
@@ -85,14 +85,34 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   if (flags.frozen) checkFrozen(lockFile, locked, current);
 
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
-  const command = buildCommand(engine, { ...flags, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
+  const base = composed.config.dockerfile;
+  // dockerfile: its image is built first, with its folder as context; the final stage
+  // starts FROM that local tag, so the main build must not try to pull it.
+  const baseCommand = base && buildCommand(engine, {
+    ...flags,
+    contextDir: path.dirname(base.value),
+    dockerfile: base.value,
+    iidFile: path.join(context.dir, 'base-image-id'),
+    tag: composed.config.image.value,
+    network,
+    cacheTo: [],
+    target: undefined,
+  });
+  const command = buildCommand(engine, { ...flags, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection)`);
+    if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
     return { tag, imageId: undefined };
   }
   try {
+    if (baseCommand) {
+      say(`rockts: building ${composed.config.image.value} from ${path.relative(process.cwd(), base!.value) || base!.value} (dockerfile:)`);
+      const built = await runStreaming(baseCommand.bin, baseCommand.args, baseCommand.env);
+      if (built.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
+      if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
+    }
     const run = await runStreaming(command.bin, command.args, command.env);
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
@@ -123,12 +143,7 @@ async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolea
   }
 }
 
-/** `myproject-dev` for a config in a folder named MyProject. */
-export function defaultTag(config: Config): string {
-  const folder = path.basename(path.dirname(path.resolve(config.file)));
-  const slug = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return `${slug || 'rockts'}-dev`;
-}
+export { defaultTag };
 
 /** The error for a failed build: a missing base image, or the extension whose lines failed. */
 export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {

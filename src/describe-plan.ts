@@ -28,7 +28,7 @@ export function explainExtension(e: OrderedExtension, display: DisplayPath): { r
 }
 
 export function describePlan(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary): string {
-  const lines = [`Plan for ${display(config.file)}`, `  image: ${plan.final.image}`];
+  const lines = [`Plan for ${display(config.file)}`, `  image: ${plan.final.image}${plan.dockerfile ? `, built from ${plan.dockerfile.file} (its folder as context) before the final stage` : ''}`];
   if (config.tag) lines.push(`  tag:   ${config.tag.value}`);
   lines.push('', 'Extensions, in order (cachePriority high first, then name; dependencies first):');
   if (plan.extensions.length === 0) lines.push('  (none)');

@@ -3,6 +3,7 @@
  * extension packages and the folders the config names, then hand everything to the
  * pure core.
  */
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.js';
@@ -16,6 +17,7 @@ import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './ext
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
+import { dockerfileTag } from './image-tag.js';
 
 export interface ProjectOptions {
   readonly configFile: string | undefined;
@@ -49,7 +51,9 @@ export interface Project {
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
-  const { config, problems: configProblems } = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
+  const loaded = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
+  const configProblems = [...loaded.problems];
+  const config = await withDockerfileImage(loaded.config, configProblems);
   const discovered = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
   const projectDir = path.dirname(path.resolve(options.cwd, config.file));
   const folders = searchFolders(projectDir, options.globalNodeModules);
@@ -81,6 +85,20 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
   return { config, problems, builtins, packages, chosen, contextFiles: deps?.contextFiles ?? [], deps: deps?.summary };
+}
+
+/** For `dockerfile:`, the image becomes the tag that Dockerfile is built to. */
+async function withDockerfileImage(config: Config, problems: RocktsError[]): Promise<Config> {
+  if (!config.dockerfile) return config;
+  const { value: file, location } = config.dockerfile;
+  try {
+    const text = await readFile(file, 'utf8');
+    return { ...config, image: { value: dockerfileTag(config, file, text), location } };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+    problems.push(new RocktsError('CONFIG_INVALID', `dockerfile: expected a Dockerfile, found none at ${path.relative(path.dirname(config.file), file)}: ${reason}`, { location }));
+    return config;
+  }
 }
 
 /**

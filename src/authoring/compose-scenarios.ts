@@ -149,6 +149,7 @@ function scenarioConfig(dir: string, scenario: TestScenario, file: string, overr
   return {
     file,
     image: overrides.image !== undefined ? at(overrides.image) : (scenario.image ?? at(DEFAULT_TEST_IMAGE)),
+    dockerfile: undefined,
     syntax: undefined,
     tag: undefined,
     engine: undefined,

@@ -13,6 +13,9 @@ import type { ConfigLayer } from './parse-config.js';
  * undefined the problems leave nothing to compose; otherwise the caller reports them
  * together with whatever composing the rest finds.
  */
+/** `image` until the project loader has read the Dockerfile and knows its tag. */
+export const DOCKERFILE_IMAGE_PENDING = 'rockts-dockerfile-pending';
+
 export interface MergedConfig {
   readonly config: Config | undefined;
   readonly problems: readonly RocktsError[];
@@ -20,10 +23,24 @@ export interface MergedConfig {
 
 export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefined): MergedConfig {
   const problems: RocktsError[] = [...(global?.problems ?? []), ...project.problems];
-  const image = project.image ?? global?.image;
+  for (const layer of [global, project]) {
+    if (layer?.image && layer.dockerfile) {
+      problems.push(
+        new RocktsError('CONFIG_INVALID', 'expected one of `image:` and `dockerfile:` (the final stage starts from one image), found both', {
+          location: layer.dockerfile.location,
+          notes: [{ message: '`image:` is here', location: layer.image.location }],
+        }),
+      );
+    }
+  }
+  // The project's choice of image or Dockerfile wins over the global file's.
+  const chosen = project.image || project.dockerfile ? project : global;
+  const dockerfile = chosen?.image ? undefined : chosen?.dockerfile;
+  // The tag a Dockerfile is built to depends on its text: the project loader sets it.
+  const image = chosen?.image ?? (dockerfile && { value: DOCKERFILE_IMAGE_PENDING, location: dockerfile.location });
   if (!image && !project.imageInvalid && !global?.imageInvalid) {
     problems.push(
-      new RocktsError('CONFIG_INVALID', "missing required key 'image' at the top level (the final stage's base image, e.g. `image: ubuntu:24.04`)", {
+      new RocktsError('CONFIG_INVALID', "missing required key 'image' at the top level (the final stage's base image, e.g. `image: ubuntu:24.04`, or `dockerfile: PATH` to build one)", {
         location: { file: project.file, line: 1, column: 1 },
       }),
     );
@@ -39,6 +56,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
   const config: Config = {
     file: project.file,
     image,
+    dockerfile,
     syntax: project.syntax ?? global?.syntax,
     tag: project.tag ?? global?.tag,
     engine: project.engine ?? global?.engine,

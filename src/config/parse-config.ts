@@ -20,6 +20,8 @@ export interface ConfigLayer {
   /** True when `image:` was given but invalid (so it is not also reported missing). */
   readonly imageInvalid: boolean;
   readonly image: Located<string> | undefined;
+  /** `dockerfile:`, resolved against the file's folder. */
+  readonly dockerfile: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
   readonly engine: Located<'docker' | 'podman'> | undefined;
@@ -85,6 +87,7 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     problems,
     imageInvalid,
     image: doc.image === undefined ? undefined : at(doc.image, ['image']),
+    dockerfile: doc.dockerfile === undefined ? undefined : at(path.resolve(context.baseDir, doc.dockerfile), ['dockerfile']),
     syntax: doc.syntax === undefined ? undefined : at(doc.syntax, ['syntax']),
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
     engine: doc.engine === undefined ? undefined : at(doc.engine, ['engine']),

@@ -157,6 +157,7 @@ export function buildPlan(input: PlanInput): Plan {
     rocktsVersion: input.rocktsVersion,
     configName: config.file.split(/[\\/]/).pop() ?? config.file,
     syntax: config.syntax?.value,
+    dockerfile: config.dockerfile && { file: relativeTo(config.file, config.dockerfile.value), tag: image },
     extensions,
     builderBases: baseList,
     builders,
@@ -169,6 +170,12 @@ export function buildPlan(input: PlanInput): Plan {
     },
     configHash,
   };
+}
+
+/** `file` relative to the folder of `configFile` when inside it (both absolute, `/`-separated). */
+function relativeTo(configFile: string, file: string): string {
+  const dir = configFile.slice(0, configFile.lastIndexOf('/') + 1);
+  return file.startsWith(dir) ? file.slice(dir.length) : file;
 }
 
 /** Stage names come from the image, never from positions, so adding an extension renames nothing. */

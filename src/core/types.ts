@@ -46,6 +46,11 @@ export interface Config {
   /** The project config file, as given; used in messages and the generated header. */
   readonly file: string;
   readonly image: Located<string>;
+  /**
+   * `dockerfile:` (absolute): the final stage starts from the image this Dockerfile
+   * builds, and `image` is the tag it is built to (set by the project loader).
+   */
+  readonly dockerfile: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
   /** The container engine for build and run; detected when not given. */
@@ -244,6 +249,8 @@ export interface Plan {
   readonly rocktsVersion: string;
   readonly configName: string;
   readonly syntax: string | undefined;
+  /** `dockerfile:`: the final image is built from this Dockerfile (relative to the config's folder) to this tag. */
+  readonly dockerfile: { readonly file: string; readonly tag: string } | undefined;
   readonly extensions: readonly OrderedExtension[];
   readonly builderBases: readonly BuilderBaseStage[];
   readonly builders: readonly BuilderStage[];

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN echo "project base" > /etc/project-base
