@@ -1,0 +1,58 @@
+/**
+ * rockerc's `dockerfile:` on real engines: the project's Dockerfile is built first and
+ * the final stage starts from it; an unchanged Dockerfile rebuilds nothing, a changed
+ * one only the final stage (the builders stay cached).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
+
+jest.setTimeout(600_000);
+
+const nonce = `${process.pid}${Date.now()}`.slice(-12);
+let dir: string;
+let tag: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-dockerfile-'));
+  tag = `rockts-e2e-${path.basename(dir).toLowerCase()}`;
+  const config = ['dockerfile: Dockerfile', 'extensions: [hello]', 'builder:', `  baseImage: ${BASE_IMAGE}`, '  apt: [gcc, libc6-dev]', `tag: ${tag}`, ''];
+  await writeFile(path.join(dir, 'rockerc.yaml'), config.join('\n'));
+  await writeFile(path.join(dir, 'base.txt'), `base ${nonce}\n`);
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+for (const engine of ENGINES) {
+  describeWithEngine(`dockerfile: on ${engine.name}`, () => {
+    const build = async (): Promise<Step[]> => {
+      const progress = engine.kind === 'docker' ? ['--progress', 'plain'] : [];
+      const result = await rocktsWith(engine, dir, ['build', ...progress, '--network', 'host']);
+      if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+      return parseSteps(result.stderr, engine.kind);
+    };
+    const dockerfile = (line: string) => writeFile(path.join(dir, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY base.txt /etc/base.txt\nRUN echo "${line}" > /etc/line\n`);
+    const ran = (steps: Step[]) => steps.filter((s) => !s.cached && s.stage.startsWith('rockts-builder'));
+    const images = (engine: TestEngine) => docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']).split('\n').filter((t) => t.startsWith(tag));
+
+    afterEach(() => {
+      for (const image of images(engine)) docker(engine, ['image', 'rm', '--force', image]);
+    });
+
+    test('the final image starts from the Dockerfile; a changed Dockerfile re-runs no builder step', async () => {
+      await dockerfile(`one ${nonce}`);
+      await build();
+      expect(docker(engine, ['run', '--rm', '--network=host', tag, 'cat', '/etc/base.txt', '/etc/line'])).toBe(`base ${nonce}\none ${nonce}\n`);
+      await dockerfile(`two ${nonce}`);
+      const steps = await build();
+      expect(steps.filter((s) => s.stage.startsWith('rockts-builder')).length).toBeGreaterThanOrEqual(2);
+      expect(ran(steps)).toEqual([]);
+      expect(docker(engine, ['run', '--rm', '--network=host', tag, 'cat', '/etc/line'])).toBe(`two ${nonce}\n`);
+      expect(docker(engine, ['run', '--rm', '--network=host', '--entrypoint', 'hello', tag])).toBe('hello\n');
+    });
+  }, engine);
+}
