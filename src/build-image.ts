@@ -112,6 +112,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       const built = await runStreaming(baseCommand.bin, baseCommand.args, baseCommand.env);
       if (built.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
       if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
+      say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
     }
     const run = await runStreaming(command.bin, command.args, command.env);
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
