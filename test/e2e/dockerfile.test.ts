@@ -60,5 +60,19 @@ for (const engine of ENGINES) {
       const again = await build();
       expect(again.filter((s) => !s.cached && !s.name.startsWith('LABEL'))).toEqual([]);
     });
+
+    if (engine.kind === 'docker' && engine.env.DOCKER_HOST === undefined) test('rockts run builds the image, and rebuilds it when the Dockerfile changes', async () => {
+      await dockerfile(`first ${nonce}`);
+      const first = await rocktsWith(engine, dir, ['run', '--network', 'host', '--', 'cat', '/etc/line']);
+      expect(first.stdout).toBe(`first ${nonce}\n`);
+      expect(first.stderr).toContain(`rockts: no image ${tag} yet; building it`);
+      await dockerfile(`second ${nonce}`);
+      const second = await rocktsWith(engine, dir, ['run', '--network', 'host', '--', 'cat', '/etc/line']);
+      expect(second.stderr).toContain(`rockts: ${tag} was built from another composition; rebuilding`);
+      expect(second.stdout).toBe(`second ${nonce}\n`);
+      const third = await rocktsWith(engine, dir, ['run', '--network', 'host', '--', 'cat', '/etc/line']);
+      expect(third.stderr).not.toContain('rebuilding');
+      expect(third.stdout).toBe(`second ${nonce}\n`);
+    });
   }, engine);
 }
