@@ -69,6 +69,7 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath, dep
     deps: deps ?? null,
     config: display(config.file),
     image: plan.final.image,
+    dockerfile: plan.dockerfile ?? null,
     tag: config.tag?.value ?? null,
     configHash: plan.configHash,
     extensions: plan.extensions.map((e) => {

@@ -4,10 +4,11 @@
  * rewrites it). The positive cases are in test/golden-builtin/deps-*.
  */
 import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { globMatcher } from '../src/extensions/deps/load-deps.js';
 import { describePlan } from '../src/describe-plan.js';
+import { writeBuildContext } from '../src/docker/build-context.js';
 import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
 
 const FOLDER = path.join(ROOT, 'test/golden-deps-errors');
@@ -42,4 +43,19 @@ test('rockts plan says what each deps layer gave and where it went', async () =>
   expect(text).toContain('  env_base → the env group: DEPS_ROCKER=1, PATH=/opt/project/bin:$PATH  [project.deps.yaml]\n');
   expect(text).toContain('  script_sources → deps setup: pkgs/pkg_a/sources.sh, scripts/sources.sh  [pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml]\n');
   expect(text).toContain('  run_user → deps user: echo "hello from $(id -un)" > ~/deps-hello  [project.deps.yaml]\n');
+});
+
+test("the build context carries each script layer as one script (path order, sudo dropped) and the wheels byte for byte", async () => {
+  const dir = path.join(ROOT, 'test/golden-builtin/deps-every-key');
+  const { dockerfile, plan, contextFiles } = await composeCase(dir, BUILTIN_EXTENSIONS);
+  const context = await writeBuildContext(dockerfile, plan.extensions, contextFiles);
+  try {
+    expect(await readFile(path.join(context.dir, 'files/deps/script_sources'), 'utf8')).toBe(
+      '#!/bin/bash\n# pkgs/pkg_a/sources.sh\n#!/bin/bash\necho pkg_a sources\n\n# scripts/sources.sh\n#!/bin/bash\n# add a source; written for the host, so it says \nmkdir -p /etc/apt/keyrings\necho pseudo-sources > /etc/project-sources\n',
+    );
+    const wheel = 'hello_deps-1.0-py3-none-any.whl';
+    expect(await readFile(path.join(context.dir, 'files/deps/pip_language-toolchain', wheel))).toEqual(await readFile(path.join(dir, 'wheels', wheel)));
+  } finally {
+    await context.dispose();
+  }
 });

@@ -39,7 +39,7 @@ RUN set -eu; \
 # add-apt-repository_sources (project.deps.yaml)
 RUN add-apt-repository -y 'ppa:deadsnakes/ppa'
 # script_sources (pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml)
-# files sha256:65aa7e7b300bf255
+# files sha256:dcf5a7b579b9b19b
 COPY files/deps/script_sources /opt/rockts/deps/script_sources
 RUN bash /opt/rockts/deps/script_sources
 # apt_language-toolchain (pkgs/pkg_a/pkg_a.deps.yaml, project.deps.yaml)
@@ -78,4 +78,4 @@ USER dev
 # run_user (project.deps.yaml)
 RUN echo "hello from $(id -un)" > ~/deps-hello
 LABEL rockts.extensions="user,deps" \
-    rockts.config="sha256:c90cefe5708c61fbe7c9f6891213e31cc08d33eceb617690c9431a2b15ef9e53"
+    rockts.config="sha256:16d3fcd53e4eb8665c036b855ec475d27367793a45edf80b17db3e798c206f87"

@@ -1,4 +1,4 @@
 #!/bin/bash
-# add a source (sudo is dropped in the build, as deps_rocker does)
+# add a source; written for the host, so it says sudo
 sudo mkdir -p /etc/apt/keyrings
 echo pseudo-sources > /etc/project-sources
