@@ -22,7 +22,7 @@ const BUILTINS = readdirSync(BUILTIN_EXTENSIONS, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 /** Built-ins whose build needs only Debian packages, with what their tests need from the host. */
-const BUILT_HERE = ['curl', 'git', 'locale', 'ssh', 'tz', 'user', 'x11'];
+const BUILT_HERE = ['curl', 'deps', 'git', 'locale', 'ssh', 'tz', 'user', 'x11'];
 const LOCAL_IMAGES = ['--image', BASE_IMAGE, '--builder-image', BASE_IMAGE, '--builder-apt', ''];
 
 let dir: string;
@@ -38,7 +38,7 @@ const extensionTest = (name: string, args: readonly string[], env: NodeJS.Proces
 
 describeWithEngine('the built-in extensions under `rockts extension test`', () => {
   test('every built-in has test/test.sh and test/scenarios.yaml', async () => {
-    expect(BUILTINS).toEqual(['cargo', 'curl', 'git', 'gpu', 'locale', 'npm', 'palanteer', 'pixi', 'ssh', 'tz', 'user', 'x11']);
+    expect(BUILTINS).toEqual(['cargo', 'curl', 'deps', 'git', 'gpu', 'locale', 'npm', 'palanteer', 'pixi', 'ssh', 'tz', 'user', 'x11']);
     for (const name of BUILTINS) {
       for (const file of ['test.sh', 'scenarios.yaml']) expect([name, await exists(path.join(BUILTIN_EXTENSIONS, name, 'test', file))]).toEqual([name, true]);
     }
