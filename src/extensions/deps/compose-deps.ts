@@ -240,9 +240,13 @@ function aptInstall(packages: readonly string[]): string {
   ].join(' \\\n');
 }
 
-/** `RUN a \` / `    && b`: one RUN, as deps_rocker's run layer. */
+/**
+ * `RUN a \` / `    && b`: one RUN, as deps_rocker's run layer. deps_rocker put the
+ * entries side by side, so entries written to chain (ending in &&, ||, ; or |) continue
+ * as written.
+ */
 function continued(commands: readonly string[]): string {
-  return commands.map((c, i) => (i === 0 ? `RUN ${c}` : `${INDENT}&& ${c}`)).join(' \\\n');
+  return commands.map((c, i) => (i === 0 ? `RUN ${c}` : /(?:&&|\|\||;|\|)\s*$/.test(commands[i - 1]!) ? `${INDENT}${c}` : `${INDENT}&& ${c}`)).join(' \\\n');
 }
 
 /** A comment with the files' digest, so a changed script changes the composition (and `rockts run` rebuilds). */

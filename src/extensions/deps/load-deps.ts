@@ -47,7 +47,7 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
       continue;
     }
     try {
-      const parsed = parseDepsFile(await readFile(file, 'utf8'), file);
+      const parsed = parseDepsFile(await readText(file), file);
       files.push(parsed);
       problems.push(...parsed.problems);
     } catch (error) {
@@ -157,11 +157,16 @@ async function readPyprojects(projectDir: string, relatives: readonly string[], 
   const requirements: Located<string>[] = [];
   for (const relative of relatives) {
     const file = path.join(projectDir, relative);
-    const text = await readFile(file, 'utf8');
+    let text: string;
     let data: Record<string, unknown>;
     try {
+      text = await readText(file);
       data = parseToml(text) as Record<string, unknown>;
     } catch (error) {
+      if (error instanceof RocktsError) {
+        problems.push(error);
+        continue;
+      }
       const e = error as Error & { line?: number; column?: number };
       problems.push(new RocktsError('CONFIG_INVALID', `invalid TOML: ${e.message.split('\n')[0]}`, { location: { file, line: e.line ?? 1, column: e.column ?? 1 } }));
       continue;
@@ -178,6 +183,15 @@ async function readPyprojects(projectDir: string, relatives: readonly string[], 
     }
   }
   return requirements;
+}
+
+/** A file's text; a file that cannot be read (a folder, no permission) is a located problem. */
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new RocktsError('IO_FAILED', `cannot read ${path.basename(file)}: ${(error as Error).message}`, { location: { file, line: 1, column: 1 }, cause: error });
+  }
 }
 
 /** Where `needle` first appears in `text` (TOML values carry no positions). */

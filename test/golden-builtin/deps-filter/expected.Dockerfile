@@ -15,5 +15,9 @@ RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip3 install -U \
     'flit'
 # run (a1.deps_test.yaml)
 RUN git lfs install --system
+# run_chained (sub/chained.deps_test.yaml)
+RUN apt-get update && \
+    echo chained; \
+    echo done
 LABEL rockts.extensions="deps" \
-    rockts.config="sha256:44fe3810db411c33f3390cd22632a5ca7c88bea3d65be9318289d26abd24b8ca"
+    rockts.config="sha256:e876e76caad1aca071c4d9cd2d079794dda0901f05bdc4a71a38ebc459ddb5f3"
