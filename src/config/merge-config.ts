@@ -8,14 +8,14 @@ import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
+/** `image` until the project loader has read the Dockerfile and knows its tag. */
+export const DOCKERFILE_IMAGE_PENDING = 'rockts-dockerfile-pending';
+
 /**
  * The merged config and every problem found in either file. When `config` is
  * undefined the problems leave nothing to compose; otherwise the caller reports them
  * together with whatever composing the rest finds.
  */
-/** `image` until the project loader has read the Dockerfile and knows its tag. */
-export const DOCKERFILE_IMAGE_PENDING = 'rockts-dockerfile-pending';
-
 export interface MergedConfig {
   readonly config: Config | undefined;
   readonly problems: readonly RocktsError[];
