@@ -139,30 +139,14 @@ export function composeDeps(input: DepsInput): DepsContribution {
       case 'pip':
       case 'pyproject': {
         const requirements = layer.command === 'pip' ? values : input.pyproject.map((v) => ({ ...v, file: v.location.file }));
-        const words: string[] = [];
-        const wheels: ContextFile[] = [];
-        for (const v of requirements) {
-          if (layer.command === 'pip' && v.value.endsWith('.whl')) {
-            const name = path.basename(v.value);
-            if (!WHEEL_FILE.test(name)) fail(`deps key '${layer.key}': expected a wheel file name such as tool-1.0-py3-none-any.whl, found ${describeValue(name)}`, v.location);
-            const content = input.contents.get(path.resolve(path.dirname(v.file), v.value));
-            if (content === undefined) continue;
-            wheels.push({ path: `${filesDirFor(DEPS_EXTENSION)}/${layer.key}/${name}`, content });
-            words.push(`${IMAGE_DIR}/${layer.key}/${name}`);
-          } else if (PIP_REQUIREMENT.test(v.value)) {
-            words.push(shellWord(v.value));
-          } else {
-            fail(`deps key '${layer.key}': expected a pip requirement such as requests or numpy>=1.26, or a wheel file (.whl) beside the deps file, found ${describeValue(v.value)}`, v.location);
-          }
-        }
-        const sorted = sortedUnique(words);
-        if (sorted.length === 0) {
+        const { words, wheels } = pipWords(layer, requirements, input.contents, fail);
+        if (words.length === 0) {
           emit(layer, placement, []);
           break;
         }
         const copy = wheels.length > 0 ? `COPY ${filesDirFor(DEPS_EXTENSION)}/${layer.key}/ ${IMAGE_DIR}/${layer.key}/\n` : '';
         contextFiles.push(...wheels);
-        emit(layer, placement, sorted, `${digestComment(wheels)}${copy}RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip3 install -U \\\n${sorted.map((w) => `${INDENT}${w}`).join(' \\\n')}`);
+        emit(layer, placement, words, `${digestComment(wheels)}${copy}RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip3 install -U \\\n${words.map((w) => `${INDENT}${w}`).join(' \\\n')}`);
         break;
       }
       case 'run': {
@@ -174,12 +158,8 @@ export function composeDeps(input: DepsInput): DepsContribution {
         break;
       }
       case 'script': {
-        const scripts = [...new Map(values.map((v) => [path.resolve(path.dirname(v.file), v.value), v])).keys()].sort(compareCodePoints);
-        const parts = scripts.flatMap((s) => {
-          const content = input.contents.get(s);
-          return content === undefined ? [] : [`# ${relative(s)}\n${withoutSudo(content.toString('utf8'))}`];
-        });
-        const script: ContextFile = { path: `${filesDirFor(DEPS_EXTENSION)}/${layer.key}`, content: Buffer.from(`#!/bin/bash\n${parts.join('\n')}`) };
+        const scripts = [...new Set(values.map((v) => path.resolve(path.dirname(v.file), v.value)))].sort(compareCodePoints);
+        const script = combinedScript(layer.key, scripts, input.contents, relative);
         contextFiles.push(script);
         emit(layer, placement, scripts.map(relative), `${digestComment([script])}COPY ${script.path} ${IMAGE_DIR}/${layer.key}\nRUN bash ${IMAGE_DIR}/${layer.key}`);
         sourcesChanged = true;
@@ -189,6 +169,44 @@ export function composeDeps(input: DepsInput): DepsContribution {
   }
   if (problems.length > 0) throw RocktsError.combine(problems);
   return { apt: sortedUnique([...apt]), env, path: pathDirs, setup: setup.join('\n'), user: user.join('\n'), contextFiles, layers: summary };
+}
+
+/**
+ * The words of a pip layer's install, sorted: requirements single-quoted, wheels as
+ * their path in the image (the wheels themselves travel in the build context).
+ */
+function pipWords(
+  layer: Layer,
+  requirements: readonly (Located<string> & { readonly file: string })[],
+  contents: ReadonlyMap<string, Buffer>,
+  fail: (message: string, location: SourceLocation) => void,
+): { words: string[]; wheels: ContextFile[] } {
+  const words: string[] = [];
+  const wheels: ContextFile[] = [];
+  for (const v of requirements) {
+    if (layer.command === 'pip' && v.value.endsWith('.whl')) {
+      const name = path.basename(v.value);
+      if (!WHEEL_FILE.test(name)) fail(`deps key '${layer.key}': expected a wheel file name such as tool-1.0-py3-none-any.whl, found ${describeValue(name)}`, v.location);
+      const content = contents.get(path.resolve(path.dirname(v.file), v.value));
+      if (content === undefined) continue;
+      wheels.push({ path: `${filesDirFor(DEPS_EXTENSION)}/${layer.key}/${name}`, content });
+      words.push(`${IMAGE_DIR}/${layer.key}/${name}`);
+    } else if (PIP_REQUIREMENT.test(v.value)) {
+      words.push(shellWord(v.value));
+    } else {
+      fail(`deps key '${layer.key}': expected a pip requirement such as requests or numpy>=1.26, or a wheel file (.whl) beside the deps file, found ${describeValue(v.value)}`, v.location);
+    }
+  }
+  return { words: sortedUnique(words), wheels };
+}
+
+/** A script layer's scripts as one file, in path order, each under a comment naming it, without `sudo`. */
+function combinedScript(key: string, scripts: readonly string[], contents: ReadonlyMap<string, Buffer>, relative: (file: string) => string): ContextFile {
+  const parts = scripts.flatMap((s) => {
+    const content = contents.get(s);
+    return content === undefined ? [] : [`# ${relative(s)}\n${withoutSudo(content.toString('utf8'))}`];
+  });
+  return { path: `${filesDirFor(DEPS_EXTENSION)}/${key}`, content: Buffer.from(`#!/bin/bash\n${parts.join('\n')}`) };
 }
 
 /** Entries with the same key, from every file, form one layer; its values keep the first place each was written. */
