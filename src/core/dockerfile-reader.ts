@@ -81,9 +81,11 @@ const isSpace = (c: string | undefined) => c !== undefined && SPACE.test(c);
 /**
  * Reads `text` as BuildKit would. A problem BuildKit refuses the file for (an
  * unterminated heredoc, a line that is too long, a bad or repeated directive, an exec
- * form that is not a list of strings) is a RocktsError at its line of `file`.
+ * form that is not a list of strings) is a RocktsError at its line of `file`. A part of
+ * a Dockerfile (an extension's snippet) is read with `directives: false`: a directive
+ * only counts at the top of the whole file.
  */
-export function readDockerfile(text: string, file: string): ReadDockerfile {
+export function readDockerfile(text: string, file: string, options: { readonly directives?: boolean } = {}): ReadDockerfile {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   if (lines.length > 0) lines[0] = lines[0]!.replace(/^\uFEFF/, '');
@@ -95,7 +97,7 @@ export function readDockerfile(text: string, file: string): ReadDockerfile {
   });
 
   let escape = '\\';
-  let directivesDone = false;
+  let directivesDone = options.directives === false;
   const seen = new Set<string>();
   const directive = (line: string, n: number) => {
     if (directivesDone) return;
