@@ -47,6 +47,8 @@ export interface DockerfileCommand {
   /** The flags as written, e.g. `--mount=type=cache,target=/x `. */
   readonly flagsText: string;
   readonly args: string;
+  /** Where `args` starts in the text read. */
+  readonly argsStart: number;
   /** Exec form: the arguments are a JSON array of strings. */
   readonly json: boolean;
 }
@@ -54,8 +56,8 @@ export interface DockerfileCommand {
 export interface DockerfileInstruction extends DockerfileCommand {
   /** The logical line: continuation characters removed, comment and empty lines dropped. */
   readonly line: string;
-  /** The 1-based lines whose text makes up `line`, in order. */
-  readonly lines: readonly number[];
+  /** The 1-based lines whose text makes up `line`, in order, and where in each line that text starts. */
+  readonly parts: readonly { readonly line: number; readonly start: number; readonly text: string }[];
   readonly startLine: number;
   /** The last line of the instruction, heredoc bodies included. */
   readonly endLine: number;
@@ -124,12 +126,13 @@ export function readDockerfile(text: string, file: string, options: { readonly d
   let openContinuation = false;
   let i = 0;
   while (i < lines.length) {
-    const first = trimStart(trimNewline(lines[i]!));
+    const untrimmed = trimNewline(lines[i]!);
+    const first = trimStart(untrimmed);
     directive(first, i + 1);
     const startLine = ++i;
     let [logical, ended] = continuation(isComment(first) ? '' : first);
     if (ended && logical === '') continue;
-    const used = [startLine];
+    const parts = [{ line: startLine, start: untrimmed.length - first.length, text: logical }];
     while (!ended && i < lines.length) {
       const raw = trimNewline(lines[i]!);
       directive(raw, i + 1);
@@ -138,7 +141,7 @@ export function readDockerfile(text: string, file: string, options: { readonly d
       const [content, end] = continuation(raw);
       logical += content;
       ended = end;
-      used.push(i);
+      parts.push({ line: i, start: 0, text: content });
     }
     openContinuation = !ended;
     const command = splitCommand(logical, escape);
@@ -163,9 +166,20 @@ export function readDockerfile(text: string, file: string, options: { readonly d
       }
     }
     for (const c of [command, onbuild]) if (c?.json === undefined && c !== undefined) fail(`${c.keyword} arguments must be a JSON array of strings`, startLine);
-    instructions.push({ ...command, json: command.json === true, line: logical, lines: used, startLine, endLine: i, heredocs, onbuild: onbuild && { ...onbuild, json: onbuild.json === true } });
+    instructions.push({ ...command, json: command.json === true, line: logical, parts, startLine, endLine: i, heredocs, onbuild: onbuild && { ...onbuild, json: onbuild.json === true } });
   }
   return { escape, instructions, openContinuation };
+}
+
+/**
+ * The instruction's arguments without one of its heredoc words: the command that reads
+ * the heredoc (`python3 -` for `RUN python3 - <<EOF`), empty when the heredoc is the
+ * whole command.
+ */
+export function argsWithout(instruction: DockerfileInstruction, heredoc: Heredoc, escape: string): DockerfileCommand {
+  const { line } = instruction;
+  const command = splitCommand(`${line.slice(0, heredoc.markerStart)} ${line.slice(heredoc.markerStart + heredoc.marker.length)}`, escape);
+  return { ...command, json: false };
 }
 
 type SplitCommand = Omit<DockerfileCommand, 'json'> & { readonly json: boolean | undefined };
@@ -176,10 +190,12 @@ type SplitCommand = Omit<DockerfileCommand, 'json'> & { readonly json: boolean |
  * undefined for an exec form whose array holds something other than strings.
  */
 export function splitCommand(line: string, escape: string): SplitCommand {
-  const trimmed = trimEnd(trimStart(line));
+  const leading = line.length - trimStart(line).length;
+  const trimmed = trimEnd(line.slice(leading));
   const space = /[\t\v\f\r ]+/.exec(trimmed);
   const keyword = (space ? trimmed.slice(0, space.index) : trimmed).toUpperCase();
-  const rest = space ? trimmed.slice(space.index + space[0].length) : '';
+  const restStart = leading + (space ? space.index + space[0].length : trimmed.length);
+  const rest = trimmed.slice(restStart - leading);
   const flags: string[] = [];
   let word = '';
   let blankOK = false;
@@ -188,7 +204,8 @@ export function splitCommand(line: string, escape: string): SplitCommand {
   let pos = 0;
   const done = (args: string): SplitCommand => {
     const argsText = trimEnd(trimStart(args));
-    return { keyword, flags, flagsText: rest.slice(0, rest.length - args.length), args: argsText, json: jsonForm(keyword, argsText) };
+    const argsStart = restStart + rest.length - args.length + (args.length - trimStart(args).length);
+    return { keyword, flags, flagsText: rest.slice(0, rest.length - args.length), args: argsText, argsStart, json: jsonForm(keyword, argsText) };
   };
   for (; pos <= rest.length; pos++) {
     const ch = rest[pos];

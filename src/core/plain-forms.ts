@@ -5,7 +5,7 @@
  * script is needed and nothing in it can be read as a Dockerfile instruction.
  * (https://docs.docker.com/reference/dockerfile/#here-documents)
  */
-import { readDockerfile, splitCommand } from './dockerfile-reader.js';
+import { argsWithout, readDockerfile } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';
 
 /** The engine features the Dockerfile may use. */
@@ -52,8 +52,7 @@ export function inlineHeredocs(text: string, extension: string, file: string): s
     const heredoc = instruction.heredocs[0]!;
     const body = heredoc.body.map((l) => (heredoc.chomp ? l.replace(/^\t+/, '') : l));
     const encoded = base64(body.length === 0 ? '' : `${body.join('\n')}\n`);
-    const { line } = instruction;
-    const { flagsText, args } = splitCommand(`${line.slice(0, heredoc.markerStart)} ${line.slice(heredoc.markerStart + heredoc.marker.length)}`, read.escape);
+    const { flagsText, args } = argsWithout(instruction, heredoc, read.escape);
     const flags = flagsText.trim().replace(/\s+/g, ' ');
     out.push(`RUN ${flags === '' ? '' : `${flags} `}printf '%s' '${encoded}' | base64 -d | ${args === '' ? 'sh' : args}`);
     next = instruction.endLine + 1;
@@ -94,7 +93,7 @@ export function dropLinkFlags(text: string): string {
   for (const instruction of readDockerfile(text, '', { directives: false }).instructions) {
     if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue;
     let links = instruction.flags.filter((f) => LINK_FLAG.test(f)).length;
-    for (const n of instruction.lines) {
+    for (const { line: n } of instruction.parts) {
       while (links > 0 && LINK_WORD.test(lines[n - 1]!)) {
         lines[n - 1] = lines[n - 1]!.replace(LINK_WORD, '');
         links--;

@@ -269,7 +269,7 @@ function checkInstructions(text: string, template: TemplateSource, context: Temp
   }
   const last = read.instructions[read.instructions.length - 1];
   if (read.openContinuation && last !== undefined) {
-    const end = last.lines[last.lines.length - 1]!;
+    const end = last.parts[last.parts.length - 1]!.line;
     fail(`the template ends in a line continuation (rendered line ${end} ends with '\\'): BuildKit would join the lines after this template to its last instruction`, end);
   }
 }

@@ -30,12 +30,15 @@ test('heredoc bodies, the chomp and expand marks, and the marker as written', ()
 test('a text that ends inside a continuation says so; the lines of each instruction are listed', () => {
   const read = readDockerfile('RUN a \\\n# c\n  b \\\n', 'Dockerfile');
   expect(read.openContinuation).toBe(true);
-  expect(read.instructions[0]!.lines).toEqual([1, 3]);
+  expect(read.instructions[0]!.parts).toEqual([
+    { line: 1, start: 0, text: 'RUN a ' },
+    { line: 3, start: 0, text: '  b ' },
+  ]);
   expect(readDockerfile('RUN a\n', 'Dockerfile').openContinuation).toBe(false);
 });
 
 test('flags are unquoted; the flags text is kept as written; -- ends the flags', () => {
-  expect(splitCommand('copy --chown="a b" --link  src dst', '\\')).toEqual({ keyword: 'COPY', flags: ['--chown=a b', '--link'], flagsText: '--chown="a b" --link  ', args: 'src dst', json: false });
+  expect(splitCommand('  copy --chown="a b" --link  src dst ', '\\')).toEqual({ keyword: 'COPY', flags: ['--chown=a b', '--link'], flagsText: '--chown="a b" --link  ', args: 'src dst', argsStart: 29, json: false });
   expect(splitCommand('RUN --network=none -- --not-a-flag', '\\')).toMatchObject({ flags: ['--network=none'], args: '--not-a-flag' });
   expect(splitCommand('CMD ["a", "b"]', '\\').json).toBe(true);
 });
