@@ -282,7 +282,7 @@ function heredocWords(line: string, fail: (message: string, line: number) => nev
       names = lexWords(m[3]!, { rawQuotes: false, rawEscapes: false });
       raw = lexWords(m[3]!, { rawQuotes: true, rawEscapes: false });
     } catch (error) {
-      if (error instanceof LexError) return fail(`failed to process heredoc word ${JSON.stringify(m[3])}: ${error.message}`, at);
+      if (error instanceof LexError) return fail(`cannot read the heredoc word ${JSON.stringify(m[3])}: ${error.message}`, at);
       throw error;
     }
     if (names.length !== 1) continue;
