@@ -266,6 +266,10 @@ function checkInstructions(text: string, template: TemplateSource, context: Temp
     }
     const reason = FORBIDDEN[kind][keyword];
     if (reason !== undefined) fail(`${keyword} is not allowed in ${kind} templates (${where}): ${reason}`, instruction.startLine);
+    const spaced = instruction.heredocs.find((h) => /^\d*<<[ \t\r]/.test(h.marker));
+    if (spaced) {
+      fail(`the heredoc ${spaced.marker.trim()} has blanks after '<<' (${where}): Dockerfile frontends before 1.16 (Docker 26's own) read it as text, later ones as a heredoc; write ${spaced.marker.replace(/<<[ \t\r]+/, '<<')}`, instruction.startLine);
+    }
   }
   const last = read.instructions[read.instructions.length - 1];
   if (read.openContinuation && last !== undefined) {

@@ -23,9 +23,9 @@ export const READER_CASES: readonly ReaderCase[] = [
     expected: ['1-1 FROM img', '2-2 RUN echo "<<EOF"', '3-3 RUN echo after', '4-4 EOF'],
   },
   {
-    name: "single-quoted and glued words are not heredocs either",
-    text: "FROM img\nRUN echo '<<EOF' x<<EOF\nRUN echo after\n",
-    expected: ['1-1 FROM img', "2-2 RUN echo '<<EOF' x<<EOF", '3-3 RUN echo after'],
+    name: 'single-quoted, double-quoted and glued words are not heredocs either',
+    text: "FROM img\nRUN echo '<<EOF' \"<<EOF\" x<<EOF\nRUN echo after\n",
+    expected: ['1-1 FROM img', "2-2 RUN echo '<<EOF' \"<<EOF\" x<<EOF", '3-3 RUN echo after'],
     engine: true,
   },
   {
@@ -35,15 +35,23 @@ export const READER_CASES: readonly ReaderCase[] = [
     engine: true,
   },
   {
-    name: 'quoted, dashed and spaced heredoc words',
-    text: "FROM img\nRUN cat <<'A'\na\nA\nRUN cat <<\"B\"\nb\nB\nRUN cat <<-C\n\tc\n\t\tC\nRUN cat <<  D\nd\nD\n",
-    expected: ['1-1 FROM img', "2-4 RUN cat <<'A' [A]", '5-7 RUN cat <<"B" [B]', '8-10 RUN cat <<-C [C]', '11-13 RUN cat <<  D [D]'],
+    name: 'quoted and dashed heredoc words',
+    text: "FROM img\nRUN cat <<'A'\na\nA\nRUN cat <<\"B\"\nb\nB\nRUN cat <<-C\n\tc\n\t\tC\n",
+    expected: ['1-1 FROM img', "2-4 RUN cat <<'A' [A]", '5-7 RUN cat <<"B" [B]', '8-10 RUN cat <<-C [C]'],
     engine: true,
+  },
+  {
+    // Dockerfile frontend 1.16 and later; older ones (Docker 26's built-in) read `<<` and
+    // `D` as two words and no heredoc, which is why templates may not write it.
+    name: 'blanks after << belong to the heredoc word',
+    text: 'FROM img\nRUN cat <<  D\nd\nD\n',
+    expected: ['1-1 FROM img', '2-4 RUN cat <<  D [D]'],
   },
   {
     name: '<<- followed by a blank is not a heredoc (the word is only <<-)',
     text: 'FROM img\nRUN echo <<- EOF\nRUN echo after\n',
     expected: ['1-1 FROM img', '2-2 RUN echo <<- EOF', '3-3 RUN echo after'],
+    engine: true,
   },
   {
     name: 'several heredocs in one instruction, bodies one after another',

@@ -156,6 +156,12 @@ describe('a template and its values cannot change the Dockerfile beyond their ow
     expect(() => render('RUN echo "<<EOF"\nFROM scratch AS rockts-builder-base-evil\nEOF', 'builder')).toThrow('FROM is not allowed in builder templates (line 2 of the rendered template)');
   });
 
+  test('a heredoc word with blanks after << is refused: frontends read it differently', () => {
+    expect(() => render('RUN cat <<  EOF\nhi\nEOF')).toThrow(
+      "the heredoc <<  EOF has blanks after '<<' (line 1 of the rendered template): Dockerfile frontends before 1.16 (Docker 26's own) read it as text, later ones as a heredoc; write <<EOF",
+    );
+  });
+
   test.each(['setup', 'user'] as const)('ARG is refused in %s templates', (kind) => {
     expect(() => render('ARG HTTP_PROXY', kind)).toThrow(
       `ARG is not allowed in ${kind} templates (line 1 of the rendered template): a build argument is in the environment of every RUN after it, in every extension after this one; set a variable inside RUN instead`,
