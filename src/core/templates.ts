@@ -3,9 +3,10 @@
  * `strict` (https://handlebarsjs.com/api-reference/compilation.html). Strict mode only
  * catches a missing variable on the branch that runs, so every template is also checked
  * against its AST before use: unknown variables, helpers and partials are errors that
- * name the file, line and column. The rendered text is then scanned instruction by
- * instruction, so a template cannot start a stage or change the shell, user or working
- * directory for the extensions after it.
+ * name the file, line and column. The rendered text is then read as BuildKit reads it
+ * (dockerfile-reader.ts), so a template cannot start a stage, change the shell, user,
+ * environment or working directory for the extensions after it, or run into their
+ * lines; and no option value can change how it splits into instructions.
  */
 import Handlebars from 'handlebars';
 import { readDockerfile, type ReadDockerfile } from './dockerfile-reader.js';
