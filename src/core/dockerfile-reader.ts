@@ -114,13 +114,14 @@ export function readDockerfile(text: string, file: string, options: { readonly d
     if (key === 'escape') {
       if (m[2] !== '`' && m[2] !== '\\') fail(`invalid escape token '${m[2]}' does not match \` or \\`, n);
       escape = m[2]!;
+      continues = continuationOf(escape === '\\' ? '\\\\' : escape);
     }
   };
-  const continuation = (line: string): [string, boolean] => {
-    const e = escape === '\\' ? '\\\\' : escape;
-    const re = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
-    return re.test(line) ? [line.replace(re, '$1'), false] : [line, true];
-  };
+  // The last character other than spaces and tabs is the escape character, and the one
+  // before it is not (BuildKit's lineContinuationRegex).
+  const continuationOf = (e: string) => new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+  let continues = continuationOf('\\\\');
+  const continuation = (line: string): [string, boolean] => (continues.test(line) ? [line.replace(continues, '$1'), false] : [line, true]);
 
   const instructions: DockerfileInstruction[] = [];
   let openContinuation = false;
