@@ -14,7 +14,10 @@
  *   are read as a shell reads them, with quotes kept, so `"<<EOF"` is text, not a
  *   heredoc; a line whose words cannot be read (an unclosed quote) opens none. The bodies
  *   follow the instruction one after another; each ends at the first line equal to its
- *   word (leading tabs removed first for `<<-`).
+ *   word (leading tabs removed first for `<<-`). Blanks after `<<` belong to the word
+ *   from Dockerfile frontend 1.16 on (`<<  EOF` opens a heredoc); older frontends, such
+ *   as Docker 26's built-in one, read `<<` alone and open none. This reader follows the
+ *   newer rule; templates may not write the form at all (templates.ts).
  * - No line may be longer than 65535 bytes.
  *
  * Facts carried over from BuildKit, not its code. https://docs.docker.com/reference/dockerfile/
