@@ -140,6 +140,23 @@ export const READER_CASES: readonly ReaderCase[] = [
     text: 'FROM img\r\nRUN cat <<EOF\r\nx\r\nEOF\r\nRUN echo after\r\n',
     expected: ['1-1 FROM img', '2-4 RUN cat <<EOF [EOF]', '5-5 RUN echo after'],
   },
+  {
+    name: 'line numbers count every line, comments and empty ones included (testfile-line: 5, 11-12, 17-31)',
+    text: [
+      '# ESCAPE=\\', '', '', '', 'FROM brimstone/ubuntu:14.04', '', '', '# TORUN -v /var/run/docker.sock:/var/run/docker.sock', '', '',
+      'ENV GOPATH \\', '/go', '', '', '', '# Install the packages we need, clean up after them and us',
+      'RUN apt-get update \\', "\t&& dpkg -l | awk '/^ii/ {print $2}' > /tmp/dpkg.clean \\", '', '',
+      '    && apt-get --no-install-recommends install -y git golang ca-certificates \\', '    && apt-get clean \\', '    && rm -rf /var/lib/apt/lists \\', '',
+      '\t&& go get -v github.com/brimstone/consuldock \\', '    && mv $GOPATH/bin/consuldock /usr/local/bin/consuldock \\', '',
+      "\t&& dpkg -l | awk '/^ii/ {print $2}' > /tmp/dpkg.dirty \\", "\t&& apt-get remove --purge -y $(diff /tmp/dpkg.clean /tmp/dpkg.dirty | awk '/^>/ {print $2}') \\",
+      '\t&& rm /tmp/dpkg.* \\', '\t&& rm -rf $GOPATH', '', '', '',
+    ].join('\n'),
+    expected: [
+      '5-5 FROM brimstone/ubuntu:14.04',
+      '11-12 ENV GOPATH /go',
+      "17-31 RUN apt-get update \t&& dpkg -l | awk '/^ii/ {print $2}' > /tmp/dpkg.clean     && apt-get --no-install-recommends install -y git golang ca-certificates     && apt-get clean     && rm -rf /var/lib/apt/lists \t&& go get -v github.com/brimstone/consuldock     && mv $GOPATH/bin/consuldock /usr/local/bin/consuldock \t&& dpkg -l | awk '/^ii/ {print $2}' > /tmp/dpkg.dirty \t&& apt-get remove --purge -y $(diff /tmp/dpkg.clean /tmp/dpkg.dirty | awk '/^>/ {print $2}') \t&& rm /tmp/dpkg.* \t&& rm -rf $GOPATH",
+    ],
+  },
   { name: 'an unterminated heredoc is an error at its instruction', text: 'FROM img\nRUN cat <<EOF\nx\n', expected: "error 2: unterminated heredoc: no line 'EOF' ends the heredoc <<EOF opened here" },
   { name: 'an unclosed quote in a heredoc word makes the line unreadable: no heredoc', text: 'RUN cat <<"EOF\nEOF\n', expected: ['1-1 RUN cat <<"EOF', '2-2 EOF'] },
   { name: 'a repeated directive is an error', text: '# escape=`\n# escape=\\\nFROM img\n', expected: 'error 2: only one escape parser directive can be used' },
