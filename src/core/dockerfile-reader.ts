@@ -102,6 +102,11 @@ export function readDockerfile(text: string, file: string, options: { readonly d
   });
 
   let escape = '\\';
+  // The last character other than spaces and tabs is the escape character, and the one
+  // before it is not (BuildKit's lineContinuationRegex).
+  const continuationOf = (e: string) => new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+  let continues = continuationOf('\\\\');
+  const continuation = (line: string): [string, boolean] => (continues.test(line) ? [line.replace(continues, '$1'), false] : [line, true]);
   let directivesDone = options.directives === false;
   const seen = new Set<string>();
   const directive = (line: string, n: number) => {
@@ -120,11 +125,6 @@ export function readDockerfile(text: string, file: string, options: { readonly d
       continues = continuationOf(escape === '\\' ? '\\\\' : escape);
     }
   };
-  // The last character other than spaces and tabs is the escape character, and the one
-  // before it is not (BuildKit's lineContinuationRegex).
-  const continuationOf = (e: string) => new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
-  let continues = continuationOf('\\\\');
-  const continuation = (line: string): [string, boolean] => (continues.test(line) ? [line.replace(continues, '$1'), false] : [line, true]);
 
   const instructions: DockerfileInstruction[] = [];
   let openContinuation = false;
