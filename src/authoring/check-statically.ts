@@ -2,7 +2,8 @@
  * `rockts extension test --static`: no engine. Every scenario is already composed (so
  * the manifest, options and templates are valid); here the shell the extension writes
  * is checked with shellcheck: the script of every RUN in its rendered templates, in
- * every scenario, and every *.sh under its files/ and test/ folders.
+ * every scenario, and every *.sh under its files/ and test/ folders. A raw
+ * `{{options.x}}` in shell text is a warning (find-raw-values.ts).
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { LoadedExtension } from '../core/types.js';
 import type { ComposedScenario } from './compose-scenarios.js';
 import { extractRunScripts, type RunScript } from './extract-run-scripts.js';
+import { findRawValues } from './find-raw-values.js';
 import { runShellcheck, type ShellcheckFinding, type ShellcheckInput, type ShellcheckSeverity } from './run-shellcheck.js';
 
 export interface StaticResult {
@@ -19,6 +21,8 @@ export interface StaticResult {
   readonly shellFiles: number;
   /** One readable line (or two) per finding; empty when the extension passes. */
   readonly findings: readonly string[];
+  /** Raw `{{options.x}}` in shell text (`file:line:col: warning: …`); they do not fail the check. */
+  readonly warnings: readonly string[];
 }
 
 export interface StaticOptions {
@@ -66,7 +70,11 @@ export async function checkStatically(composed: readonly ComposedScenario[], opt
         found.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line || a.column - b.column);
         findings = describeFindings(found, scriptFiles, options.display);
       }
-      results.push({ extension, scenarios: scenarios.length, scripts: origins.length, shellFiles: shellFiles.length, findings });
+      const warnings = extension.templates.flatMap(findRawValues).map(
+        (raw) =>
+          `${options.display(raw.file)}:${raw.line}:${raw.column}: warning: {{options.${raw.option}}} is put into ${raw.context} raw: a value with a space, a quote, ';' or '$' would change the command; write {{quote options.${raw.option}}}`,
+      );
+      results.push({ extension, scenarios: scenarios.length, scripts: origins.length, shellFiles: shellFiles.length, findings, warnings });
     }
     return results;
   } finally {

@@ -7,6 +7,7 @@
  * (https://docs.docker.com/reference/dockerfile/#shell-and-exec-form,
  * https://docs.docker.com/reference/dockerfile/#here-documents)
  */
+import { argsWithout, readDockerfile, type DockerfileInstruction } from '../core/dockerfile-reader.js';
 
 export type ShellDialect = 'sh' | 'bash' | 'dash' | 'ksh';
 
@@ -23,85 +24,57 @@ interface Line {
   readonly n: number;
 }
 
-const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 const SHELL_COMMAND = /^(?:(?:\/usr)?\/bin\/)?(sh|bash|dash|ksh)(?:\s+-[A-Za-z]+)*$/;
 const DIRECTIVE = /^\s*#\s*shellcheck\s/;
-const isBlankOrComment = (text: string) => /^\s*(#|$)/.test(text);
 
+/** The scripts of the RUN instructions in `rendered`, read as BuildKit reads them (see dockerfile-reader.ts). */
 export function extractRunScripts(rendered: string): RunScript[] {
   const lines = rendered.split('\n');
+  const line = (n: number): Line => ({ text: lines[n - 1]!, n });
+  const read = readDockerfile(rendered, 'rendered template', { directives: false });
   const scripts: RunScript[] = [];
-  let directives: Line[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const first = lines[i]!;
-    if (isBlankOrComment(first)) {
-      // `# shellcheck disable=...` right above a RUN applies to its script.
-      directives = DIRECTIVE.test(first) ? [...directives, { text: first.trim(), n: i + 1 }] : first.trim() === '' ? [] : directives;
-      i++;
-      continue;
+  let previousEnd = 0;
+  for (const instruction of read.instructions) {
+    // `# shellcheck disable=...` right above a RUN applies to its script; a blank line ends the block.
+    let directives: Line[] = [];
+    for (let n = previousEnd + 1; n < instruction.startLine; n++) {
+      const text = lines[n - 1]!;
+      if (text.trim() === '') directives = [];
+      else if (DIRECTIVE.test(text)) directives.push({ text: text.trim(), n });
     }
-    // The instruction: its continuation lines, less the comment and blank lines Docker drops.
-    const instruction: Line[] = [{ text: first, n: i + 1 }];
-    let open = first.endsWith('\\');
-    while (open && i + 1 < lines.length) {
-      const next = lines[++i]!;
-      if (isBlankOrComment(next)) continue;
-      instruction.push({ text: next, n: i + 1 });
-      open = next.endsWith('\\');
-    }
-    i++;
-    const heredocs = [...instruction.map((l) => l.text).join('\n').matchAll(HEREDOC)].map((m) => ({ marker: m[0], strip: m[1] === '-', word: m[3]! }));
-    const bodies: { body: Line[]; end: Line | undefined }[] = [];
-    for (const heredoc of heredocs) {
-      const body: Line[] = [];
-      let end: Line | undefined;
-      while (i < lines.length) {
-        const text = lines[i]!;
-        const line = { text, n: i + 1 };
-        i++;
-        if ((heredoc.strip ? text.replace(/^\t+/, '') : text) === heredoc.word) {
-          end = line;
-          break;
-        }
-        body.push(line);
-      }
-      bodies.push({ body, end });
-    }
-    const pending = directives;
-    directives = [];
-    if (!/^\s*RUN\s/i.test(first)) continue;
-    const command = commandLines(instruction);
-    if (command === undefined) continue;
-
-    const commandText = command.map((l) => l.text.replace(/\\$/, '')).join(' ');
-    const invoked = heredocs.length === 1 ? SHELL_COMMAND.exec(commandText.replace(heredocs[0]!.marker, '').trim()) : null;
-    const bare = heredocs.length === 1 && commandText.replace(heredocs[0]!.marker, '').trim() === '';
-    if (bare || invoked) {
-      const body = bodies[0]!.body;
+    previousEnd = instruction.endLine;
+    if (instruction.keyword !== 'RUN' || instruction.json || instruction.args === '') continue;
+    const command = commandLines(instruction, lines);
+    const { heredocs } = instruction;
+    const heredoc = heredocs.length === 1 ? heredocs[0]! : undefined;
+    const reader = heredoc && argsWithout(instruction, heredoc, read.escape).args;
+    const invoked = reader === undefined ? null : SHELL_COMMAND.exec(reader);
+    if (heredoc && (reader === '' || invoked)) {
+      const body = heredoc.body.map((text, k) => ({ text, n: heredoc.endLine - heredoc.body.length + k }));
       const shebang = body[0]?.text.startsWith('#!') ? body[0] : undefined;
       const dialect = shebang ? shebangDialect(shebang.text) : ((invoked?.[1] as ShellDialect | undefined) ?? 'sh');
       if (dialect === undefined) continue; // a script for another interpreter
-      scripts.push(script(dialect, command[0]!.n, pending, shebang ? body.slice(1) : body));
+      scripts.push(script(dialect, command[0]!.n, directives, shebang ? body.slice(1) : body));
     } else {
-      const rest = bodies.flatMap(({ body, end }) => (end ? [...body, end] : body));
-      scripts.push(script('sh', command[0]!.n, pending, [...command, ...rest]));
+      const rest = heredocs.flatMap((h) => [...h.body.map((text, k) => ({ text, n: h.endLine - h.body.length + k })), line(h.endLine)]);
+      scripts.push(script('sh', command[0]!.n, directives, [...command, ...rest]));
     }
   }
   return scripts;
 }
 
-/** The instruction less `RUN` and its flags (--mount=..., --network=...); undefined for the exec form. */
-function commandLines(instruction: readonly Line[]): Line[] | undefined {
-  let index = 0;
-  let text = instruction[0]!.text.replace(/^\s*RUN\s+/i, '');
-  for (;;) {
-    text = text.replace(/^\s*(?:--\S+\s*)*/, '');
-    if (text.replace(/\\$/, '').trim() !== '' || index + 1 >= instruction.length) break;
-    text = instruction[++index]!.text;
-  }
-  if (text.startsWith('[')) return undefined;
-  return [{ text, n: instruction[index]!.n }, ...instruction.slice(index + 1)];
+/** The instruction's lines from where its command starts (after `RUN` and its flags), as written. */
+function commandLines(instruction: DockerfileInstruction, lines: readonly string[]): Line[] {
+  let offset = instruction.argsStart;
+  const parts = instruction.parts.filter((part) => {
+    if (offset >= part.text.length) {
+      offset -= part.text.length;
+      return false;
+    }
+    return true;
+  });
+  const [first, ...rest] = parts;
+  return [{ text: lines[first!.line - 1]!.slice(first!.start + offset), n: first!.line }, ...rest.map((p) => ({ text: lines[p.line - 1]!, n: p.line }))];
 }
 
 function shebangDialect(line: string): ShellDialect | undefined {

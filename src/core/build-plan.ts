@@ -58,6 +58,7 @@ export function buildPlan(input: PlanInput): Plan {
   if (hostUser !== undefined && (!hostUser.home.startsWith('/') || CONTROL_CHARACTER.test(hostUser.home))) {
     problems.push(new RocktsError('COMPOSITION_CONFLICT', `the host user's home ${JSON.stringify(hostUser.home)} is not an absolute path without control characters`));
   }
+  problems.push(...stageNameImages(config, extensions));
   throwIfAny(problems);
 
   const templateFile = (e: OrderedExtension, kind: TemplateKind) => e.extension.templates.find((t) => t.kind === kind)?.file ?? e.extension.manifestFile;
@@ -176,6 +177,29 @@ export function buildPlan(input: PlanInput): Plan {
 function relativeTo(configFile: string, file: string): string {
   const dir = configFile.slice(0, configFile.lastIndexOf('/') + 1);
   return file.startsWith(dir) ? file.slice(dir.length) : file;
+}
+
+/** The names rockts gives its stages (and the parse check's), current and future. */
+const OWN_STAGE_NAME = /^rockts-(?:final|builder-.*|parse-check)$/i;
+
+/**
+ * An image spelled like one of rockts's own stage names would silently start FROM that
+ * stage (BuildKit resolves a stage name before an image); refused wherever it is set.
+ */
+function stageNameImages(config: Config, extensions: readonly OrderedExtension[]): RocktsError[] {
+  const refuse = (what: string, image: string, location: SourceLocation) =>
+    new RocktsError('CONFIG_INVALID', `${what} ${JSON.stringify(image)} is spelled like a stage rockts writes (rockts-final, rockts-builder-<name>); BuildKit would start FROM that stage instead of an image; name the image differently (e.g. with a registry or a tag)`, { location });
+  const problems: RocktsError[] = [];
+  if (OWN_STAGE_NAME.test(config.image.value)) problems.push(refuse('image', config.image.value, config.image.location));
+  const reported = new Set<string>();
+  for (const e of extensions) {
+    if (!OWN_STAGE_NAME.test(e.builderBaseImage) || reported.has(e.builderBaseImage)) continue;
+    reported.add(e.builderBaseImage);
+    const location =
+      config.builder.images.find((i) => i.extension.value === e.name)?.image.location ?? config.builder.baseImage?.location ?? { file: e.extension.manifestFile, line: 1, column: 1 };
+    problems.push(refuse(`the builder base image of '${e.name}'`, e.builderBaseImage, location));
+  }
+  return problems;
 }
 
 /** Stage names come from the image, never from positions, so adding an extension renames nothing. */

@@ -5,6 +5,7 @@
  * script is needed and nothing in it can be read as a Dockerfile instruction.
  * (https://docs.docker.com/reference/dockerfile/#here-documents)
  */
+import { argsWithout, readDockerfile } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';
 
 /** The engine features the Dockerfile may use. */
@@ -26,66 +27,37 @@ export const DOCKER_20_FEATURES: DockerfileFeatures = { copyLink: false, heredoc
 /** Podman 4 (Buildah 1.28). */
 export const BUILDAH_FEATURES: DockerfileFeatures = { copyLink: false, heredocs: false, lockedCacheMounts: false };
 
-const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
-const HAS_HEREDOC = /<<-?["']?[A-Za-z_]/;
-
 /**
  * Rewrites every `RUN ... <<WORD` in `text` (an extension's rendered template) into
  * `RUN ... printf '%s' '<base64>' | base64 -d | <command or sh>`. Other heredocs
- * (COPY <<EOF) have no plain form and are refused, naming the extension.
+ * (COPY <<EOF) have no plain form and are refused, naming the extension. The text is
+ * read as BuildKit reads it (see dockerfile-reader.ts), so a quoted `"<<EOF"` is left alone.
  */
 export function inlineHeredocs(text: string, extension: string, file: string): string {
+  const read = readDockerfile(text, file, { directives: false });
   const lines = text.split('\n');
   const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(#|$)/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    // The whole instruction: continuation lines, and comment lines inside it.
-    const instruction = [line];
-    let open = /\\$/.test(line);
-    while (open && i + 1 < lines.length) {
-      const next = lines[++i]!;
-      instruction.push(next);
-      if (!/^\s*(#|$)/.test(next)) open = /\\$/.test(next);
-    }
-    const joined = instruction
-      .filter((l, n) => n === 0 || !/^\s*#/.test(l))
-      .map((l) => l.replace(/\\$/, ''))
-      .join(' ');
-    const markers = HAS_HEREDOC.test(joined) ? [...joined.matchAll(HEREDOC)] : [];
-    if (markers.length === 0) {
-      out.push(...instruction);
-      continue;
-    }
-    const keyword = /^\s*([A-Za-z]+)/.exec(joined)?.[1]?.toUpperCase();
-    const where = { location: { file, line: i + 1, column: 1 } };
-    if (keyword !== 'RUN' || markers.length > 1) {
+  let next = 1;
+  for (const instruction of read.instructions) {
+    if (instruction.heredocs.length === 0) continue;
+    const { keyword } = instruction.onbuild ?? instruction;
+    if (instruction.keyword !== 'RUN' || instruction.heredocs.length > 1) {
       throw new RocktsError(
         'TEMPLATE_INVALID',
-        `extension '${extension}': ${keyword === 'RUN' ? 'a RUN with several heredocs' : `a ${keyword} heredoc`} has no plain form for this engine, whose Dockerfile frontend has no heredocs; use a RUN with one heredoc, or build with Docker 23 or newer`,
-        where,
+        `extension '${extension}': ${keyword === 'RUN' && !instruction.onbuild ? 'a RUN with several heredocs' : `a ${instruction.onbuild ? `ONBUILD ${keyword}` : keyword} heredoc`} has no plain form for this engine, whose Dockerfile frontend has no heredocs; use a RUN with one heredoc, or build with Docker 23 or newer`,
+        { location: { file, line: instruction.startLine, column: 1 } },
       );
     }
-    const [marker] = markers;
-    const [, strip, , word] = marker!;
-    const body: string[] = [];
-    while (i + 1 < lines.length) {
-      const next = lines[++i]!;
-      const content = strip === '-' ? next.replace(/^\t+/, '') : next;
-      if (content === word) break;
-      body.push(content);
-    }
-    const script = body.length === 0 ? '' : `${body.join('\n')}\n`;
-    const encoded = base64(script);
-    const rest = joined.replace(/^\s*RUN\s+/i, '');
-    const flags = /^((?:--\S+\s+)*)/.exec(rest)![1]!;
-    const command = rest.slice(flags.length).replace(marker![0], ' ').replace(/\s+/g, ' ').trim();
-    const flagText = flags.trim().replace(/\s+/g, ' ');
-    out.push(`RUN ${flagText === '' ? '' : `${flagText} `}printf '%s' '${encoded}' | base64 -d | ${command === '' ? 'sh' : command}`);
+    out.push(...lines.slice(next - 1, instruction.startLine - 1));
+    const heredoc = instruction.heredocs[0]!;
+    const body = heredoc.body.map((l) => (heredoc.chomp ? l.replace(/^\t+/, '') : l));
+    const encoded = base64(body.length === 0 ? '' : `${body.join('\n')}\n`);
+    const { flagsText, args } = argsWithout(instruction, heredoc, read.escape);
+    const flags = flagsText.trim().replace(/\s+/g, ' ');
+    out.push(`RUN ${flags === '' ? '' : `${flags} `}printf '%s' '${encoded}' | base64 -d | ${args === '' ? 'sh' : args}`);
+    next = instruction.endLine + 1;
   }
+  out.push(...lines.slice(next - 1));
   return out.join('\n');
 }
 
@@ -107,11 +79,26 @@ function base64(text: string): string {
   return out;
 }
 
+const LINK_FLAG = /^--link(?:=(?:true|false))?$/;
+const LINK_WORD = /(?:^|[ \t]+)--link(?:=(?:true|false))?(?=[ \t]|$)/;
+
 /**
- * `text` (an extension's rendered template) without `--link` on its COPY and ADD lines,
- * for frontends that do not parse it; the copy is the same, only not independent of
- * the layers below it.
+ * `text` (an extension's rendered template) without `--link` on its COPY and ADD
+ * instructions, for frontends that do not parse it; the copy is the same, only not
+ * independent of the layers below it. Only the instruction's own lines are touched,
+ * never a heredoc body or an argument.
  */
 export function dropLinkFlags(text: string): string {
-  return text.replace(/^(\s*(?:COPY|ADD)\b.*?)\s--link(?:=(?:true|false))?(?=\s)/gim, '$1');
+  const lines = text.split('\n');
+  for (const instruction of readDockerfile(text, '', { directives: false }).instructions) {
+    if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue;
+    let links = instruction.flags.filter((f) => LINK_FLAG.test(f)).length;
+    for (const { line: n } of instruction.parts) {
+      while (links > 0 && LINK_WORD.test(lines[n - 1]!)) {
+        lines[n - 1] = lines[n - 1]!.replace(LINK_WORD, '');
+        links--;
+      }
+    }
+  }
+  return lines.join('\n');
 }

@@ -3,11 +3,13 @@
  * `strict` (https://handlebarsjs.com/api-reference/compilation.html). Strict mode only
  * catches a missing variable on the branch that runs, so every template is also checked
  * against its AST before use: unknown variables, helpers and partials are errors that
- * name the file, line and column. The rendered text is then scanned instruction by
- * instruction, so a template cannot start a stage or change the shell, user or working
- * directory for the extensions after it.
+ * name the file, line and column. The rendered text is then read as BuildKit reads it
+ * (dockerfile-reader.ts), so a template cannot start a stage, change the shell, user,
+ * environment or working directory for the extensions after it, or run into their
+ * lines; and no option value can change how it splits into instructions.
  */
 import Handlebars from 'handlebars';
+import { readDockerfile, type ReadDockerfile } from './dockerfile-reader.js';
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER } from './grammar.js';
 import { suggestNames } from './suggest.js';
@@ -18,6 +20,12 @@ const handlebars = Handlebars.create();
 /** POSIX shell single-quoting: `{{quote options.x}}` is one word whatever the value. */
 handlebars.registerHelper('quote', (value: unknown) => `'${String(value).replace(/'/g, `'\\''`)}'`);
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+/** Strict like every other lookup: the built-in helper renders a missing field as empty text. */
+handlebars.registerHelper('lookup', (object: unknown, field: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) => {
+  if (object !== null && typeof object === 'object' && Object.prototype.hasOwnProperty.call(object, String(field))) return (object as Record<string, unknown>)[String(field)];
+  const error = Object.assign(new Error(`"${String(field)}" not defined by lookup`), { lineNumber: options.loc?.start.line, column: options.loc?.start.column });
+  throw error;
+});
 
 const HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'quote', 'eq'] as const;
 const SCOPE_CHANGING = new Set(['each', 'with']);
@@ -146,18 +154,26 @@ export function renderTemplate(template: TemplateSource, context: TemplateContex
     // Handlebars names only the last segment ("name" for user.name); read the whole path at its position.
     const sourceLine = template.text.split('\n')[(e.lineNumber ?? 1) - 1] ?? '';
     const written = /^[A-Za-z0-9_.@]+/.exec(sourceLine.slice(e.column ?? 0))?.[0];
+    const byLookup = /^"([^"]*)" not defined by lookup/.exec(e.message)?.[1];
     const missing = /^"([^"]+)" not defined/.test(e.message) ? (written ?? /^"([^"]+)"/.exec(e.message)![1]) : undefined;
-    const message = missing ? `template variable '${missing}' is not defined here` : `template failed: ${e.message}`;
+    const message =
+      byLookup !== undefined ? `template variable '${byLookup}' is not defined here (lookup found nothing)` : missing ? `template variable '${missing}' is not defined here` : `template failed: ${e.message}`;
     throw inExtension(templateError(message, template.file, e.lineNumber ?? 1, (e.column ?? 0) + 1), context.name);
   }
-  const lines = text.split('\n').map((l) => l.trimEnd());
-  while (lines.length > 0 && lines[0] === '') lines.shift();
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const rendered = cleanRendered(text);
   try {
-    checkInstructions(lines, template);
+    checkInstructions(rendered, template, context);
   } catch (error) {
     throw error instanceof RocktsError ? inExtension(error, context.name) : error;
   }
+  return rendered;
+}
+
+/** Rendered text without trailing spaces and without leading or trailing blank lines. */
+function cleanRendered(text: string): string {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }
 
@@ -204,57 +220,129 @@ const FORBIDDEN: Record<TemplateKind, Record<string, string>> = {
     USER: 'the composer switches users (final.switchUser)',
     WORKDIR: 'it would change the directory of every extension after this one; use cd inside RUN',
     ENV: 'environment belongs in final.env of extension.yaml, so it sits in the env group',
+    ARG: 'a build argument is in the environment of every RUN after it, in every extension after this one; set a variable inside RUN instead',
   },
   user: {},
 };
 FORBIDDEN.user = FORBIDDEN.setup;
 
+/** Characters with which a value could change how BuildKit splits lines into instructions. */
+const STRUCTURAL = /[\\<'"$`#]/;
+
 /**
- * Finds each instruction in rendered Dockerfile text (skipping comments, continuation
- * lines and heredoc bodies) and refuses unknown or forbidden ones.
+ * Reads the rendered text as BuildKit would (the escape character is always `\`: a
+ * directive only counts at the top of the whole Dockerfile) and refuses what would
+ * change the Dockerfile beyond this template's own instructions: a value that changes
+ * how the lines split, an unknown or forbidden instruction, a last line that continues
+ * into the next extension's, a heredoc left open.
  */
-function checkInstructions(lines: readonly string[], template: TemplateSource): void {
+function checkInstructions(text: string, template: TemplateSource, context: TemplateContext): void {
   const { kind, file } = template;
+  const lines = text.split('\n');
   // Rendered lines shift against the template's ({{#if}} lines vanish); point at the
   // template line that starts with the same text when there is one.
   const sourceLines = template.text.split('\n');
-  const sourceLine = (rendered: string, index: number) => {
+  const sourceLine = (renderedLine: number) => {
+    const rendered = lines[renderedLine - 1] ?? '';
     const found = sourceLines.findIndex((l) => l.trim() === rendered.trim());
-    return found >= 0 ? found + 1 : index + 1;
+    return found >= 0 ? found + 1 : renderedLine;
   };
-  let continued = false;
-  const heredocs: { word: string; strip: boolean }[] = [];
-  lines.forEach((line, index) => {
-    if (heredocs.length > 0) {
-      const current = heredocs[0]!;
-      if ((current.strip ? line.replace(/^\t+/, '') : line) === current.word) heredocs.shift();
-      return;
-    }
-    const trimmed = line.trim();
-    if (continued) {
-      continued = trimmed === '' || trimmed.startsWith('#') || line.endsWith('\\');
-      if (!trimmed.startsWith('#')) collectHeredocs(line, heredocs);
-      return;
-    }
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    const keyword = /^\s*([A-Za-z]+)/.exec(line)?.[1]?.toUpperCase();
-    const where = `line ${index + 1} of the rendered template`;
-    if (keyword === undefined || !INSTRUCTIONS.has(keyword)) {
-      throw templateError(`expected a Dockerfile instruction at ${where}, found ${JSON.stringify(trimmed.slice(0, 60))}`, file, sourceLine(line, index), 1);
+  const fail = (message: string, renderedLine: number): never => {
+    throw templateError(message, file, sourceLine(renderedLine), 1);
+  };
+  checkValuesKeepStructure(text, template, context, fail);
+  let read: ReadDockerfile;
+  try {
+    read = readDockerfile(text, file, { directives: false });
+  } catch (error) {
+    if (!(error instanceof RocktsError) || error.location === undefined) throw error;
+    const open = error.message.startsWith('unterminated heredoc') ? '; every line after this template would become its body' : '';
+    return fail(`${error.message}${open}`, error.location.line);
+  }
+  for (const instruction of read.instructions) {
+    const where = `line ${instruction.startLine} of the rendered template`;
+    const { keyword } = instruction;
+    if (!INSTRUCTIONS.has(keyword)) {
+      fail(`expected a Dockerfile instruction at ${where}, found ${JSON.stringify(instruction.line.trim().slice(0, 60))}`, instruction.startLine);
     }
     const reason = FORBIDDEN[kind][keyword];
-    if (reason !== undefined) {
-      throw templateError(`${keyword} is not allowed in ${kind} templates (${where}): ${reason}`, file, sourceLine(line, index), 1);
+    if (reason !== undefined) fail(`${keyword} is not allowed in ${kind} templates (${where}): ${reason}`, instruction.startLine);
+    const spaced = instruction.heredocs.find((h) => /^\d*<<[ \t\r]/.test(h.marker));
+    if (spaced) {
+      fail(`the heredoc ${spaced.marker.trim()} has blanks after '<<' (${where}): Dockerfile frontends before 1.16 (Docker 26's own) read it as text, later ones as a heredoc; write ${spaced.marker.replace(/<<[ \t\r]+/, '<<')}`, instruction.startLine);
     }
-    continued = line.endsWith('\\');
-    collectHeredocs(line, heredocs);
-  });
+  }
+  const last = read.instructions[read.instructions.length - 1];
+  if (read.openContinuation && last !== undefined) {
+    const end = last.parts[last.parts.length - 1]!.line;
+    fail(`the template ends in a line continuation (rendered line ${end} ends with '\\'): BuildKit would join the lines after this template to its last instruction`, end);
+  }
 }
 
-function collectHeredocs(line: string, heredocs: { word: string; strip: boolean }[]): void {
-  for (const match of line.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)) {
-    heredocs.push({ word: match[3]!, strip: match[1] === '-' });
+/**
+ * Values reach templates raw unless the template quotes them, so a value must not
+ * change how the rendered text splits into instructions: it is rendered again with
+ * every value that holds a character that could (a backslash, `<`, a quote, `$`, a
+ * backtick, `#`) replaced by a plain word, and the two must split alike. Only values
+ * that do are rendered one by one, to name the one to blame.
+ */
+function checkValuesKeepStructure(text: string, template: TemplateSource, context: TemplateContext, fail: (message: string, line: number) => never): void {
+  const suspects = Object.entries(context.options).filter(([, v]) => typeof v === 'string' && STRUCTURAL.test(v)).map(([name]) => name);
+  if (suspects.length === 0) return;
+  const withPlain = (keep: readonly string[]): string | undefined => {
+    const options = { ...context.options };
+    for (const name of suspects) if (!keep.includes(name)) options[name] = 'value';
+    try {
+      return cleanRendered(compiled(template)({ ...context, options }));
+    } catch {
+      return undefined;
+    }
+  };
+  const plain = withPlain([]);
+  if (plain === undefined) return;
+  const expected = splitting(plain);
+  const actual = splitting(text);
+  if (actual.key === expected.key) return;
+  const blamed = suspects.filter((name) => splitting(withPlain([name]) ?? '').key !== expected.key);
+  const names = blamed.length > 0 ? blamed : suspects;
+  const values = names.map((n) => `'${n}' (${JSON.stringify(context.options[n])})`).join(', ');
+  const line = Math.min(actual.firstDifference(expected), expected.firstDifference(actual));
+  fail(
+    `option ${values} changes how BuildKit splits the template into instructions (from rendered line ${line}): ${actual.describe(line)} instead of ${expected.describe(line)}; put the value into the template as ${names.map((n) => `{{quote options.${n}}}`).join(', ')}`,
+    line,
+  );
+}
+
+/** How text splits into instructions, comparably: each one's lines, keyword and heredocs. */
+function splitting(text: string) {
+  let entries: string[];
+  let read: ReadDockerfile | undefined;
+  let problem: RocktsError | undefined;
+  try {
+    read = readDockerfile(text, '', { directives: false });
+    entries = read.instructions.map((i) => `${i.startLine}-${i.endLine} ${i.keyword} ${i.heredocs.length}`);
+    if (read.openContinuation) entries.push(`${entries.pop()} continued`);
+  } catch (error) {
+    if (!(error instanceof RocktsError)) throw error;
+    problem = error;
+    entries = [`${error.location?.line} error`];
   }
+  return {
+    key: entries.join('\n'),
+    /** The first line where this splitting has an instruction the other does not. */
+    firstDifference(other: { key: string }): number {
+      const others = new Set(other.key.split('\n'));
+      return Number(/^\d+/.exec(entries.find((e) => !others.has(e)) ?? '')?.[0] ?? 1);
+    },
+    describe(line: number): string {
+      if (problem) return `BuildKit's error "${problem.message}"`;
+      const at = read!.instructions.find((i) => i.startLine <= line && line <= i.endLine);
+      if (!at) return 'no instruction';
+      const heredocs = at.heredocs.length > 0 ? ` with the heredoc ${at.heredocs.map((h) => h.marker).join(' ')}` : '';
+      const open = read!.openContinuation && at === read!.instructions[read!.instructions.length - 1] ? ' continued past the end of the template' : '';
+      return `a ${at.keyword} on lines ${at.startLine}-${at.endLine}${heredocs}${open}`;
+    },
+  };
 }
 
 function templateError(message: string, file: string, line: number, column: number, suggestions: readonly string[] = []): RocktsError {

@@ -165,3 +165,17 @@ test('a scenario may enable an extension of a package installed around the exten
   const result = await run(['extension', 'test', '--static', '--no-shellcheck'], ext, { npm_config_prefix: path.join(dir, 'no-global') });
   expect(result).toMatchObject({ code: 0, stdout: 'PASS needy (static: 1 scenario composed; shellcheck skipped)\n1 passed, 0 failed\n' });
 });
+
+test('a raw {{options.x}} in shell text is a warning with its place; quoted or outside the shell it is not', async () => {
+  await writeExtension(dir, {
+    'extension.yaml': 'name: raw\nversion: 1.0.0\ndescription: raw values\nrockts: "^0.1"\noptions:\n  msg: { type: string, default: "hi" }\n',
+    'setup.Dockerfile.hbs': '# says {{options.msg}}\nRUN echo {{quote options.msg}} \\\n    && echo {{options.msg}}\n',
+    'test/test.sh': '#!/bin/sh\ntrue\n',
+  });
+  const result = await run(['extension', 'test', '--static', '--no-shellcheck']);
+  expect(result).toEqual({
+    code: 0,
+    stdout: 'PASS raw (static: 1 scenario composed; shellcheck skipped)\n1 passed, 0 failed\n',
+    stderr: "setup.Dockerfile.hbs:3:13: warning: {{options.msg}} is put into a RUN line raw: a value with a space, a quote, ';' or '$' would change the command; write {{quote options.msg}}\n",
+  });
+});

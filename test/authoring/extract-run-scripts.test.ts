@@ -60,3 +60,10 @@ test('the extension twice in the chain: the final stage starts FROM the first im
     owners: ['x', 'x', undefined, undefined, undefined, 'x', undefined, undefined],
   });
 });
+
+test('a quoted "<<EOF" is text: the RUN after it is a script of its own, as BuildKit runs it', () => {
+  expect(extractRunScripts(lines('RUN echo "<<EOF"', 'RUN echo $1', 'EOF')).map((s) => s.lines)).toEqual([
+    ['# shellcheck shell=sh', 'echo "<<EOF"'],
+    ['# shellcheck shell=sh', 'echo $1'],
+  ]);
+});

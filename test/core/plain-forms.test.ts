@@ -36,3 +36,22 @@ test('--link in a template is dropped for engines that do not parse it; everythi
   const text = ['COPY --link --from=rockts-builder-x /a /b', 'ADD --chown=1:1 --link=true x.tar /opt/', 'RUN echo --link', 'COPY --linked-not /a /b'].join('\n');
   expect(dropLinkFlags(text)).toBe(['COPY --from=rockts-builder-x /a /b', 'ADD --chown=1:1 x.tar /opt/', 'RUN echo --link', 'COPY --linked-not /a /b'].join('\n'));
 });
+
+test('a quoted "<<EOF" is text, as BuildKit reads it: nothing is inlined and the lines after it stay', () => {
+  const text = ['RUN echo "<<EOF" \'<<EOF\'', 'RUN echo after', 'EOF'].join('\n');
+  expect(inline(text)).toBe(text);
+});
+
+test('a heredoc word BuildKit reads (quoted, spaced, partly quoted) is inlined; its body is the script', () => {
+  for (const marker of ['<<"EOF"', '<<  EOF', "<<E'O'F"]) {
+    const out = inline(`RUN sh ${marker}\necho hi\nEOF\nRUN echo after`);
+    expect(out.split('\n')[1]).toBe('RUN echo after');
+    expect(out.split('\n')[0]).toMatch(/\| base64 -d \| sh$/);
+    expect(decoded(out.split('\n')[0]!)).toBe('echo hi\n');
+  }
+});
+
+test('--link is dropped only from the flags, across continuation lines, never from an argument or a heredoc body', () => {
+  const text = ['COPY --from=x \\', '    --link /a /b', 'COPY <<EOF /etc/x', '--link stays', 'EOF', 'ADD --link=false src/--link /dst'].join('\n');
+  expect(dropLinkFlags(text)).toBe(['COPY --from=x \\', ' /a /b', 'COPY <<EOF /etc/x', '--link stays', 'EOF', 'ADD src/--link /dst'].join('\n'));
+});

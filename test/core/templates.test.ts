@@ -94,3 +94,84 @@ describe('checkTemplate', () => {
     expect(check('RUN {{ name')).toEqual([expect.stringMatching(/^extension 'demo': invalid template: /)]);
   });
 });
+
+describe('a template and its values cannot change the Dockerfile beyond their own instructions', () => {
+  const renderWith = (text: string, options: TemplateContext['options'], kind: TemplateKind = 'setup') =>
+    renderTemplate({ kind, file: `demo/${kind}.Dockerfile.hbs`, text }, { ...context, options: { ...context.options, ...options } });
+  const failure = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof RocktsError) return { message: error.message, location: error.location };
+      throw error;
+    }
+    throw new Error('expected a RocktsError');
+  };
+
+  test('an option value ending in a backslash is refused, naming the option', () => {
+    expect(failure(() => renderWith('RUN echo {{options.value}}\nRUN echo next', { value: 'done \\' }))).toEqual({
+      message: `extension 'demo': option 'value' ("done \\\\") changes how BuildKit splits the template into instructions (from rendered line 1): a RUN on lines 1-2 instead of a RUN on lines 1-1; put the value into the template as {{quote options.value}}`,
+      location: { file: 'demo/setup.Dockerfile.hbs', line: 1, column: 1 },
+    });
+    expect(failure(() => renderWith('RUN true\nRUN echo {{options.value}}', { value: 'done \\' })).message).toContain(
+      "option 'value' (\"done \\\\\") changes how BuildKit splits the template into instructions (from rendered line 2): a RUN on lines 2-2 continued past the end of the template instead of a RUN on lines 2-2",
+    );
+  });
+
+  test('an option value that is a heredoc word is refused, naming the option', () => {
+    expect(failure(() => renderWith('RUN echo {{options.value}}\nRUN echo next\nEOF', { value: '<<EOF' })).message).toBe(
+      `extension 'demo': option 'value' ("<<EOF") changes how BuildKit splits the template into instructions (from rendered line 1): a RUN on lines 1-3 with the heredoc <<EOF instead of a RUN on lines 1-1; put the value into the template as {{quote options.value}}`,
+    );
+    // Left open, the heredoc would take the lines of the extensions after this one.
+    expect(failure(() => renderWith('RUN echo {{options.value}}\nRUN echo next', { value: '<<"    fi"' })).message).toBe(
+      `extension 'demo': option 'value' ("<<\\"    fi\\"") changes how BuildKit splits the template into instructions (from rendered line 1): BuildKit's error "unterminated heredoc: no line '    fi' ends the heredoc <<"    fi" opened here" instead of a RUN on lines 1-1; put the value into the template as {{quote options.value}}`,
+    );
+  });
+
+  test('the same values pass through {{quote}} and stay one word of one instruction', () => {
+    for (const value of ['done \\', '<<"    fi"', '<<EOF', "it's", '# x', '`', '${x']) {
+      expect(renderWith('RUN echo {{quote options.value}}\nRUN echo next', { value })).toBe(`RUN echo '${value.replace(/'/g, `'\\''`)}'\nRUN echo next`);
+    }
+  });
+
+  test('a template ending in a line continuation is refused', () => {
+    expect(failure(() => render('RUN true\nRUN echo done \\'))).toEqual({
+      message: `extension 'demo': the template ends in a line continuation (rendered line 2 ends with '\\'): BuildKit would join the lines after this template to its last instruction`,
+      location: { file: 'demo/setup.Dockerfile.hbs', line: 2, column: 1 },
+    });
+    // A comment line does not end a continuation.
+    expect(failure(() => render('RUN echo done \\\n# the end')).message).toContain('the template ends in a line continuation (rendered line 1');
+  });
+
+  test('a template leaving a heredoc open is refused', () => {
+    expect(failure(() => render('RUN true\nRUN cat <<EOF\nhello'))).toEqual({
+      message: `extension 'demo': unterminated heredoc: no line 'EOF' ends the heredoc <<EOF opened here; every line after this template would become its body`,
+      location: { file: 'demo/setup.Dockerfile.hbs', line: 2, column: 1 },
+    });
+  });
+
+  test('a quoted <<EOF hides nothing from the instruction check', () => {
+    expect(() => render('RUN echo "<<EOF"\nUSER root\nEOF')).toThrow('USER is not allowed in setup templates (line 2 of the rendered template)');
+    expect(() => render('RUN echo "<<EOF"\nENV PATH=/evil\nEOF')).toThrow('ENV is not allowed in setup templates (line 2 of the rendered template)');
+    expect(() => render('RUN echo "<<EOF"\nFROM scratch AS rockts-builder-base-evil\nEOF', 'builder')).toThrow('FROM is not allowed in builder templates (line 2 of the rendered template)');
+  });
+
+  test('a heredoc word with blanks after << is refused: frontends read it differently', () => {
+    expect(() => render('RUN cat <<  EOF\nhi\nEOF')).toThrow(
+      "the heredoc <<  EOF has blanks after '<<' (line 1 of the rendered template): Dockerfile frontends before 1.16 (Docker 26's own) read it as text, later ones as a heredoc; write <<EOF",
+    );
+  });
+
+  test.each(['setup', 'user'] as const)('ARG is refused in %s templates', (kind) => {
+    expect(() => render('ARG HTTP_PROXY', kind)).toThrow(
+      `ARG is not allowed in ${kind} templates (line 1 of the rendered template): a build argument is in the environment of every RUN after it, in every extension after this one; set a variable inside RUN instead`,
+    );
+  });
+
+  test('lookup of something that does not exist is an error, as every missing variable is', () => {
+    expect(failure(() => render('RUN echo {{lookup options "channel"}}\nRUN echo {{lookup options "nosuch"}}'))).toEqual({
+      message: `extension 'demo': template variable 'nosuch' is not defined here (lookup found nothing)`,
+      location: { file: 'demo/setup.Dockerfile.hbs', line: 2, column: 10 },
+    });
+  });
+});

@@ -61,7 +61,10 @@ export default class ExtensionTestCommand extends BaseCommand {
         const refused = await parseWithEngine(engine, forEngine, flags.network ?? (engine.bridge ? undefined : 'host'));
         results = results.map((r) => ({ ...r, findings: [...r.findings, ...(refused.get(r.extension.dir) ?? [])] }));
       }
-      for (const r of results) process.stdout.write(describeStatic(r, shellcheck !== undefined, flags.parse));
+      for (const r of results) {
+        for (const warning of r.warnings) process.stderr.write(`${warning}\n`);
+        process.stdout.write(describeStatic(r, shellcheck !== undefined, flags.parse));
+      }
       this.finish(results.filter((r) => r.findings.length === 0).length, results.filter((r) => r.findings.length > 0).length);
       return;
     }

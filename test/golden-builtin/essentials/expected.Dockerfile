@@ -15,8 +15,8 @@ RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt
 ENV TZ="Etc/UTC"
 # tz: setup
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/Etc/UTC \
-    && ln -sf /usr/share/zoneinfo/Etc/UTC /etc/localtime \
+RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+    && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 # user: setup
 # user: make dev (1000:1000, home /home/dev) exist, so files
@@ -42,4 +42,4 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="curl,git,gpu,ssh,x11,tz,user" \
-    rockts.config="sha256:9d56f7639830a641c480eac13ba87159c584c1a668ebfc50f857e7adede31c59"
+    rockts.config="sha256:f431cc5429dd2a7b853212199c154b1b875b12da9c987c819df5e5c47a8c9453"

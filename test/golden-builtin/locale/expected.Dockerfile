@@ -20,8 +20,8 @@ RUN set -eu; \
     if [ "$name" != C ]; then localedef -i "$name" -c -f "$charset" -A /usr/share/locale/locale.alias "$locale"; fi
 # tz: setup
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/Etc/UTC \
-    && ln -sf /usr/share/zoneinfo/Etc/UTC /etc/localtime \
+RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+    && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 LABEL rockts.extensions="locale,tz" \
-    rockts.config="sha256:4bd06241f87807df511fbb49c1a2c70e5c272eda29f17c7fb32af67f80b13bf6"
+    rockts.config="sha256:f6d39ba6f2affb3e7be6fd8640438315e79a69aa9323f2d1a4534cd1f6ef16cb"

@@ -10,8 +10,8 @@ RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt
 ENV TZ="Europe/Berlin"
 # tz: setup
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/Europe/Berlin \
-    && ln -sf /usr/share/zoneinfo/Europe/Berlin /etc/localtime \
+RUN test -f /usr/share/zoneinfo/'Europe/Berlin' \
+    && ln -sf /usr/share/zoneinfo/'Europe/Berlin' /etc/localtime \
     && echo 'Europe/Berlin' > /etc/timezone
 LABEL rockts.extensions="tz" \
-    rockts.config="sha256:4d3d968e441849b7288b7eae6afa9126623beff3aa65f7a02f19de81614499e5"
+    rockts.config="sha256:f524dccc8e62d427bc24766975d46cbaebaa3b2c08471e52a6c30a43d1f91ffa"
