@@ -5,7 +5,7 @@
  */
 import { RocktsError } from '../core/errors.js';
 import { refKey } from '../core/resolve-extensions.js';
-import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
+import type { Config, ConfigExtensionEntry, ExtensionRef, Located, RunConfig } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
 /**
@@ -21,7 +21,14 @@ export interface MergedConfig {
 export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefined): MergedConfig {
   const problems: RocktsError[] = [...(global?.problems ?? []), ...project.problems];
   const image = project.image ?? global?.image;
-  if (!image && !project.imageInvalid && !global?.imageInvalid) {
+  const dockerfile = project.dockerfile ?? global?.dockerfile;
+  if (dockerfile) {
+    problems.push(
+      new RocktsError('CONFIG_INVALID', 'dockerfile: building the image from a local Dockerfile is not yet supported by this rockts; build it yourself and name the result in `image:`', {
+        location: dockerfile.location,
+      }),
+    );
+  } else if (!image && !project.imageInvalid && !global?.imageInvalid) {
     problems.push(
       new RocktsError('CONFIG_INVALID', "missing required key 'image' at the top level (the final stage's base image, e.g. `image: ubuntu:24.04`)", {
         location: { file: project.file, line: 1, column: 1 },
@@ -44,6 +51,10 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     engine: project.engine ?? global?.engine,
     extensions,
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
+    dockerfile,
+    build: { pull: project.pull ?? global?.pull, noCache: project.noCache ?? global?.noCache },
+    run: global ? mergeRun(global.run, project.run) : project.run,
+    readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
   };
   return { config, problems };
@@ -86,6 +97,19 @@ function mergeEntries(entries: readonly ConfigExtensionEntry[]): ConfigExtension
     merged.set(key, { ref: entry.ref, location: entry.location, options: [...options.values()] });
   }
   return [...merged.values()];
+}
+
+/**
+ * The project's run settings over the global ones: a single value from the project wins;
+ * lists are merged, global first, without repeats.
+ */
+function mergeRun(global: RunConfig, project: RunConfig): RunConfig {
+  const merged: Record<string, unknown> = {};
+  for (const key of Object.keys(project) as (keyof RunConfig)[]) {
+    const [g, p] = [global[key], project[key]];
+    merged[key] = Array.isArray(p) ? uniqueBy([...(g as Located<string>[]), ...p], (l) => l.value) : (p ?? g);
+  }
+  return merged as unknown as RunConfig;
 }
 
 export function describeRef(ref: ExtensionRef): string {

@@ -5,9 +5,13 @@
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import { describeValue, EXTENSION_NAME, PACKAGE_NAME } from '../core/grammar.js';
-import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, SourceLocation } from '../core/types.js';
+import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, Reading, RunConfig, SourceLocation } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
-import { configSchema } from './config-schema.js';
+import { suggestNames } from '../core/suggest.js';
+import { configSchema, NATIVE_KEYS } from './config-schema.js';
+import { argsItem, describeTranslation, rockerName, type RockerItem } from './read-rocker.js';
+import { missingTargetMessage, normalizeName, ROCKER_NAMES, unavailableMessage } from './rocker-names.js';
+import type { RunSettingName } from '../core/run-settings.js';
 
 /** One config file's contribution, before merging. */
 export interface ConfigLayer {
@@ -24,7 +28,17 @@ export interface ConfigLayer {
   readonly tag: Located<string> | undefined;
   readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
+  /** extension-blacklist and disable_args, names read with `-` for `_`. */
   readonly blacklist: readonly Located<string>[];
+  readonly dockerfile: Located<string> | undefined;
+  readonly pull: Located<boolean> | undefined;
+  readonly noCache: Located<boolean> | undefined;
+  /** The `run:` block; apply-rocker.ts adds what rockerc keys and args say. */
+  readonly run: RunConfig;
+  /** rockerc `args:` items and top-level keys that are not rockts's own, in file order. */
+  readonly items: readonly RockerItem[];
+  /** How entries written in another project's spelling were read. */
+  readonly readings: readonly Reading[];
   readonly builderBaseImage: Located<string> | undefined;
   readonly builderApt: readonly Located<string>[] | undefined;
   readonly builderImages: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
@@ -52,7 +66,8 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     });
   }
   const problems: RocktsError[] = [];
-  let parsed = configSchema.safeParse(source.data);
+  const { data, keyItems } = splitRockerKeys(source, problems);
+  let parsed = configSchema.safeParse(data);
   let imageInvalid = false;
   if (!parsed.success) {
     problems.push(...zodIssuesToErrors(parsed.error.issues, source, 'CONFIG_INVALID', configSchema));
@@ -61,24 +76,37 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     );
     imageInvalid = bad.some((p) => p[0] === 'image');
     // Check the rest without the invalid parts; if that still fails, report what we have.
-    parsed = configSchema.safeParse(withoutPaths(source.data, bad));
+    parsed = configSchema.safeParse(withoutPaths(data, bad));
     if (!parsed.success) throw RocktsError.combine(problems);
   }
   const doc = parsed.data;
   const at = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(p) });
 
   const entries: ConfigExtensionEntry[] = [];
+  const readings: Reading[] = [];
   const listed = doc.extensions === 'auto' ? [] : (doc.extensions ?? []);
   listed.forEach((item, index) => {
     const entry = parseEntry(item, ['extensions', index], source, context, problems);
-    if (entry) entries.push(entry);
+    if (entry) entries.push(aliasEntry(entry, readings));
   });
-  // rockerc's `args:` lists extension names; they join `extensions:`.
-  (doc.args ?? []).forEach((name, index) => {
+  // rockerc's `args:` items are rocker flags and extension names (read-rocker.ts); a
+  // folder path or PACKAGE/NAME is an extension reference as in `extensions:`.
+  const items: RockerItem[] = [];
+  (doc.args ?? []).forEach((text, index) => {
     const location = source.locate(['args', index]);
-    const ref = refFor(name, context, location, problems);
-    if (ref) entries.push({ ref, options: [], location });
+    const item = argsItem(text, location);
+    const ref = item ? undefined : refFor(text, context, location, problems);
+    if (item) items.push(item);
+    else if (ref) entries.push({ ref, options: [], location });
   });
+  items.push(...keyItems);
+  items.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  const names = (key: 'extension-blacklist' | 'disable_args') => {
+    const value = doc[key];
+    if (value === undefined) return [];
+    const list = typeof value === 'string' ? [value] : value;
+    return list.map((name, i) => ({ value: normalizeName(name), location: source.locate(typeof value === 'string' ? [key] : [key, i]) }));
+  };
 
   return {
     file,
@@ -89,7 +117,13 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
     engine: doc.engine === undefined ? undefined : at(doc.engine, ['engine']),
     extensions: entries,
-    blacklist: (doc['extension-blacklist'] ?? []).map((name, i) => at(name, ['extension-blacklist', i])),
+    blacklist: [...names('extension-blacklist'), ...names('disable_args')],
+    dockerfile: doc.dockerfile === undefined ? undefined : at(path.resolve(context.baseDir, doc.dockerfile), ['dockerfile']),
+    pull: doc.build?.pull === undefined ? undefined : at(doc.build.pull, ['build', 'pull']),
+    noCache: doc.build?.noCache === undefined ? undefined : at(doc.build.noCache, ['build', 'noCache']),
+    run: parseRunBlock(doc.run ?? {}, source, context),
+    items,
+    readings,
     builderBaseImage: doc.builder?.baseImage === undefined ? undefined : at(doc.builder.baseImage, ['builder', 'baseImage']),
     builderApt: doc.builder?.apt?.map((pkg, i) => at(pkg, ['builder', 'apt', i])),
     autoExtensions: doc.extensions === 'auto' ? source.locate(['extensions']) : undefined,
@@ -187,4 +221,103 @@ function parseEntry(
   const keyLocation = source.locateKey([...at, name]);
   const ref = refFor(name, context, keyLocation, problems);
   return ref && { ref, options, location: keyLocation };
+}
+
+/**
+ * Takes rockerc's other top-level keys out of the document: `k: v` is rocker's `--k v`.
+ * A key that is neither rockts's nor a known flag is an extension switched on (`fzf: true`)
+ * when its value is true or empty, and an unknown key otherwise.
+ */
+function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: unknown; keyItems: RockerItem[] } {
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) return { data: source.data, keyItems: [] };
+  const data: Record<string, unknown> = {};
+  const keyItems: RockerItem[] = [];
+  for (const [key, value] of Object.entries(source.data)) {
+    if (NATIVE_KEYS.includes(key)) {
+      data[key] = value;
+      continue;
+    }
+    const name = normalizeName(key);
+    const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
+    const list = Array.isArray(value) && value.every((v) => ['string', 'number'].includes(typeof v));
+    const location = source.locateKey([key]);
+    if (rockerName(name) !== undefined ? scalar || list : value === true || value === null) {
+      keyItems.push({ name, written: `${key}: ${writtenValue(value)}`, value, location });
+      continue;
+    }
+    const known = [...NATIVE_KEYS, ...ROCKER_NAMES.keys()];
+    problems.push(
+      new RocktsError('CONFIG_INVALID', `unknown key '${key}' at the top level; expected one of: ${NATIVE_KEYS.join(', ')}, or a rocker flag (README: Coming from rocker)`, {
+        location,
+        suggestions: suggestNames(key, known),
+      }),
+    );
+  }
+  return { data, keyItems };
+}
+
+function writtenValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  return value === null ? '' : String(value);
+}
+
+/** The `run:` block, located; volume host paths resolved against the file's folder. */
+function parseRunBlock(run: NonNullable<import('./config-schema.js').ConfigDocument['run']>, source: YamlSource, context: ParseConfigContext): RunConfig {
+  const located = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(['run', ...p]) });
+  const list = (name: RunSettingName) => ((run[name] as string[] | undefined) ?? []).map((v, i) => located(v, [name, i]));
+  const one = <T>(name: RunSettingName) => (run[name] === undefined ? undefined : located(run[name] as T, [name]));
+  return {
+    volumes: list('volumes').map((v) => ({ ...v, value: resolveVolume(v.value, context) })),
+    env: Object.entries(run.env ?? {}).map(([name, value]) => located(value === null ? name : `${name}=${String(value)}`, ['env', name])),
+    ports: list('ports'),
+    expose: list('expose'),
+    devices: list('devices'),
+    ulimits: list('ulimits'),
+    groupAdd: list('groupAdd'),
+    name: one('name'),
+    hostname: one('hostname'),
+    network: one('network'),
+    ipc: one('ipc'),
+    shmSize: one('shmSize'),
+    cpus: one('cpus'),
+    memory: one('memory'),
+    runtime: one('runtime'),
+    privileged: one('privileged'),
+    detach: one('detach'),
+    keep: one('keep'),
+    home: one('home'),
+  };
+}
+
+/**
+ * A volume as docker takes it: a host path made absolute (against the config file's
+ * folder; `~` is the home), a host path alone mounted at the same path (rocker's rule),
+ * a named volume as is.
+ */
+export function resolveVolume(value: string, context: ParseConfigContext): string {
+  const [host = '', ...rest] = value.split(':');
+  if (!host.startsWith('/') && !host.startsWith('.') && !host.startsWith('~')) return value;
+  const expanded = host === '~' ? context.home : host.startsWith('~/') ? path.join(context.home, host.slice(2)) : host;
+  const absolute = path.resolve(context.baseDir, expanded);
+  return [absolute, ...(rest.length === 0 ? [absolute] : rest)].join(':');
+}
+
+/**
+ * An `extensions:` entry under another project's name becomes the rockts extension it
+ * stands for (`nvidia` → gpu, `ros_jazzy` → ros {distro: jazzy}); one that only another
+ * project offers keeps its name and says so when nothing provides it.
+ */
+function aliasEntry(entry: ConfigExtensionEntry, readings: Reading[]): ConfigExtensionEntry {
+  if (entry.ref.kind !== 'name') return entry;
+  const written = entry.ref.name;
+  const name = normalizeName(written);
+  const known = rockerName(name);
+  if (known?.kind === 'elsewhere') return { ...entry, ref: { kind: 'name', name }, unavailable: unavailableMessage(name, known.from, known.what) };
+  const target = known?.kind === 'nvidia' ? { name: 'gpu', from: 'rocker' as const, options: [] } : known?.kind === 'extension' ? { ...known, options: known.options ?? [] } : undefined;
+  if (target === undefined) return name === written ? entry : { ...entry, ref: { kind: 'name', name } };
+  const own = new Set(entry.options.map((o) => o.key.value));
+  const fixed = target.options.filter(([key]) => !own.has(key)).map(([key, value]) => ({ key: { value: key, location: entry.location }, value: { value, location: entry.location } }));
+  const translation = { kind: 'extension' as const, item: { name, written, value: undefined, location: entry.location }, name: target.name, options: target.options, unavailable: undefined, from: target.from };
+  if (target.name !== written) readings.push({ written, readAs: describeTranslation(translation), location: entry.location });
+  return { ...entry, ref: { kind: 'name', name: target.name }, options: [...fixed, ...entry.options], unavailable: missingTargetMessage(written, target.name, target.from) };
 }

@@ -1,0 +1,87 @@
+/**
+ * Folds a layer's rockerc items (args and other top-level keys) into its native parts,
+ * after taking out what extension-blacklist and disable_args name, so a blacklisted
+ * name is never checked (rockerc filters its args the same way, before rocker sees them).
+ */
+import type { ConfigExtensionEntry, Located, Reading, RunConfig } from '../core/types.js';
+import type { RunSettingName } from '../core/run-settings.js';
+import type { ConfigLayer, ParseConfigContext } from './parse-config.js';
+import { resolveVolume } from './parse-config.js';
+import { describeTranslation, rockerName, translateItems } from './read-rocker.js';
+
+/** The names a blacklist excludes: as written and what each stands for (`nvidia` also excludes gpu). */
+export function blockedNames(blacklist: readonly Located<string>[]): Located<string>[] {
+  return blacklist.flatMap((entry) => {
+    const known = rockerName(entry.value);
+    const target = known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : undefined;
+    return target === undefined || target === entry.value ? [entry] : [entry, { ...entry, value: target }];
+  });
+}
+
+export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string>, context: ParseConfigContext): ConfigLayer {
+  const readings: Reading[] = [...layer.readings];
+  const kept = layer.items.filter((item) => {
+    const known = rockerName(item.name);
+    const target = known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : item.name;
+    if (!blocked.has(item.name) && !blocked.has(target)) return true;
+    readings.push({ written: item.written, readAs: 'left out: extension-blacklist or disable_args names it', location: item.location });
+    return false;
+  });
+  const { translations, problems } = translateItems(kept);
+  const extensions: ConfigExtensionEntry[] = layer.extensions.filter((e) => e.ref.kind !== 'name' || !blocked.has(e.ref.name));
+  const run = { ...layer.run } as { -readonly [K in keyof RunConfig]: RunConfig[K] };
+  let { pull, noCache, tag, autoExtensions } = layer;
+  for (const t of translations) {
+    const { item } = t;
+    if (t.kind !== 'extension' || t.name !== item.written) readings.push({ written: item.written, readAs: describeTranslation(t), location: item.location });
+    switch (t.kind) {
+      case 'extension':
+        extensions.push({
+          ref: { kind: 'name', name: t.name },
+          options: t.options.map(([key, value]) => ({ key: { value: key, location: item.location }, value: { value, location: item.location } })),
+          location: item.location,
+          ...(t.unavailable === undefined ? {} : { unavailable: t.unavailable }),
+        });
+        break;
+      case 'build':
+        if (t.setting === 'pull') pull = { value: true, location: item.location };
+        else noCache = { value: true, location: item.location };
+        break;
+      case 'tag':
+        tag = { value: t.value, location: item.location };
+        break;
+      case 'auto':
+        autoExtensions = item.location;
+        break;
+      case 'run':
+        setRun(run, t.setting, t.values, item.location, context);
+        break;
+      case 'noop':
+        break;
+    }
+  }
+  return { ...layer, problems: [...layer.problems, ...problems], extensions, run, pull, noCache, tag, autoExtensions, readings, items: [] };
+}
+
+function setRun(run: { -readonly [K in keyof RunConfig]: RunConfig[K] }, setting: RunSettingName, values: readonly string[], location: Located<string>['location'], context: ParseConfigContext): void {
+  const located = (value: string) => ({ value: setting === 'volumes' ? resolveVolume(value, context) : value, location });
+  switch (setting) {
+    case 'volumes':
+    case 'env':
+    case 'ports':
+    case 'expose':
+    case 'devices':
+    case 'ulimits':
+    case 'groupAdd':
+      run[setting] = [...run[setting], ...values.map(located)];
+      return;
+    case 'privileged':
+    case 'detach':
+    case 'keep':
+    case 'home':
+      run[setting] = { value: true, location };
+      return;
+    default:
+      run[setting] = located(values[0]!);
+  }
+}
