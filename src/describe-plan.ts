@@ -2,7 +2,7 @@
  * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
-import type { Config, LoadedExtension, OrderedExtension, Plan } from './core/types.js';
+import type { Config, LoadedExtension, Located, OrderedExtension, Plan, RunConfig } from './core/types.js';
 
 type DisplayPath = (file: string) => string;
 
@@ -46,7 +46,39 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath): 
   lines.push(`    setup:  ${f.setup.map((s) => s.extension).join(', ') || 'none'}`);
   lines.push(`    user:   ${f.user ?? '(image default)'}${f.userSnippets.length > 0 ? `; snippets: ${f.userSnippets.map((s) => s.extension).join(', ')}` : ''}`);
   lines.push(`    config: ${plan.configHash}`);
+  const build = buildSettingsToJson(config);
+  const run = runSettingsToJson(config.run);
+  if (Object.keys(build).length > 0) lines.push('', `Build settings (rockts build): ${Object.entries(build).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  if (Object.keys(run).length > 0) {
+    lines.push('', 'Run settings (rockts run; the command line wins):');
+    for (const [key, value] of Object.entries(run)) lines.push(`  ${key}: ${Array.isArray(value) ? value.join(' ') : String(value)}`);
+  }
+  if (config.readings.length > 0) {
+    lines.push('', 'Read from rocker, rockerc or deps_rocker spellings:');
+    for (const r of config.readings) lines.push(`  ${display(r.location.file)}:${r.location.line}:${r.location.column}  ${r.written} → ${r.readAs}`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/** The build settings the config sets, by their `rockts build` flag. */
+function buildSettingsToJson(config: Config): Record<string, boolean> {
+  const settings: Record<string, boolean> = {};
+  if (config.build.pull?.value) settings.pull = true;
+  if (config.build.noCache?.value) settings['no-cache'] = true;
+  return settings;
+}
+
+/** The run settings the config sets (the `run:` block's names), leaving out what is unset. */
+export function runSettingsToJson(run: RunConfig): Record<string, string | boolean | string[]> {
+  const settings: Record<string, string | boolean | string[]> = {};
+  for (const [key, value] of Object.entries(run) as [string, Located<string | boolean> | readonly Located<string>[] | undefined][]) {
+    if (Array.isArray(value)) {
+      if (value.length > 0) settings[key] = value.map((v: Located<string>) => v.value);
+    } else if (value !== undefined) {
+      settings[key] = (value as Located<string | boolean>).value;
+    }
+  }
+  return settings;
 }
 
 export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
@@ -71,6 +103,9 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
         why: position,
       };
     }),
+    build: buildSettingsToJson(config),
+    run: runSettingsToJson(config.run),
+    readings: config.readings.map((r) => ({ at: `${display(r.location.file)}:${r.location.line}:${r.location.column}`, written: r.written, readAs: r.readAs })),
     stages: [
       ...plan.builderBases.map((b) => ({ name: b.stage, kind: 'builder-base', from: b.image, apt: b.apt })),
       ...plan.builders.map((b) => ({ name: b.stage, kind: 'builder', extension: b.extension, from: b.base, apt: b.apt })),

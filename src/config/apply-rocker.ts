@@ -24,7 +24,7 @@ export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string
     const known = rockerName(item.name);
     const target = known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : item.name;
     if (!blocked.has(item.name) && !blocked.has(target)) return true;
-    readings.push({ written: item.written, readAs: 'left out: extension-blacklist or disable_args names it', location: item.location });
+    readings.push({ written: item.written, readAs: 'left out: named by extension-blacklist or disable_args', location: item.location });
     return false;
   });
   const { translations, problems } = translateItems(kept);
@@ -60,6 +60,7 @@ export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string
         break;
     }
   }
+  readings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   return { ...layer, problems: [...layer.problems, ...problems], extensions, run, pull, noCache, tag, autoExtensions, readings, items: [] };
 }
 

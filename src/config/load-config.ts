@@ -39,11 +39,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<{ config: 
   let project = parseConfig(projectText, projectFile, contextFor(projectFile));
   const globalText = globalFile === projectFile ? undefined : await readText(globalFile);
   let global = globalText === undefined ? undefined : parseConfig(globalText, globalFile, contextFor(globalFile));
-  // Both files' blacklists apply to both files' names, before any name is checked.
+  // Before any name is checked: both files' extension-blacklist applies to both files;
+  // a file's disable_args to itself and the files merged before it (the global one).
   const blacklist = blockedNames([...(global?.blacklist ?? []), ...project.blacklist]);
-  const blocked = new Set(blacklist.map((b) => b.value));
-  project = await withAutoExtensions(applyRockerItems({ ...project, blacklist }, blocked, contextFor(projectFile)), projectDir);
-  if (global) global = await withAutoExtensions(applyRockerItems(global, blocked, contextFor(globalFile)), projectDir);
+  const blocked = (layers: readonly (ConfigLayer | undefined)[]) => new Set([...blacklist, ...blockedNames(layers.flatMap((l) => l?.disabled ?? []))].map((b) => b.value));
+  const projectBlocked = blocked([project]);
+  project = await withAutoExtensions(applyRockerItems({ ...project, blacklist }, projectBlocked, contextFor(projectFile)), projectDir);
+  if (global) global = await withAutoExtensions(applyRockerItems(global, blocked([global, project]), contextFor(globalFile)), projectDir);
   const merged = mergeConfig(project, global);
   if (!merged.config) throw RocktsError.combine(merged.problems);
   return { config: merged.config, problems: merged.problems };

@@ -28,8 +28,10 @@ export interface ConfigLayer {
   readonly tag: Located<string> | undefined;
   readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
-  /** extension-blacklist and disable_args, names read with `-` for `_`. */
+  /** extension-blacklist, names read with `-` for `_`. */
   readonly blacklist: readonly Located<string>[];
+  /** disable_args: like the blacklist, for this file and the files merged before it (rockerc's rule). */
+  readonly disabled: readonly Located<string>[];
   readonly dockerfile: Located<string> | undefined;
   readonly pull: Located<boolean> | undefined;
   readonly noCache: Located<boolean> | undefined;
@@ -117,7 +119,8 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
     engine: doc.engine === undefined ? undefined : at(doc.engine, ['engine']),
     extensions: entries,
-    blacklist: [...names('extension-blacklist'), ...names('disable_args')],
+    blacklist: names('extension-blacklist'),
+    disabled: names('disable_args'),
     dockerfile: doc.dockerfile === undefined ? undefined : at(path.resolve(context.baseDir, doc.dockerfile), ['dockerfile']),
     pull: doc.build?.pull === undefined ? undefined : at(doc.build.pull, ['build', 'pull']),
     noCache: doc.build?.noCache === undefined ? undefined : at(doc.build.noCache, ['build', 'noCache']),
