@@ -48,18 +48,24 @@ export function migrateConfig(text: string, file: string, context: ParseConfigCo
 
   const auto = translations.find((t) => t.kind === 'auto');
   const extensions = translations.filter((t) => t.kind === 'extension');
-  const listed = doc.extensions === 'auto' ? [] : (doc.extensions ?? []);
-  const argsRefs = (doc.args ?? []).filter((a) => !layer.items.some((i) => i.written === a));
-  if (auto && (listed.length > 0 || extensions.length > 0 || argsRefs.length > 0)) {
+  // The file's own entries (`extensions:`, and folder or PACKAGE/NAME items of `args:`), already read as rockts names.
+  const listed = layer.extensions.map((e) => {
+    const options = Object.fromEntries(e.options.map((o) => [o.key.value, o.value.value]));
+    const ref = e.ref.kind === 'name' ? e.ref.name : e.ref.kind === 'package' ? { package: e.ref.package } : e.ref.written;
+    const entry = e.options.length === 0 || typeof ref !== 'string' ? ref : { [ref]: options };
+    const reading = layer.readings.find((r) => r.location === e.location);
+    return { text: `  - ${flow(entry)}`, ...(reading ? { was: reading.written } : {}), name: e.ref.kind === 'name' && e.options.length === 0 ? e.ref.name : undefined };
+  });
+  if (auto && (listed.length > 0 || extensions.length > 0)) {
     throw new RocktsError('CONFIG_INVALID', "deps_rocker's auto cannot be migrated next to listed extensions: rockts's `extensions: auto` detects all of them; keep the file as it is or list the extensions", {
       location: auto.item.location,
     });
   }
   if (auto || doc.extensions === 'auto') out.push({ text: 'extensions: auto', ...(auto ? { was: was(auto) } : {}) });
-  else if (listed.length > 0 || extensions.length > 0 || argsRefs.length > 0) {
+  else if (listed.length > 0 || extensions.length > 0) {
     out.push({ text: 'extensions:' });
-    for (const entry of [...listed, ...argsRefs]) out.push({ text: `  - ${flow(entry)}` });
-    const seen = new Set(listed.flatMap((e) => (typeof e === 'string' ? [e] : [])));
+    for (const { name: _name, ...line } of listed) out.push(line);
+    const seen = new Set(listed.flatMap((e) => (e.name === undefined ? [] : [e.name])));
     for (const t of extensions) {
       if (t.options.length === 0 && seen.has(t.name)) {
         dropped.push(`${t.item.written}: extension ${t.name} is listed already`);
