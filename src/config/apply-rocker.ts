@@ -3,8 +3,8 @@
  * after taking out what extension-blacklist and disable_args name, so a blacklisted
  * name is never checked (rockerc filters its args the same way, before rocker sees them).
  */
-import type { ConfigExtensionEntry, Located, Reading, RunConfig } from '../core/types.js';
-import type { RunSettingName } from '../core/run-settings.js';
+import type { ConfigExtensionEntry, Located, Reading, RunConfig, SourceLocation } from '../core/types.js';
+import { RUN_SETTINGS, type RunSettingName } from '../core/run-settings.js';
 import type { ConfigLayer, ParseConfigContext } from './parse-config.js';
 import { resolveVolume } from './parse-config.js';
 import { describeTranslation, rockerName, translateItems } from './read-rocker.js';
@@ -64,25 +64,11 @@ export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string
   return { ...layer, problems: [...layer.problems, ...problems], extensions, run, pull, noCache, tag, autoExtensions, readings, items: [] };
 }
 
-function setRun(run: { -readonly [K in keyof RunConfig]: RunConfig[K] }, setting: RunSettingName, values: readonly string[], location: Located<string>['location'], context: ParseConfigContext): void {
+function setRun(run: { -readonly [K in keyof RunConfig]: RunConfig[K] }, setting: RunSettingName, values: readonly string[], location: SourceLocation, context: ParseConfigContext): void {
+  const spec = RUN_SETTINGS[setting];
+  const settings = run as Record<RunSettingName, unknown>;
   const located = (value: string) => ({ value: setting === 'volumes' ? resolveVolume(value, context) : value, location });
-  switch (setting) {
-    case 'volumes':
-    case 'env':
-    case 'ports':
-    case 'expose':
-    case 'devices':
-    case 'ulimits':
-    case 'groupAdd':
-      run[setting] = [...run[setting], ...values.map(located)];
-      return;
-    case 'privileged':
-    case 'detach':
-    case 'keep':
-    case 'home':
-      run[setting] = { value: true, location };
-      return;
-    default:
-      run[setting] = located(values[0]!);
-  }
+  if (spec.kind === 'list') settings[setting] = [...(run[setting] as readonly Located<string>[]), ...values.map(located)];
+  else if (spec.kind === 'switch') settings[setting] = { value: true, location };
+  else settings[setting] = located(values[0]!);
 }

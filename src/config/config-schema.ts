@@ -27,32 +27,20 @@ function runText(pattern: RegExp, expected: string) {
   return z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(pattern, { message: expected }));
 }
 
-const runSchema = z.strictObject({
-  volumes: z.array(runText(RUN_SETTINGS.volumes.pattern, RUN_SETTINGS.volumes.expected)).optional(),
-  env: z
-    .record(
-      z.string().regex(ENV_NAME, { message: 'an environment variable name' }),
-      z.union([z.string().refine((v) => !CONTROL_CHARACTER.test(v), { message: 'a value without control characters' }), z.number(), z.boolean(), z.null()]),
-    )
-    .optional(),
-  ports: z.array(runText(RUN_SETTINGS.ports.pattern, RUN_SETTINGS.ports.expected)).optional(),
-  expose: z.array(runText(RUN_SETTINGS.expose.pattern, RUN_SETTINGS.expose.expected)).optional(),
-  devices: z.array(runText(RUN_SETTINGS.devices.pattern, RUN_SETTINGS.devices.expected)).optional(),
-  ulimits: z.array(runText(RUN_SETTINGS.ulimits.pattern, RUN_SETTINGS.ulimits.expected)).optional(),
-  groupAdd: z.array(runText(RUN_SETTINGS.groupAdd.pattern, RUN_SETTINGS.groupAdd.expected)).optional(),
-  name: runText(RUN_SETTINGS.name.pattern, RUN_SETTINGS.name.expected).optional(),
-  hostname: runText(RUN_SETTINGS.hostname.pattern, RUN_SETTINGS.hostname.expected).optional(),
-  network: runText(RUN_SETTINGS.network.pattern, RUN_SETTINGS.network.expected).optional(),
-  ipc: runText(RUN_SETTINGS.ipc.pattern, RUN_SETTINGS.ipc.expected).optional(),
-  shmSize: runText(RUN_SETTINGS.shmSize.pattern, RUN_SETTINGS.shmSize.expected).optional(),
-  cpus: runText(RUN_SETTINGS.cpus.pattern, RUN_SETTINGS.cpus.expected).optional(),
-  memory: runText(RUN_SETTINGS.memory.pattern, RUN_SETTINGS.memory.expected).optional(),
-  runtime: runText(RUN_SETTINGS.runtime.pattern, RUN_SETTINGS.runtime.expected).optional(),
-  privileged: z.boolean().optional(),
-  detach: z.boolean().optional(),
-  keep: z.boolean().optional(),
-  home: z.boolean().optional(),
-});
+/** `run:`: one key per run setting, each checked against its grammar (core/run-settings.ts). */
+const runSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(RUN_SETTINGS).map(([name, spec]) => {
+      if (name === 'env') {
+        const value = z.string().refine((v) => !CONTROL_CHARACTER.test(v), { message: 'a value without control characters' });
+        return [name, z.record(z.string().regex(ENV_NAME, { message: 'an environment variable name' }), z.union([value, z.number(), z.boolean(), z.null()])).optional()];
+      }
+      if (spec.kind === 'switch') return [name, z.boolean().optional()];
+      const text = runText(spec.pattern, spec.expected);
+      return [name, (spec.kind === 'list' ? z.array(text) : text).optional()];
+    }),
+  ),
+);
 
 export const configSchema = z.strictObject({
   image: imageReference.optional(),

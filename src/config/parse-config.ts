@@ -11,7 +11,7 @@ import { suggestNames } from '../core/suggest.js';
 import { configSchema, NATIVE_KEYS } from './config-schema.js';
 import { argsItem, describeTranslation, rockerName, type RockerItem } from './read-rocker.js';
 import { missingTargetMessage, normalizeName, ROCKER_NAMES, unavailableMessage } from './rocker-names.js';
-import type { RunSettingName } from '../core/run-settings.js';
+import { RUN_SETTINGS } from '../core/run-settings.js';
 
 /** One config file's contribution, before merging. */
 export interface ConfigLayer {
@@ -265,31 +265,22 @@ function writtenValue(value: unknown): string {
 }
 
 /** The `run:` block, located; volume host paths resolved against the file's folder. */
-function parseRunBlock(run: NonNullable<import('./config-schema.js').ConfigDocument['run']>, source: YamlSource, context: ParseConfigContext): RunConfig {
+function parseRunBlock(run: Readonly<Record<string, unknown>>, source: YamlSource, context: ParseConfigContext): RunConfig {
   const located = <T>(value: T, p: readonly (string | number)[]): Located<T> => ({ value, location: source.locate(['run', ...p]) });
-  const list = (name: RunSettingName) => ((run[name] as string[] | undefined) ?? []).map((v, i) => located(v, [name, i]));
-  const one = <T>(name: RunSettingName) => (run[name] === undefined ? undefined : located(run[name] as T, [name]));
-  return {
-    volumes: list('volumes').map((v) => ({ ...v, value: resolveVolume(v.value, context) })),
-    env: Object.entries(run.env ?? {}).map(([name, value]) => located(value === null ? name : `${name}=${String(value)}`, ['env', name])),
-    ports: list('ports'),
-    expose: list('expose'),
-    devices: list('devices'),
-    ulimits: list('ulimits'),
-    groupAdd: list('groupAdd'),
-    name: one('name'),
-    hostname: one('hostname'),
-    network: one('network'),
-    ipc: one('ipc'),
-    shmSize: one('shmSize'),
-    cpus: one('cpus'),
-    memory: one('memory'),
-    runtime: one('runtime'),
-    privileged: one('privileged'),
-    detach: one('detach'),
-    keep: one('keep'),
-    home: one('home'),
-  };
+  const settings: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(RUN_SETTINGS)) {
+    const value = run[name];
+    if (name === 'env') {
+      const env = Object.entries((value as Record<string, unknown> | undefined) ?? {});
+      settings[name] = env.map(([key, v]) => located(v === null ? key : `${key}=${String(v)}`, [name, key]));
+    } else if (spec.kind === 'list') {
+      const list = ((value as string[] | undefined) ?? []).map((v, i) => located(v, [name, i]));
+      settings[name] = name === 'volumes' ? list.map((v) => ({ ...v, value: resolveVolume(v.value, context) })) : list;
+    } else {
+      settings[name] = value === undefined ? undefined : located(value, [name]);
+    }
+  }
+  return settings as unknown as RunConfig;
 }
 
 /**

@@ -185,11 +185,9 @@ export const RUN_SETTINGS = {
 export type RunSettingName = keyof typeof RUN_SETTINGS;
 
 /** A config without run settings. */
-export const NO_RUN_SETTINGS: RunConfig = {
-  volumes: [], env: [], ports: [], expose: [], devices: [], ulimits: [], groupAdd: [],
-  name: undefined, hostname: undefined, network: undefined, ipc: undefined, shmSize: undefined, cpus: undefined, memory: undefined, runtime: undefined,
-  privileged: undefined, detach: undefined, keep: undefined, home: undefined,
-};
+export const NO_RUN_SETTINGS = Object.fromEntries(
+  Object.entries(RUN_SETTINGS).map(([name, spec]) => [name, spec.kind === 'list' ? [] : undefined]),
+) as unknown as RunConfig;
 
 /** The command-line flags of `rockts run` that are run settings too; they win over the config. */
 export interface RunCommandFlags {
