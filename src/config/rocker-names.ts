@@ -127,6 +127,14 @@ export const ROCKER_NAMES: ReadonlyMap<string, RockerName> = new Map<string, Roc
   ['vcstool', depsRocker('installs vcstool')],
   ['ros-underlay', depsRocker('builds a ROS underlay workspace')],
   ['odeps-dependencies', depsRocker('installs dependencies listed by odeps')],
+  ['isaacsim', depsRocker('installs NVIDIA Isaac Sim')],
+  ['vulkan', depsRocker('installs the Vulkan loader and drivers')],
+  ['chrome', depsRocker('installs Google Chrome')],
+  ['docker-in-docker', depsRocker('installs Docker inside the container')],
+  ['foxglove', depsRocker('installs Foxglove')],
+  ['poetry', depsRocker('installs poetry')],
+  ['snap', depsRocker('installs snapd')],
+  ['claude-npm', depsRocker('installs Claude Code from npm')],
 ]);
 
 /** `_` and `-` are the same in a name (rocker's rule): names are compared with `-`. */
