@@ -61,14 +61,17 @@ export function isPathEntry(text: string): boolean {
 }
 
 export function parseConfig(text: string, file: string, context: ParseConfigContext): ConfigLayer {
-  const source = parseYaml(text, file, 'CONFIG_INVALID');
-  if (source.data === null || source.data === undefined) {
+  const yaml = parseYaml(text, file, 'CONFIG_INVALID');
+  if (yaml.data === null || yaml.data === undefined) {
     throw new RocktsError('CONFIG_INVALID', 'expected a mapping with at least `image:`, found an empty file', {
       location: { file, line: 1, column: 1 },
     });
   }
   const problems: RocktsError[] = [];
-  const { data, keyItems } = splitRockerKeys(source, problems);
+  const { data, keyItems, renamed } = splitRockerKeys(yaml, problems);
+  // Paths under a renamed key (extension_blacklist, disable-args) are found under the key as written.
+  const written = (p: readonly (string | number)[]) => (typeof p[0] === 'string' && renamed.has(p[0]) ? [renamed.get(p[0])!, ...p.slice(1)] : p);
+  const source: YamlSource = { file, data, locate: (p) => yaml.locate(written(p)), locateKey: (p) => yaml.locateKey(written(p)) };
   let parsed = configSchema.safeParse(data);
   let imageInvalid = false;
   if (!parsed.success) {
@@ -231,8 +234,9 @@ function parseEntry(
  * A key that is neither rockts's nor a known flag is an extension switched on (`fzf: true`)
  * when its value is true or empty, and an unknown key otherwise.
  */
-function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: unknown; keyItems: RockerItem[] } {
-  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) return { data: source.data, keyItems: [] };
+function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: unknown; keyItems: RockerItem[]; renamed: Map<string, string> } {
+  const renamed = new Map<string, string>();
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) return { data: source.data, keyItems: [], renamed };
   const data: Record<string, unknown> = {};
   const keyItems: RockerItem[] = [];
   for (const [key, value] of Object.entries(source.data)) {
@@ -241,6 +245,13 @@ function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: u
       continue;
     }
     const name = normalizeName(key);
+    // `_` and `-` are the same in rockerc's own list keys too.
+    const canonical = name === 'disable-args' ? 'disable_args' : name === 'extension-blacklist' ? 'extension-blacklist' : undefined;
+    if (canonical !== undefined && !(canonical in (source.data as object))) {
+      data[canonical] = value;
+      renamed.set(canonical, key);
+      continue;
+    }
     const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
     const list = Array.isArray(value) && value.every((v) => ['string', 'number'].includes(typeof v));
     const location = source.locateKey([key]);
@@ -256,7 +267,7 @@ function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: u
       }),
     );
   }
-  return { data, keyItems };
+  return { data, keyItems, renamed };
 }
 
 function writtenValue(value: unknown): string {
