@@ -318,6 +318,17 @@ describe('rockerc-format files', () => {
     expect(after.stdout).toBe(before.stdout);
   });
 
+  test("rocker's pull, nocache and image-name reach the build command", async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nimage-name: from-rocker:dev\nargs: [pull, nocache]\n');
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await rockts(['build', '--dry-run'], { env: { PATH: bin } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag from-rocker:dev --iidfile \S+ --progress plain --no-cache --pull --load \S+\n$/);
+    await rm(/Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!, { recursive: true, force: true });
+  });
+
   test('migrate refuses a flag without an equivalent: exit 3, the file untouched', async () => {
     const text = 'image: ubuntu:24.04\nargs: [strict-extension-selection]\n';
     await writeFile(path.join(dir, 'rockerc.yaml'), text);
