@@ -325,7 +325,7 @@ describe('rockerc-format files', () => {
     await symlink(process.execPath, path.join(bin, 'node'));
     const result = await rockts(['build', '--dry-run'], { env: { PATH: bin } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag from-rocker:dev --iidfile \S+ --progress plain --no-cache --pull --load \S+\n$/);
+    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag from-rocker:dev --iidfile \S+ --progress plain --load --no-cache --pull \S+\n$/);
     await rm(/Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!, { recursive: true, force: true });
   });
 
