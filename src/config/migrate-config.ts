@@ -19,6 +19,11 @@ interface Line {
 
 const flow = (value: unknown) => stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
 
+/** `- name` or `- name: {options}`, as a list item line. */
+function entryLine(name: string, options: Readonly<Record<string, unknown>> | undefined): string {
+  return options === undefined ? `  - ${flow(name)}` : `  - ${flow(name)}: ${flow(options)}`;
+}
+
 export function migrateConfig(text: string, file: string, context: ParseConfigContext): string {
   const layer = parseConfig(text, file, context);
   const own = new Set(blockedNames([...layer.blacklist, ...layer.disabled]).map((b) => b.value));
@@ -51,10 +56,10 @@ export function migrateConfig(text: string, file: string, context: ParseConfigCo
   // The file's own entries (`extensions:`, and folder or PACKAGE/NAME items of `args:`), already read as rockts names.
   const listed = layer.extensions.map((e) => {
     const options = Object.fromEntries(e.options.map((o) => [o.key.value, o.value.value]));
-    const ref = e.ref.kind === 'name' ? e.ref.name : e.ref.kind === 'package' ? { package: e.ref.package } : e.ref.written;
-    const entry = e.options.length === 0 || typeof ref !== 'string' ? ref : { [ref]: options };
+    const text =
+      e.ref.kind === 'package' ? `  - package: ${flow(e.ref.package)}` : entryLine(e.ref.kind === 'name' ? e.ref.name : e.ref.written, e.options.length === 0 ? undefined : options);
     const reading = layer.readings.find((r) => r.location === e.location);
-    return { text: `  - ${flow(entry)}`, ...(reading ? { was: reading.written } : {}), name: e.ref.kind === 'name' && e.options.length === 0 ? e.ref.name : undefined };
+    return { text, ...(reading ? { was: reading.written } : {}), name: e.ref.kind === 'name' && e.options.length === 0 ? e.ref.name : undefined };
   });
   if (auto && (listed.length > 0 || extensions.length > 0)) {
     throw new RocktsError('CONFIG_INVALID', "deps_rocker's auto cannot be migrated next to listed extensions: rockts's `extensions: auto` detects all of them; keep the file as it is or list the extensions", {
@@ -72,8 +77,7 @@ export function migrateConfig(text: string, file: string, context: ParseConfigCo
         continue;
       }
       seen.add(t.name);
-      const entry = t.options.length === 0 ? t.name : { [t.name]: Object.fromEntries(t.options) };
-      out.push({ text: `  - ${flow(entry)}`, ...(t.name === t.item.written ? {} : { was: was(t) }) });
+      out.push({ text: entryLine(t.name, t.options.length === 0 ? undefined : Object.fromEntries(t.options)), ...(t.name === t.item.written ? {} : { was: was(t) }) });
     }
   }
   put('extension-blacklist');
