@@ -7,7 +7,8 @@ import type { ConfigExtensionEntry, Located, Reading, RunConfig, SourceLocation 
 import { RUN_SETTINGS, type RunSettingName } from '../core/run-settings.js';
 import type { ConfigLayer, ParseConfigContext } from './parse-config.js';
 import { resolveVolume } from './parse-config.js';
-import { describeTranslation, rockerName, translateItems } from './read-rocker.js';
+import { RocktsError } from '../core/errors.js';
+import { describeTranslation, rockerName, translateItems, type Translation } from './read-rocker.js';
 
 /** The names a blacklist excludes: as written and what each stands for (`nvidia` also excludes gpu). */
 export function blockedNames(blacklist: readonly Located<string>[]): Located<string>[] {
@@ -28,6 +29,7 @@ export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string
     return false;
   });
   const { translations, problems } = translateItems(kept);
+  problems.push(...conflicts(layer, translations));
   const extensions: ConfigExtensionEntry[] = layer.extensions.filter((e) => e.ref.kind !== 'name' || !blocked.has(e.ref.name));
   const run = { ...layer.run } as { -readonly [K in keyof RunConfig]: RunConfig[K] };
   let { pull, noCache, tag, autoExtensions } = layer;
@@ -62,6 +64,23 @@ export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string
   }
   readings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   return { ...layer, problems: [...layer.problems, ...problems], extensions, run, pull, noCache, tag, autoExtensions, readings, items: [] };
+}
+
+/**
+ * A single value set both in rockts's own spelling and by a rocker key or flag (`tag:` and
+ * `image-name:`, `run: {name}` and `name:`) is an error naming both places, not a silent choice.
+ */
+export function conflicts(layer: ConfigLayer, translations: readonly Translation[]): RocktsError[] {
+  return translations.flatMap((t) => {
+    const native = t.kind === 'tag' ? { key: 'tag', at: layer.tag } : t.kind === 'run' && RUN_SETTINGS[t.setting].kind === 'value' ? { key: `run.${t.setting}`, at: layer.run[t.setting] as Located<string> | undefined } : undefined;
+    if (native?.at === undefined) return [];
+    return [
+      new RocktsError('CONFIG_INVALID', `'${t.item.written}' sets ${native.key}, which this file also sets; keep one`, {
+        location: t.item.location,
+        notes: [{ message: `${native.key} is set here`, location: native.at.location }],
+      }),
+    ];
+  });
 }
 
 function setRun(run: { -readonly [K in keyof RunConfig]: RunConfig[K] }, setting: RunSettingName, values: readonly string[], location: SourceLocation, context: ParseConfigContext): void {

@@ -9,7 +9,7 @@ import { RocktsError, throwIfAny } from '../core/errors.js';
 import { configSchema, type ConfigDocument } from './config-schema.js';
 import { parseConfig, type ParseConfigContext } from './parse-config.js';
 import { translateItems, type Translation } from './read-rocker.js';
-import { blockedNames } from './apply-rocker.js';
+import { blockedNames, conflicts } from './apply-rocker.js';
 import { parseYaml } from '../yaml-source.js';
 
 interface Line {
@@ -34,7 +34,7 @@ export function migrateConfig(text: string, file: string, context: ParseConfigCo
     return false;
   });
   const { translations, problems } = translateItems(items);
-  throwIfAny([...layer.problems, ...problems]);
+  throwIfAny([...layer.problems, ...problems, ...conflicts(layer, translations)]);
   const raw = parseYaml(text, file, 'CONFIG_INVALID').data as Record<string, unknown>;
   const doc = configSchema.parse(Object.fromEntries(Object.entries(raw).filter(([key]) => key in configSchema.shape))) as ConfigDocument;
 
