@@ -35,7 +35,7 @@ export function jsonSchemas(): Record<string, object> {
  * flags rockts reads (README "Coming from rocker, rockerc or deps_rocker"), in both spellings.
  */
 function withRockerKeys(): z.ZodType {
-  const value = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))]).describe('a rocker flag or extension, as rockerc passes it to rocker');
+  const value = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))]).meta({ id: 'rockerFlag', description: 'a rocker flag or extension, as rockerc passes it to rocker' });
   const keys = [...ROCKER_NAMES.keys()].flatMap((name) => (name.includes('-') ? [name, name.replaceAll('-', '_')] : [name]));
   return configSchema.extend(Object.fromEntries(keys.filter((k) => !(k in configSchema.shape)).map((k) => [k, value.optional()])));
 }
