@@ -40,7 +40,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
     engine.kind,
   );
-  const settings = mergeRunSettings(extensionSettings, composed.config.run, flags, project.home);
+  const settings = mergeRunSettings(extensionSettings, composed.config.run, flags);
   for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
   const name = settings.name ?? (settings.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);

@@ -322,7 +322,15 @@ function aliasEntry(entry: ConfigExtensionEntry, readings: Reading[]): ConfigExt
   if (target === undefined) return name === written ? entry : { ...entry, ref: { kind: 'name', name } };
   const own = new Set(entry.options.map((o) => o.key.value));
   const fixed = target.options.filter(([key]) => !own.has(key)).map(([key, value]) => ({ key: { value: key, location: entry.location }, value: { value, location: entry.location } }));
-  const translation = { kind: 'extension' as const, item: { name, written, value: undefined, location: entry.location }, name: target.name, options: target.options, unavailable: undefined, from: target.from };
+  const translation = {
+    kind: 'extension' as const,
+    item: { name, written, value: undefined, location: entry.location },
+    name: target.name,
+    options: target.options,
+    unavailable: undefined,
+    from: target.from,
+    ...('note' in target && target.note !== undefined ? { note: target.note } : {}),
+  };
   if (target.name !== written) readings.push({ written, readAs: describeTranslation(translation), location: entry.location });
   return { ...entry, ref: { kind: 'name', name: target.name }, options: [...fixed, ...entry.options], unavailable: missingTargetMessage(written, target.name, target.from) };
 }

@@ -30,6 +30,8 @@ export type Translation =
       /** Set when the name is another project's: what to say when no extension provides it. */
       readonly unavailable: string | undefined;
       readonly from: Ancestor | undefined;
+      /** What differs from the original extension, when something does. */
+      readonly note?: string;
     }
   | { readonly kind: 'build'; readonly item: RockerItem; readonly setting: 'pull' | 'noCache' }
   | { readonly kind: 'tag'; readonly item: RockerItem; readonly value: string }
@@ -90,7 +92,8 @@ function translateItem(item: RockerItem): Translation[] {
         if (entry.valueOption === undefined) throw fail(`extension '${entry.name}' takes no value here; give options as \`extensions: [${entry.name}: {OPTION: VALUE}]\``);
         options.push([entry.valueOption, single()]);
       }
-      return [{ kind: 'extension', item, name: entry.name, options, unavailable: missingTargetMessage(item.name, entry.name, entry.from), from: entry.from }];
+      const note = entry.note === undefined ? {} : { note: entry.note };
+      return [{ kind: 'extension', item, name: entry.name, options, unavailable: missingTargetMessage(item.name, entry.name, entry.from), from: entry.from, ...note }];
     }
     case 'nvidia': {
       const mode = bare ? 'auto' : single();
@@ -155,7 +158,7 @@ export function describeTranslation(t: Translation): string {
   switch (t.kind) {
     case 'extension': {
       const options = t.options.length === 0 ? '' : ` {${t.options.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
-      const from = t.from === undefined ? '' : ` (${ancestorName(t.from)})`;
+      const from = t.from === undefined ? '' : ` (${ancestorName(t.from)}${t.note === undefined ? '' : `; ${t.note}`})`;
       return `extension ${t.name}${options}${from}`;
     }
     case 'build':

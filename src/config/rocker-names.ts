@@ -13,7 +13,15 @@ export type Ancestor = 'rocker' | 'rockerc' | 'deps_rocker';
 
 export type RockerName =
   /** A rockts extension, maybe with fixed options; `valueOption` takes the `name=value` value. */
-  | { readonly kind: 'extension'; readonly from: Ancestor; readonly name: string; readonly options?: readonly (readonly [string, Scalar])[]; readonly valueOption?: string }
+  | {
+      readonly kind: 'extension';
+      readonly from: Ancestor;
+      readonly name: string;
+      readonly options?: readonly (readonly [string, Scalar])[];
+      readonly valueOption?: string;
+      /** What differs from the original, for the reading (e.g. `git-lfs is not included`). */
+      readonly note?: string;
+    }
   /** rocker's --nvidia [auto|runtime|gpus]. */
   | { readonly kind: 'nvidia' }
   | { readonly kind: 'build'; readonly from: Ancestor; readonly setting: 'pull' | 'noCache' }
@@ -32,7 +40,7 @@ export type RockerName =
   /** An extension another project offers and rockts does not ship. */
   | { readonly kind: 'elsewhere'; readonly from: Ancestor; readonly what: string };
 
-const ext = (from: Ancestor, name: string, more: { options?: readonly (readonly [string, Scalar])[]; valueOption?: string } = {}): RockerName => ({
+const ext = (from: Ancestor, name: string, more: { options?: readonly (readonly [string, Scalar])[]; valueOption?: string; note?: string } = {}): RockerName => ({
   kind: 'extension',
   from,
   name,
@@ -70,7 +78,7 @@ export const ROCKER_NAMES: ReadonlyMap<string, RockerName> = new Map<string, Roc
   ['git', ext('rocker', 'git')],
   ['git-config-path', refused("rockts's git extension always mounts ~/.gitconfig; mount another file with `run: {volumes: [PATH:/etc/gitconfig:ro]}` instead")],
   ['group-add', run('groupAdd')],
-  ['home', run('home')],
+  ['home', ext('rocker', 'home')],
   ['hostname', run('hostname')],
   ['ipc', run('ipc')],
   ['name', run('name')],
@@ -103,8 +111,8 @@ export const ROCKER_NAMES: ReadonlyMap<string, RockerName> = new Map<string, Roc
   ['auto', { kind: 'auto' }],
   ['tzdata', ext('deps_rocker', 'tz')],
   ['locales', ext('deps_rocker', 'locale')],
-  ['ssh-client', ext('deps_rocker', 'ssh')],
-  ['git-clone', ext('deps_rocker', 'git')],
+  ['ssh-client', ext('deps_rocker', 'ssh', { note: 'the ssh client with your agent forwarded; ~/.ssh is not mounted' })],
+  ['git-clone', ext('deps_rocker', 'git', { note: 'git with your ~/.gitconfig; git-lfs is not included' })],
   ['ros-humble', ext('deps_rocker', 'ros', { options: [['distro', 'humble']] })],
   ['ros-jazzy', ext('deps_rocker', 'ros', { options: [['distro', 'jazzy']] })],
   ['uv', depsRocker('installs the uv Python package manager')],
@@ -114,7 +122,7 @@ export const ROCKER_NAMES: ReadonlyMap<string, RockerName> = new Map<string, Roc
   ['gitui', depsRocker('installs gitui')],
   ['lazygit', depsRocker('installs lazygit')],
   ['nvim', depsRocker('installs neovim')],
-  ['neovim', depsRocker('installs neovim')],
+  ['neovim', ext('deps_rocker', 'nvim')],
   ['deps-devtools', depsRocker('installs developer search tools')],
   ['isaac-sim', depsRocker('installs NVIDIA Isaac Sim')],
   ['urdf-viz', depsRocker('installs urdf-viz')],

@@ -179,7 +179,6 @@ export const RUN_SETTINGS = {
   privileged: { kind: 'switch', flag: '--privileged' },
   detach: { kind: 'switch', flag: undefined },
   keep: { kind: 'switch', flag: undefined },
-  home: { kind: 'switch', flag: undefined },
 } as const;
 
 export type RunSettingName = keyof typeof RUN_SETTINGS;
@@ -215,7 +214,7 @@ export interface MergedRunSettings {
  * single value replaces an earlier one, a later `--env NAME` overrides an earlier one in
  * docker itself, and lists add up.
  */
-export function mergeRunSettings(extensions: RunSettings, config: RunConfig, flags: RunCommandFlags, home: string): MergedRunSettings {
+export function mergeRunSettings(extensions: RunSettings, config: RunConfig, flags: RunCommandFlags): MergedRunSettings {
   const args = [...extensions.args];
   for (const name of Object.keys(RUN_SETTINGS) as RunSettingName[]) {
     const spec = RUN_SETTINGS[name];
@@ -225,7 +224,6 @@ export function mergeRunSettings(extensions: RunSettings, config: RunConfig, fla
     // name and network are RunRequest fields of their own (the CLI flags may replace them).
     else if (spec.kind === 'value' && name !== 'name' && name !== 'network' && setting !== undefined) args.push(spec.flag, (setting as Located<string>).value);
   }
-  if (config.home?.value === true) args.push('--volume', `${home}:${home}`);
   const name = flags.name ?? config.name?.value;
   return {
     name,

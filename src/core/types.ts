@@ -87,8 +87,6 @@ export interface RunConfig {
   readonly detach: Located<boolean> | undefined;
   /** Keep the container after it stops (rocker's --nocleanup, `rockts run --keep`). */
   readonly keep: Located<boolean> | undefined;
-  /** Mount the host home at the same path (rocker's --home). */
-  readonly home: Located<boolean> | undefined;
 }
 
 /** rockerc.yaml (merged over ~/.rockerc.yaml), validated but not yet resolved. */

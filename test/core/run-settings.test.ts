@@ -109,17 +109,17 @@ test('unknown variables in run: values are manifest errors, found before any con
 
 describe('mergeRunSettings: extensions, then the config, then the command line; last wins', () => {
   const at = <T>(value: T) => ({ value, location: { file: 'rockerc.yaml', line: 1, column: 1 } });
-  const config = { ...NO_RUN_SETTINGS, env: [at('EDITOR=vim')], shmSize: at('2g'), privileged: at(true), name: at('from-config'), network: at('host'), home: at(true) };
+  const config = { ...NO_RUN_SETTINGS, env: [at('EDITOR=vim')], shmSize: at('2g'), privileged: at(true), name: at('from-config'), network: at('host') };
   const none = { keep: false, name: undefined, detach: false, network: undefined };
 
   test("the config's settings follow the extensions' arguments, so its env wins in docker", () => {
-    const merged = mergeRunSettings({ args: ['--env', 'EDITOR=nano'], notes: [] }, config, none, '/home/me');
-    expect(merged.args).toEqual(['--env', 'EDITOR=nano', '--env', 'EDITOR=vim', '--shm-size', '2g', '--privileged', '--volume', '/home/me:/home/me']);
+    const merged = mergeRunSettings({ args: ['--env', 'EDITOR=nano'], notes: [] }, config, none);
+    expect(merged.args).toEqual(['--env', 'EDITOR=nano', '--env', 'EDITOR=vim', '--shm-size', '2g', '--privileged']);
     expect([merged.name, merged.keep, merged.network]).toEqual(['from-config', true, 'host']);
   });
 
   test('command-line flags win over the config', () => {
-    const merged = mergeRunSettings({ args: [], notes: [] }, config, { keep: false, name: 'from-flag', detach: true, network: 'bridge' }, '/home/me');
+    const merged = mergeRunSettings({ args: [], notes: [] }, config, { keep: false, name: 'from-flag', detach: true, network: 'bridge' });
     expect([merged.name, merged.detach, merged.network]).toEqual(['from-flag', true, 'bridge']);
   });
 });
