@@ -8,23 +8,25 @@ import { RUN_SETTINGS, type RunSettingName } from '../core/run-settings.js';
 import type { ConfigLayer, ParseConfigContext } from './parse-config.js';
 import { resolveVolume } from './parse-config.js';
 import { RocktsError } from '../core/errors.js';
-import { describeTranslation, rockerName, translateItems, type Translation } from './read-rocker.js';
+import { describeTranslation, extensionTarget, translateItems, type RockerItem, type Translation } from './read-rocker.js';
 
 /** The names a blacklist excludes: as written and what each stands for (`nvidia` also excludes gpu). */
 export function blockedNames(blacklist: readonly Located<string>[]): Located<string>[] {
   return blacklist.flatMap((entry) => {
-    const known = rockerName(entry.value);
-    const target = known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : undefined;
+    const target = extensionTarget(entry.value);
     return target === undefined || target === entry.value ? [entry] : [entry, { ...entry, value: target }];
   });
+}
+
+/** An item blacklisted by its own name or by the extension it stands for. */
+export function isBlocked(item: RockerItem, blocked: ReadonlySet<string>): boolean {
+  return blocked.has(item.name) || blocked.has(extensionTarget(item.name) ?? item.name);
 }
 
 export function applyRockerItems(layer: ConfigLayer, blocked: ReadonlySet<string>, context: ParseConfigContext): ConfigLayer {
   const readings: Reading[] = [...layer.readings];
   const kept = layer.items.filter((item) => {
-    const known = rockerName(item.name);
-    const target = known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : item.name;
-    if (!blocked.has(item.name) && !blocked.has(target)) return true;
+    if (!isBlocked(item, blocked)) return true;
     readings.push({ written: item.written, readAs: 'left out: named by extension-blacklist or disable_args', location: item.location });
     return false;
   });

@@ -7,9 +7,9 @@
 import { stringify } from 'yaml';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import { configSchema, type ConfigDocument } from './config-schema.js';
-import { parseConfig, type ParseConfigContext } from './parse-config.js';
+import { canonicalKey, parseConfig, type ParseConfigContext } from './parse-config.js';
 import { translateItems, type Translation } from './read-rocker.js';
-import { blockedNames, conflicts } from './apply-rocker.js';
+import { blockedNames, conflicts, isBlocked } from './apply-rocker.js';
 import { parseYaml } from '../yaml-source.js';
 
 interface Line {
@@ -29,18 +29,22 @@ export function migrateConfig(text: string, file: string, context: ParseConfigCo
   const own = new Set(blockedNames([...layer.blacklist, ...layer.disabled]).map((b) => b.value));
   const dropped: string[] = [];
   const items = layer.items.filter((item) => {
-    if (!own.has(item.name)) return true;
+    if (!isBlocked(item, own)) return true;
     dropped.push(`${item.written}: left out, named by extension-blacklist or disable_args`);
     return false;
   });
   const { translations, problems } = translateItems(items);
   throwIfAny([...layer.problems, ...problems, ...conflicts(layer, translations)]);
   const raw = parseYaml(text, file, 'CONFIG_INVALID').data as Record<string, unknown>;
-  const doc = configSchema.parse(Object.fromEntries(Object.entries(raw).filter(([key]) => key in configSchema.shape))) as ConfigDocument;
+  const native = Object.entries(raw).map(([key, value]) => [canonicalKey(key) ?? key, value] as const);
+  const doc = configSchema.parse(Object.fromEntries(native.filter(([key]) => key in configSchema.shape))) as ConfigDocument;
 
   const out: Line[] = [{ text: `# The native rockts form of ${file.split(/[\\/]/).pop()}, written by \`rockts migrate\`; "# was:" marks what was written differently.` }];
   const put = (key: keyof ConfigDocument) => {
-    if (doc[key] !== undefined) out.push(...stringify({ [key]: doc[key] }, { lineWidth: 0 }).trimEnd().split('\n').map((t) => ({ text: t })));
+    if (doc[key] === undefined) return;
+    const original = Object.keys(raw).find((k) => (canonicalKey(k) ?? k) === key);
+    const lines = stringify({ [key]: doc[key] }, { lineWidth: 0 }).trimEnd().split('\n');
+    out.push(...lines.map((text, i) => ({ text, ...(i === 0 && original !== key ? { was: original } : {}) })));
   };
   const was = (t: Translation) => (t.kind === 'extension' && t.from !== undefined ? `${t.item.written} (${t.from} name)` : t.item.written);
   put('image');

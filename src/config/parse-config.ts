@@ -245,8 +245,7 @@ function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: u
       continue;
     }
     const name = normalizeName(key);
-    // `_` and `-` are the same in rockerc's own list keys too.
-    const canonical = name === 'disable-args' ? 'disable_args' : name === 'extension-blacklist' ? 'extension-blacklist' : undefined;
+    const canonical = canonicalKey(key);
     if (canonical !== undefined && !(canonical in (source.data as object))) {
       data[canonical] = value;
       renamed.set(canonical, key);
@@ -268,6 +267,12 @@ function splitRockerKeys(source: YamlSource, problems: RocktsError[]): { data: u
     );
   }
   return { data, keyItems, renamed };
+}
+
+/** `_` and `-` are the same in rockerc's own list keys too: `extension_blacklist`, `disable-args`. */
+export function canonicalKey(key: string): 'disable_args' | 'extension-blacklist' | undefined {
+  const name = normalizeName(key);
+  return name === 'disable-args' ? 'disable_args' : name === 'extension-blacklist' ? 'extension-blacklist' : undefined;
 }
 
 function writtenValue(value: unknown): string {

@@ -55,6 +55,12 @@ export function rockerName(name: string): RockerName | undefined {
   return ROCKER_NAMES.get(name);
 }
 
+/** The rockts extension a rocker or deps_rocker name stands for (`nvidia` → gpu), when it stands for one. */
+export function extensionTarget(name: string): string | undefined {
+  const known = rockerName(name);
+  return known?.kind === 'extension' ? known.name : known?.kind === 'nvidia' ? 'gpu' : undefined;
+}
+
 export function translateItems(items: readonly RockerItem[]): { translations: Translation[]; problems: RocktsError[] } {
   const translations: Translation[] = [];
   const problems: RocktsError[] = [];

@@ -57,3 +57,17 @@ test("deps_rocker's auto next to listed extensions cannot be migrated; it says w
   expect(() => migrateConfig('image: ubuntu:24.04\nargs: [auto, x11]\n', '/p/rockerc.yaml', context)).toThrow(RocktsError);
   expect(() => migrateConfig('image: ubuntu:24.04\nargs: [auto, x11]\n', '/p/rockerc.yaml', context)).toThrow("deps_rocker's auto cannot be migrated next to listed extensions");
 });
+
+test('a blacklisted item is dropped with a note, also when the blacklist names what it stands for; the key keeps rockts\'s spelling', () => {
+  expect(migrateConfig('image: ubuntu:24.04\nargs: [nvidia, x11]\nextension_blacklist: gpu\n', '/p/rockerc.yaml', context)).toBe(
+    [
+      '# The native rockts form of rockerc.yaml, written by `rockts migrate`; "# was:" marks what was written differently.',
+      'image: ubuntu:24.04',
+      'extensions:',
+      '  - x11',
+      'extension-blacklist: gpu  # was: extension_blacklist',
+      '# dropped: nvidia: left out, named by extension-blacklist or disable_args',
+      '',
+    ].join('\n'),
+  );
+});
