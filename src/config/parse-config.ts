@@ -9,8 +9,8 @@ import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, Reading
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { suggestNames } from '../core/suggest.js';
 import { configSchema, NATIVE_KEYS } from './config-schema.js';
-import { argsItem, describeTranslation, rockerName, type RockerItem } from './read-rocker.js';
-import { missingTargetMessage, normalizeName, ROCKER_NAMES, unavailableMessage } from './rocker-names.js';
+import { argsItem, describeTranslation, rockerName, translateItems, type RockerItem } from './read-rocker.js';
+import { normalizeName, ROCKER_NAMES } from './rocker-names.js';
 import { RUN_SETTINGS } from '../core/run-settings.js';
 
 /** One config file's contribution, before merging. */
@@ -92,7 +92,8 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   const listed = doc.extensions === 'auto' ? [] : (doc.extensions ?? []);
   listed.forEach((item, index) => {
     const entry = parseEntry(item, ['extensions', index], source, context, problems);
-    if (entry) entries.push(aliasEntry(entry, readings));
+    const read = entry && aliasEntry(entry, readings);
+    if (read) entries.push(read);
   });
   // rockerc's `args:` items are rocker flags and extension names (read-rocker.ts); a
   // folder path or PACKAGE/NAME is an extension reference as in `extensions:`.
@@ -314,28 +315,24 @@ export function resolveVolume(value: string, context: ParseConfigContext): strin
 
 /**
  * An `extensions:` entry under another project's name becomes the rockts extension it
- * stands for (`nvidia` → gpu, `ros_jazzy` → ros {distro: jazzy}); one that only another
- * project offers keeps its name and says so when nothing provides it.
+ * stands for (`nvidia` → gpu, `ros_jazzy` → ros {distro: jazzy}), read as an `args:`
+ * item would be; one that only another project offers says so when nothing provides it.
  */
-function aliasEntry(entry: ConfigExtensionEntry, readings: Reading[]): ConfigExtensionEntry {
+function aliasEntry(entry: ConfigExtensionEntry, readings: Reading[]): ConfigExtensionEntry | undefined {
   if (entry.ref.kind !== 'name') return entry;
   const written = entry.ref.name;
-  const name = normalizeName(written);
-  const known = rockerName(name);
-  if (known?.kind === 'elsewhere') return { ...entry, ref: { kind: 'name', name }, unavailable: unavailableMessage(name, known.from, known.what) };
-  const target = known?.kind === 'nvidia' ? { name: 'gpu', from: 'rocker' as const, options: [] } : known?.kind === 'extension' ? { ...known, options: known.options ?? [] } : undefined;
-  if (target === undefined) return name === written ? entry : { ...entry, ref: { kind: 'name', name } };
+  const { translations } = translateItems([{ name: normalizeName(written), written, value: undefined, location: entry.location }]);
+  const t = translations[0];
+  if (t?.kind === 'noop') {
+    readings.push({ written, readAs: describeTranslation(t), location: entry.location });
+    return undefined;
+  }
+  if (translations.length !== 1 || t?.kind !== 'extension') {
+    const unavailable = `'${written}' is a rocker flag, not an extension: list it under \`args:\` as rockerc does, or write its rockts form (\`rockts migrate\` shows it)`;
+    return { ...entry, ref: { kind: 'name', name: normalizeName(written) }, unavailable };
+  }
+  if (t.name !== written) readings.push({ written, readAs: describeTranslation(t), location: entry.location });
   const own = new Set(entry.options.map((o) => o.key.value));
-  const fixed = target.options.filter(([key]) => !own.has(key)).map(([key, value]) => ({ key: { value: key, location: entry.location }, value: { value, location: entry.location } }));
-  const translation = {
-    kind: 'extension' as const,
-    item: { name, written, value: undefined, location: entry.location },
-    name: target.name,
-    options: target.options,
-    unavailable: undefined,
-    from: target.from,
-    ...('note' in target && target.note !== undefined ? { note: target.note } : {}),
-  };
-  if (target.name !== written) readings.push({ written, readAs: describeTranslation(translation), location: entry.location });
-  return { ...entry, ref: { kind: 'name', name: target.name }, options: [...fixed, ...entry.options], unavailable: missingTargetMessage(written, target.name, target.from) };
+  const fixed = t.options.filter(([key]) => !own.has(key)).map(([key, value]) => ({ key: { value: key, location: entry.location }, value: { value, location: entry.location } }));
+  return { ...entry, ref: { kind: 'name', name: t.name }, options: [...fixed, ...entry.options], ...(t.unavailable === undefined ? {} : { unavailable: t.unavailable }) };
 }
