@@ -29,6 +29,8 @@ const config = (volume: string) =>
     'ulimit: nofile=1024:2048',
     'group-add: "44"',
     'network: host',
+    'ipc: host',
+    'expose: 9999',
     'args:',
     '  - privileged',
     '  - detach',
@@ -66,11 +68,15 @@ describeWithEngine('run settings from rockerc keys on Docker 26', () => {
       '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}}{{end}}',
       '{{range .HostConfig.GroupAdd}}{{.}}{{end}}',
       '{{.HostConfig.NetworkMode}}',
+      '{{.HostConfig.IpcMode}}',
+      '{{range $port, $_ := .Config.ExposedPorts}}{{$port}}{{end}}',
       '{{range .HostConfig.Binds}}{{.}},{{end}}',
       '{{range .Config.Env}}{{.}},{{end}}',
     ].join('|');
-    const [hostname, shm, privileged, cpus, memory, ulimits, groups, network, binds, env] = docker(DOCKER_26, ['container', 'inspect', '--format', format, name]).trim().split('|');
-    expect([hostname, shm, privileged, cpus, memory, ulimits, groups, network]).toEqual(['rockerc-box', String(256 * 1024 * 1024), 'true', '1500000000', String(512 * 1024 * 1024), 'nofile=1024:2048', '44', 'host']);
+    const [hostname, shm, privileged, cpus, memory, ulimits, groups, network, ipc, exposed, binds, env] = docker(DOCKER_26, ['container', 'inspect', '--format', format, name]).trim().split('|');
+    expect([hostname, shm, privileged, cpus, memory, ulimits, groups, network, ipc, exposed]).toEqual([
+      'rockerc-box', String(256 * 1024 * 1024), 'true', '1500000000', String(512 * 1024 * 1024), 'nofile=1024:2048', '44', 'host', 'host', '9999/tcp',
+    ]);
     expect(binds!.split(',')).toContain(`${path.join(dir, 'data')}:/data:ro`);
     expect(env!.split(',')).toEqual(expect.arrayContaining(['EDITOR=vim', 'FROM_ROCKERC=yes']));
 
