@@ -2,16 +2,21 @@
  * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
-import type { Config, LoadedExtension, Located, OrderedExtension, Plan, RunConfig } from './core/types.js';
+import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from './core/types.js';
 
 type DisplayPath = (file: string) => string;
 
-/** Why an extension is in the composition and why it sits where it does. */
-export function explainExtension(e: OrderedExtension, display: DisplayPath): { requested: string; position: string } {
+/**
+ * Why an extension is in the composition and why it sits where it does; an entry written
+ * in another project's spelling says so (`listed in rockerc.yaml:5:5 as nvidia`).
+ */
+export function explainExtension(e: OrderedExtension, display: DisplayPath, readings: readonly Reading[] = []): { requested: string; position: string } {
   const where = (l: { file: string; line: number; column: number }) => `${display(l.file)}:${l.line}:${l.column}`;
+  const at = e.request.kind === 'required' ? undefined : e.request.location;
+  const read = readings.find((r) => at !== undefined && where(r.location) === where(at) && r.readAs.startsWith(`extension ${e.name}`));
   const requested =
     e.request.kind === 'config'
-      ? `listed in ${where(e.request.location)}`
+      ? `listed in ${where(e.request.location)}${read ? ` as ${read.written}` : ''}`
       : e.request.kind === 'detected'
         ? `detected by \`extensions: auto\` (${where(e.request.location)}): ${e.request.reason}`
         : `required by ${e.request.by.join(', ')}`;
@@ -31,7 +36,7 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath): 
   if (plan.extensions.length === 0) lines.push('  (none)');
   const width = Math.max(0, ...plan.extensions.map((e) => e.name.length));
   plan.extensions.forEach((e, i) => {
-    const { requested, position } = explainExtension(e, display);
+    const { requested, position } = explainExtension(e, display, config.readings);
     lines.push(`  ${String(i + 1).padStart(2)}. ${e.name.padEnd(width)}  ${e.extension.manifest.version}  ${position}`);
     lines.push(`      ${' '.repeat(width)}  ${requested}`);
   });
@@ -88,7 +93,7 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath) {
     tag: config.tag?.value ?? null,
     configHash: plan.configHash,
     extensions: plan.extensions.map((e) => {
-      const { requested, position } = explainExtension(e, display);
+      const { requested, position } = explainExtension(e, display, config.readings);
       return {
         name: e.name,
         version: e.extension.manifest.version,
