@@ -100,6 +100,12 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   const items: RockerItem[] = [];
   (doc.args ?? []).forEach((text, index) => {
     const location = source.locate(['args', index]);
+    // `- a\n   - b` with uneven indentation is one YAML string "a - b" (rockerc checks for it too).
+    if (/^[A-Za-z0-9_-]+(?: - [A-Za-z0-9_-]+)+$/.test(text)) {
+      const names = text.split(' - ');
+      problems.push(new RocktsError('CONFIG_INVALID', `args[${index}]: expected one name per list item, found ${describeValue(text)}: indent every \`- ${names[0]}\`, \`- ${names[1]}\` … the same`, { location }));
+      return;
+    }
     const item = argsItem(text, location);
     const ref = item ? undefined : refFor(text, context, location, problems);
     if (item) items.push(item);
