@@ -74,7 +74,7 @@ function buildSettingsToJson(config: Config): Record<string, boolean> {
 }
 
 /** The run settings the config sets (the `run:` block's names), leaving out what is unset. */
-export function runSettingsToJson(run: RunConfig): Record<string, string | boolean | string[]> {
+function runSettingsToJson(run: RunConfig): Record<string, string | boolean | string[]> {
   const settings: Record<string, string | boolean | string[]> = {};
   for (const [key, value] of Object.entries(run) as [string, Located<string | boolean> | readonly Located<string>[] | undefined][]) {
     if (Array.isArray(value)) {
