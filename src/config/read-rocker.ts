@@ -129,7 +129,7 @@ function translateItem(item: RockerItem): Translation[] {
     case 'noop':
       return [{ kind: 'noop', item, why: entry.why }];
     case 'refused':
-      throw fail(`${ancestorName(entry.from).replace(' name', '')}'s --${item.name} has no rockts equivalent: ${entry.why}`);
+      throw fail(`${entry.from}'s --${item.name} has no rockts equivalent: ${entry.why}`);
     case 'elsewhere':
       noValue(`extension '${item.name}'`);
       return [{ kind: 'extension', item, name: item.name, options: [], unavailable: unavailableMessage(item.name, entry.from, entry.what), from: entry.from }];
