@@ -150,12 +150,12 @@ function scenarioConfig(dir: string, scenario: TestScenario, file: string, overr
   return {
     file,
     image: overrides.image !== undefined ? at(overrides.image) : (scenario.image ?? at(DEFAULT_TEST_IMAGE)),
+    dockerfile: undefined,
     syntax: undefined,
     tag: undefined,
     engine: undefined,
     extensions: [...(withUser ? [here(USER_EXTENSION)] : []), underTest, ...scenario.extensions],
     blacklist: [],
-    dockerfile: undefined,
     build: { pull: undefined, noCache: undefined },
     run: NO_RUN_SETTINGS,
     readings: [],

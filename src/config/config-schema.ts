@@ -44,7 +44,8 @@ const runSchema = z.strictObject(
 
 export const configSchema = z.strictObject({
   image: imageReference.optional(),
-  dockerfile: z.string().min(1).optional(),
+  /** rockerc's `dockerfile:`: a local Dockerfile built (its folder as context) into the final stage's base image. */
+  dockerfile: z.string().regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'a path to a Dockerfile, such as Dockerfile or docker/dev.Dockerfile' }).optional(),
   syntax: imageReference.optional(),
   tag: z.string().regex(IMAGE_TAG, { message: 'an image tag such as myproject-dev or myproject:dev' }).optional(),
   engine: z.enum(['docker', 'podman'], { message: 'docker or podman' }).optional(),

@@ -24,6 +24,8 @@ export interface ConfigLayer {
   /** True when `image:` was given but invalid (so it is not also reported missing). */
   readonly imageInvalid: boolean;
   readonly image: Located<string> | undefined;
+  /** `dockerfile:`, resolved against the file's folder. */
+  readonly dockerfile: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
   readonly engine: Located<'docker' | 'podman'> | undefined;
@@ -32,7 +34,6 @@ export interface ConfigLayer {
   readonly blacklist: readonly Located<string>[];
   /** disable_args: like the blacklist, for this file and the files merged before it (rockerc's rule). */
   readonly disabled: readonly Located<string>[];
-  readonly dockerfile: Located<string> | undefined;
   readonly pull: Located<boolean> | undefined;
   readonly noCache: Located<boolean> | undefined;
   /** The `run:` block; apply-rocker.ts adds what rockerc keys and args say. */
@@ -125,13 +126,13 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     problems,
     imageInvalid,
     image: doc.image === undefined ? undefined : at(doc.image, ['image']),
+    dockerfile: doc.dockerfile === undefined ? undefined : at(path.resolve(context.baseDir, doc.dockerfile), ['dockerfile']),
     syntax: doc.syntax === undefined ? undefined : at(doc.syntax, ['syntax']),
     tag: doc.tag === undefined ? undefined : at(doc.tag, ['tag']),
     engine: doc.engine === undefined ? undefined : at(doc.engine, ['engine']),
     extensions: entries,
     blacklist: names('extension-blacklist'),
     disabled: names('disable_args'),
-    dockerfile: doc.dockerfile === undefined ? undefined : at(path.resolve(context.baseDir, doc.dockerfile), ['dockerfile']),
     pull: doc.build?.pull === undefined ? undefined : at(doc.build.pull, ['build', 'pull']),
     noCache: doc.build?.noCache === undefined ? undefined : at(doc.build.noCache, ['build', 'noCache']),
     run: parseRunBlock(doc.run ?? {}, source, context),

@@ -94,14 +94,17 @@ export interface Config {
   /** The project config file, as given; used in messages and the generated header. */
   readonly file: string;
   readonly image: Located<string>;
+  /**
+   * `dockerfile:` (absolute): the final stage starts from the image this Dockerfile
+   * builds, and `image` is the tag it is built to (set by the project loader).
+   */
+  readonly dockerfile: Located<string> | undefined;
   readonly syntax: Located<string> | undefined;
   readonly tag: Located<string> | undefined;
   /** The container engine for build and run; detected when not given. */
   readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
   readonly blacklist: readonly Located<string>[];
-  /** A local Dockerfile (rockerc's `dockerfile:`), resolved against the config file's folder. */
-  readonly dockerfile: Located<string> | undefined;
   readonly build: BuildSettings;
   readonly run: RunConfig;
   /** Entries read from rocker, rockerc or deps_rocker spellings, in file order (shown by `rockts plan`). */
