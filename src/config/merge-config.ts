@@ -52,8 +52,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     extensions,
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
     dockerfile,
-    // rockerc drops pull when the image is built from `dockerfile:` (nothing to pull).
-    build: { pull: dockerfile ? undefined : (project.pull ?? global?.pull), noCache: project.noCache ?? global?.noCache },
+    build: { pull: project.pull ?? global?.pull, noCache: project.noCache ?? global?.noCache },
     run: global ? mergeRun(global.run, project.run) : project.run,
     readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
