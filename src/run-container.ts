@@ -94,7 +94,7 @@ async function containerState(engine: Engine, name: string): Promise<{ hash: str
 
 async function execOrThrow(engine: Engine, args: string[]): Promise<void> {
   const result = await execCapture(engine.bin, args);
-  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`docker ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
+  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`${engine.bin} ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
 }
 
 /**
