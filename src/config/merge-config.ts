@@ -43,6 +43,16 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
       : uniqueBy([...(global?.builderApt ?? []), ...(project.builderApt ?? [])], (l) => l.value);
   const images = new Map<string, Config['builder']['images'][number]>();
   for (const entry of [...(global?.builderImages ?? []), ...project.builderImages]) images.set(entry.extension.value, entry);
+  const run = global ? mergeRun(global.run, project.run) : project.run;
+  // The host's IPC namespace brings the host's /dev/shm: Docker ignores a size, Podman refuses the run.
+  if (run.ipc?.value === 'host' && run.shmSize !== undefined) {
+    problems.push(
+      new RocktsError('CONFIG_INVALID', 'shm size: expected no shared-memory size with ipc: host (the container uses the host\'s /dev/shm); remove one of them', {
+        location: run.shmSize.location,
+        notes: [{ message: 'ipc: host is set here', location: run.ipc.location }],
+      }),
+    );
+  }
   const config: Config = {
     file: project.file,
     image,
@@ -53,7 +63,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
     dockerfile,
     build: { pull: project.pull ?? global?.pull, noCache: project.noCache ?? global?.noCache },
-    run: global ? mergeRun(global.run, project.run) : project.run,
+    run,
     readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
   };
