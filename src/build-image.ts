@@ -65,6 +65,9 @@ export async function loadForEngine(
  */
 export async function buildComposed(composed: Composition & Project, engine: Engine, flags: BuildFlags, say: Say): Promise<BuildResult> {
   const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
+  // The config's build settings (rocker's pull and nocache) add to the command line's.
+  const build = composed.config.build;
+  flags = { ...flags, pull: flags.pull || build.pull?.value === true, noCache: flags.noCache || build.noCache?.value === true };
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }

@@ -2,19 +2,24 @@
  * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
-import type { Config, LoadedExtension, OrderedExtension, Plan } from './core/types.js';
+import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from './core/types.js';
 import type { LoadedDeps } from './extensions/deps/load-deps.js';
 
 type DepsSummary = LoadedDeps['summary'];
 
 type DisplayPath = (file: string) => string;
 
-/** Why an extension is in the composition and why it sits where it does. */
-export function explainExtension(e: OrderedExtension, display: DisplayPath): { requested: string; position: string } {
+/**
+ * Why an extension is in the composition and why it sits where it does; an entry written
+ * in another project's spelling says so (`listed in rockerc.yaml:5:5 as nvidia`).
+ */
+export function explainExtension(e: OrderedExtension, display: DisplayPath, readings: readonly Reading[] = []): { requested: string; position: string } {
   const where = (l: { file: string; line: number; column: number }) => `${display(l.file)}:${l.line}:${l.column}`;
+  const at = e.request.kind === 'required' ? undefined : e.request.location;
+  const read = readings.find((r) => at !== undefined && where(r.location) === where(at) && r.readAs.startsWith(`extension ${e.name}`));
   const requested =
     e.request.kind === 'config'
-      ? `listed in ${where(e.request.location)}`
+      ? `listed in ${where(e.request.location)}${read ? ` as ${read.written}` : ''}`
       : e.request.kind === 'detected'
         ? `detected by \`extensions: auto\` (${where(e.request.location)}): ${e.request.reason}`
         : `required by ${e.request.by.join(', ')}`;
@@ -34,7 +39,7 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath, d
   if (plan.extensions.length === 0) lines.push('  (none)');
   const width = Math.max(0, ...plan.extensions.map((e) => e.name.length));
   plan.extensions.forEach((e, i) => {
-    const { requested, position } = explainExtension(e, display);
+    const { requested, position } = explainExtension(e, display, config.readings);
     lines.push(`  ${String(i + 1).padStart(2)}. ${e.name.padEnd(width)}  ${e.extension.manifest.version}  ${position}`);
     lines.push(`      ${' '.repeat(width)}  ${requested}`);
   });
@@ -50,6 +55,17 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath, d
   lines.push(`    user:   ${f.user ?? '(image default)'}${f.userSnippets.length > 0 ? `; snippets: ${f.userSnippets.map((s) => s.extension).join(', ')}` : ''}`);
   lines.push(`    config: ${plan.configHash}`);
   if (deps) lines.push('', ...describeDeps(deps));
+  const build = buildSettingsToJson(config);
+  const run = runSettingsToJson(config.run);
+  if (Object.keys(build).length > 0) lines.push('', `Build settings (rockts build): ${Object.entries(build).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  if (Object.keys(run).length > 0) {
+    lines.push('', 'Run settings (rockts run; the command line wins):');
+    for (const [key, value] of Object.entries(run)) lines.push(`  ${key}: ${Array.isArray(value) ? value.join(' ') : String(value)}`);
+  }
+  if (config.readings.length > 0) {
+    lines.push('', 'Read from rocker, rockerc or deps_rocker spellings:');
+    for (const r of config.readings) lines.push(`  ${display(r.location.file)}:${r.location.line}:${r.location.column}  ${r.written} → ${r.readAs}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -64,6 +80,27 @@ function describeDeps(deps: DepsSummary): string[] {
   return lines;
 }
 
+/** The build settings the config sets, by their `rockts build` flag. */
+function buildSettingsToJson(config: Config): Record<string, boolean> {
+  const settings: Record<string, boolean> = {};
+  if (config.build.pull?.value) settings.pull = true;
+  if (config.build.noCache?.value) settings['no-cache'] = true;
+  return settings;
+}
+
+/** The run settings the config sets (the `run:` block's names), leaving out what is unset. */
+function runSettingsToJson(run: RunConfig): Record<string, string | boolean | string[]> {
+  const settings: Record<string, string | boolean | string[]> = {};
+  for (const [key, value] of Object.entries(run) as [string, Located<string | boolean> | readonly Located<string>[] | undefined][]) {
+    if (Array.isArray(value)) {
+      if (value.length > 0) settings[key] = value.map((v: Located<string>) => v.value);
+    } else if (value !== undefined) {
+      settings[key] = (value as Located<string | boolean>).value;
+    }
+  }
+  return settings;
+}
+
 export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary) {
   return {
     deps: deps ?? null,
@@ -73,7 +110,7 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath, dep
     tag: config.tag?.value ?? null,
     configHash: plan.configHash,
     extensions: plan.extensions.map((e) => {
-      const { requested, position } = explainExtension(e, display);
+      const { requested, position } = explainExtension(e, display, config.readings);
       return {
         name: e.name,
         version: e.extension.manifest.version,
@@ -88,6 +125,9 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath, dep
         why: position,
       };
     }),
+    build: buildSettingsToJson(config),
+    run: runSettingsToJson(config.run),
+    readings: config.readings.map((r) => ({ at: `${display(r.location.file)}:${r.location.line}:${r.location.column}`, written: r.written, readAs: r.readAs })),
     stages: [
       ...plan.builderBases.map((b) => ({ name: b.stage, kind: 'builder-base', from: b.image, apt: b.apt })),
       ...plan.builders.map((b) => ({ name: b.stage, kind: 'builder', extension: b.extension, from: b.base, apt: b.apt })),

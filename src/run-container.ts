@@ -9,16 +9,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
-import { runSettings } from './core/run-settings.js';
-import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
+import { mergeRunSettings, runSettings } from './core/run-settings.js';
+import { execArgs, runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
 import type { ProjectOptions } from './load-project.js';
+import type { RunCommandFlags } from './core/run-settings.js';
 
-export interface RunFlags {
-  readonly keep: boolean;
-  readonly name: string | undefined;
-  readonly detach: boolean;
-  readonly network: string | undefined;
+export interface RunFlags extends RunCommandFlags {
   readonly command: readonly string[];
   readonly engine: EngineKind | undefined;
 }
@@ -28,8 +25,8 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
-  const network = flags.network ?? (engine.bridge ? undefined : 'host');
 
+  const network = flags.network ?? composed.config.run.network?.value ?? (engine.bridge ? undefined : 'host');
   const imageHash = await imageLabel(engine, tag);
   if (imageHash !== hash) {
     say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
@@ -38,14 +35,15 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
 
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
-  const settings = runSettings(
+  const extensionSettings = runSettings(
     composed.plan.extensions,
     { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
     engine.kind,
   );
+  const settings = mergeRunSettings(extensionSettings, composed.config.run, flags);
   for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
-  const name = flags.name ?? (flags.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
+  const name = settings.name ?? (settings.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
   const request: RunRequest = {
     image: tag,
     configHash: hash,
@@ -54,23 +52,25 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     uid,
     gid,
     name,
-    detach: flags.detach,
-    tty: Boolean(process.stdin.isTTY) && !flags.detach,
-    network,
+    detach: settings.detach,
+    tty: Boolean(process.stdin.isTTY) && !settings.detach,
+    network: settings.network ?? network,
     extensionArgs: settings.args,
     command: flags.command,
   };
 
   if (name === undefined) return attach(engine, runArgs(request, false));
+  const runHash = runLabel(request);
   let state = await containerState(engine, name);
-  if (state && state.hash !== hash) {
-    say(`rockts: the composition changed since container ${name} was made; replacing it`);
+  if (state && (state.hash !== hash || state.run !== runHash)) {
+    const what = state.hash !== hash ? 'the composition' : 'the run settings';
+    say(`rockts: ${what} changed since container ${name} was made; replacing it`);
     await execOrThrow(engine, ['rm', '--force', name]);
     state = undefined;
   }
   if (!state) await execOrThrow(engine, runArgs(request, true));
   else if (!state.running) await execOrThrow(engine, ['start', name]);
-  if (flags.detach) {
+  if (settings.detach) {
     say(`rockts: container ${name} is running; \`rockts run --name ${name}\` enters it`);
     return 0;
   }
@@ -84,16 +84,17 @@ async function imageLabel(engine: Engine, tag: string): Promise<string | undefin
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-async function containerState(engine: Engine, name: string): Promise<{ hash: string; running: boolean } | undefined> {
-  const result = await execCapture(engine.bin, ['container', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}} {{.State.Running}}', name]);
+async function containerState(engine: Engine, name: string): Promise<{ hash: string; run: string; running: boolean } | undefined> {
+  const format = '{{index .Config.Labels "rockts.config"}} {{index .Config.Labels "rockts.run"}} {{.State.Running}}';
+  const result = await execCapture(engine.bin, ['container', 'inspect', '--format', format, name]);
   if (result.code !== 0) return undefined;
-  const [hash = '', running] = result.stdout.trim().split(' ');
-  return { hash, running: running === 'true' };
+  const [hash = '', run = '', running] = result.stdout.trim().split(' ');
+  return { hash, run, running: running === 'true' };
 }
 
 async function execOrThrow(engine: Engine, args: string[]): Promise<void> {
   const result = await execCapture(engine.bin, args);
-  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`docker ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
+  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`${engine.bin} ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
 }
 
 /**

@@ -157,7 +157,7 @@ test('extensions includes folders named in the config', async () => {
   expect(json.find((e: { name: string }) => e.name === 'greeter')).toMatchObject({ source: { kind: 'path' } });
 });
 
-test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run', 'lock'])('`%s --help` documents the command with examples', async (command) => {
+test.each(['dockerfile', 'plan', 'extensions', 'init', 'build', 'run', 'lock', 'migrate'])('`%s --help` documents the command with examples', async (command) => {
   const result = await rockts([command, '--help']);
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('EXAMPLES');
@@ -285,5 +285,56 @@ describe('rockts.lock', () => {
     const result = await frozen();
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('rockts.lock:6:13: extensions[0].sha256: expected a sha256 in hex, found "nothex"\n');
+  });
+});
+
+describe('rockerc-format files', () => {
+  const ROCKERC = ['image: ubuntu:24.04', 'shm-size: 2g', 'args:', '  - pull', '  - tzdata', '  - cwd', ''].join('\n');
+
+  test('plan --json says how each entry was read, with the build and run settings', async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), ROCKERC);
+    const json = JSON.parse((await rockts(['plan', '--json'], { builtins: 'real' })).stdout);
+    expect(json.build).toEqual({ pull: true });
+    expect(json.run).toEqual({ shmSize: '2g' });
+    expect(json.readings).toEqual([
+      { at: 'rockerc.yaml:2:1', written: 'shm-size: 2g', readAs: 'run setting shmSize: 2g' },
+      { at: 'rockerc.yaml:4:5', written: 'pull', readAs: 'build setting pull (`rockts build --pull`)' },
+      { at: 'rockerc.yaml:5:5', written: 'tzdata', readAs: 'extension tz (deps_rocker name)' },
+      { at: 'rockerc.yaml:6:5', written: 'cwd', readAs: 'nothing: rockts always mounts the project folder at /workspaces/<folder> as the working directory' },
+    ]);
+  });
+
+  test('migrate -o rewrites the file in place; the Dockerfile stays the same', async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), ROCKERC);
+    const before = await rockts(['dockerfile'], { builtins: 'real' });
+    const printed = await rockts(['migrate'], { builtins: 'real' });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('  - tz  # was: tzdata (deps_rocker name)\n');
+    const written = await rockts(['migrate', '-o', 'rockerc.yaml'], { builtins: 'real' });
+    expect(written.code).toBe(0);
+    expect(await readFile(path.join(dir, 'rockerc.yaml'), 'utf8')).toBe(printed.stdout);
+    expect(await readdir(dir)).toEqual(['rockerc.yaml']);
+    const after = await rockts(['dockerfile'], { builtins: 'real' });
+    expect(after.stdout).toBe(before.stdout);
+  });
+
+  test("rocker's pull, nocache and image-name reach the build command", async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nimage-name: from-rocker:dev\nargs: [pull, nocache]\n');
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await rockts(['build', '--dry-run'], { env: { PATH: bin } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag from-rocker:dev --iidfile \S+ --progress plain --load --no-cache --pull \S+\n$/);
+    await rm(/Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!, { recursive: true, force: true });
+  });
+
+  test('migrate refuses a flag without an equivalent: exit 3, the file untouched', async () => {
+    const text = 'image: ubuntu:24.04\nargs: [strict-extension-selection]\n';
+    await writeFile(path.join(dir, 'rockerc.yaml'), text);
+    const result = await rockts(['migrate', '-o', 'rockerc.yaml']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("rockerc.yaml:2:8: 'strict-extension-selection': rocker's --strict-extension-selection has no rockts equivalent");
+    expect(await readFile(path.join(dir, 'rockerc.yaml'), 'utf8')).toBe(text);
   });
 });

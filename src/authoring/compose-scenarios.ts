@@ -16,6 +16,7 @@ import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from '../ex
 import { discoverPackages, packageExtensions, searchFolders } from '../extensions/packages.js';
 import type { ExtensionUnderTest } from './find-extensions-under-test.js';
 import { defaultScenarios, parseScenarios, SCENARIOS_FILE_NAME, type TestScenario } from './parse-scenarios.js';
+import { NO_RUN_SETTINGS } from '../core/run-settings.js';
 
 /** The final base image of a scenario that names none. */
 export const DEFAULT_TEST_IMAGE = 'ubuntu:24.04';
@@ -155,6 +156,9 @@ function scenarioConfig(dir: string, scenario: TestScenario, file: string, overr
     engine: undefined,
     extensions: [...(withUser ? [here(USER_EXTENSION)] : []), underTest, ...scenario.extensions],
     blacklist: [],
+    build: { pull: undefined, noCache: undefined },
+    run: NO_RUN_SETTINGS,
+    readings: [],
     builder: {
       baseImage: overrides.builderImage !== undefined ? at(overrides.builderImage) : scenario.builderBaseImage,
       apt: overrides.builderApt !== undefined ? overrides.builderApt.map(at) : scenario.builderApt,

@@ -5,7 +5,7 @@ import { runContainer } from '../run-container.js';
 export default class RunCommand extends BaseCommand {
   static override summary = 'Start a dev container: build if needed, mount the project, map your user.';
   static override description =
-    'Builds the image when it is missing or was built from another composition, then starts a container with the project folder mounted at /workspaces/<folder> (also the working directory), your uid:gid, and the extensions\' docker run arguments. With --keep (or --name) the container is kept, and running again with an unchanged config re-enters it; a changed config rebuilds and replaces it. The exit code is the command\'s.';
+    'Builds the image when it is missing or was built from another composition, then starts a container with the project folder mounted at /workspaces/<folder> (also the working directory), your uid:gid, the extensions\' docker run arguments and the config\'s run settings (`run:` and rockerc keys such as volume, env, port, name; the flags here win). With --keep (or --name, or `run: {keep: true}`) the container is kept, and running again with an unchanged config re-enters it; a changed composition or run setting replaces it. The exit code is the command\'s.';
   static override strict = false;
   static override examples = [
     '<%= config.bin %> run',

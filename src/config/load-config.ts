@@ -7,6 +7,7 @@ import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
 import { detectExtensions } from './detect-extensions.js';
+import { applyRockerItems, blockedNames } from './apply-rocker.js';
 import { mergeConfig } from './merge-config.js';
 import { parseConfig, type ConfigLayer } from './parse-config.js';
 
@@ -34,20 +35,24 @@ export async function loadConfig(options: LoadConfigOptions): Promise<{ config: 
   }
   const globalFile = path.join(options.home, GLOBAL_CONFIG_FILE_NAME);
   const projectDir = path.dirname(projectFile);
-  const project = await parseLayer(projectText, projectFile, options.home, projectDir);
-  let global: ConfigLayer | undefined;
-  if (globalFile !== projectFile) {
-    const globalText = await readText(globalFile);
-    if (globalText !== undefined) global = await parseLayer(globalText, globalFile, options.home, projectDir);
-  }
+  const contextFor = (file: string) => ({ baseDir: path.dirname(file), home: options.home });
+  let project = parseConfig(projectText, projectFile, contextFor(projectFile));
+  const globalText = globalFile === projectFile ? undefined : await readText(globalFile);
+  let global = globalText === undefined ? undefined : parseConfig(globalText, globalFile, contextFor(globalFile));
+  // Before any name is checked: both files' extension-blacklist applies to both files;
+  // a file's disable_args to itself and the files merged before it (the global one).
+  const blacklist = blockedNames([...(global?.blacklist ?? []), ...project.blacklist]);
+  const blocked = (layers: readonly (ConfigLayer | undefined)[]) => new Set([...blacklist, ...blockedNames(layers.flatMap((l) => l?.disabled ?? []))].map((b) => b.value));
+  const projectBlocked = blocked([project]);
+  project = await withAutoExtensions(applyRockerItems({ ...project, blacklist }, projectBlocked, contextFor(projectFile)), projectDir);
+  if (global) global = await withAutoExtensions(applyRockerItems(global, blocked([global, project]), contextFor(globalFile)), projectDir);
   const merged = mergeConfig(project, global);
   if (!merged.config) throw RocktsError.combine(merged.problems);
   return { config: merged.config, problems: merged.problems };
 }
 
-/** Parses one file; `extensions: auto` (in either file) becomes what the project's folder calls for. */
-async function parseLayer(text: string, file: string, home: string, projectDir: string): Promise<ConfigLayer> {
-  const layer = parseConfig(text, file, { baseDir: path.dirname(file), home });
+/** `extensions: auto` (in either file) becomes what the project's folder calls for. */
+async function withAutoExtensions(layer: ConfigLayer, projectDir: string): Promise<ConfigLayer> {
   if (layer.autoExtensions === undefined) return layer;
   const location = layer.autoExtensions;
   const detected = await detectExtensions(projectDir);

@@ -5,7 +5,7 @@
  */
 import { RocktsError } from '../core/errors.js';
 import { refKey } from '../core/resolve-extensions.js';
-import type { Config, ConfigExtensionEntry, ExtensionRef, Located } from '../core/types.js';
+import type { Config, ConfigExtensionEntry, ExtensionRef, Located, RunConfig } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
 /** `image` until the project loader has read the Dockerfile and knows its tag. */
@@ -53,6 +53,16 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
       : uniqueBy([...(global?.builderApt ?? []), ...(project.builderApt ?? [])], (l) => l.value);
   const images = new Map<string, Config['builder']['images'][number]>();
   for (const entry of [...(global?.builderImages ?? []), ...project.builderImages]) images.set(entry.extension.value, entry);
+  const run = global ? mergeRun(global.run, project.run) : project.run;
+  // The host's IPC namespace brings the host's /dev/shm: Docker ignores a size, Podman refuses the run.
+  if (run.ipc?.value === 'host' && run.shmSize !== undefined) {
+    problems.push(
+      new RocktsError('CONFIG_INVALID', 'shm size: expected no shared-memory size with ipc: host (the container uses the host\'s /dev/shm); remove one of them', {
+        location: run.shmSize.location,
+        notes: [{ message: 'ipc: host is set here', location: run.ipc.location }],
+      }),
+    );
+  }
   const config: Config = {
     file: project.file,
     image,
@@ -62,6 +72,9 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     engine: project.engine ?? global?.engine,
     extensions,
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
+    build: { pull: project.pull ?? global?.pull, noCache: project.noCache ?? global?.noCache },
+    run,
+    readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
   };
   return { config, problems };
@@ -104,6 +117,19 @@ function mergeEntries(entries: readonly ConfigExtensionEntry[]): ConfigExtension
     merged.set(key, { ref: entry.ref, location: entry.location, options: [...options.values()] });
   }
   return [...merged.values()];
+}
+
+/**
+ * The project's run settings over the global ones: a single value from the project wins;
+ * lists are merged, global first, without repeats.
+ */
+function mergeRun(global: RunConfig, project: RunConfig): RunConfig {
+  const merged: Record<string, unknown> = {};
+  for (const key of Object.keys(project) as (keyof RunConfig)[]) {
+    const [g, p] = [global[key], project[key]];
+    merged[key] = Array.isArray(p) ? uniqueBy([...(g as Located<string>[]), ...p], (l) => l.value) : (p ?? g);
+  }
+  return merged as unknown as RunConfig;
 }
 
 export function describeRef(ref: ExtensionRef): string {

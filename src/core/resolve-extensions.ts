@@ -117,6 +117,10 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       continue;
     }
     const name = entry.ref.name;
+    if (!candidates.has(name) && !choices.has(name) && entry.unavailable !== undefined) {
+      problems.push(new RocktsError('EXTENSION_UNKNOWN', entry.unavailable, { location: entry.location }));
+      continue;
+    }
     if (!candidates.has(name) && !choices.has(name)) {
       const suggestions = suggestNames(name, known());
       const hint = suggestions.length === 0 ? '; `rockts extensions` lists the available ones' : '';

@@ -11,7 +11,7 @@
  */
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER, describeValue, ENV_NAME } from './grammar.js';
-import type { HostUser, OrderedExtension, Scalar } from './types.js';
+import type { HostUser, Located, OrderedExtension, RunConfig, Scalar } from './types.js';
 
 export interface HostContext {
   readonly home: string;
@@ -132,4 +132,105 @@ function checkMountPath(value: string, extension: string, location: SourceLocati
   if (!value.startsWith('/') || value.includes(',')) {
     throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': run.volumes: expected an absolute path without commas, found ${describeValue(value)}`, { location });
   }
+}
+
+// ---------------------------------------------------------------- the config's run settings
+
+const PATH_TEXT = '[A-Za-z0-9._+@%=~/-]*';
+const NAME_TEXT = '[A-Za-z0-9][A-Za-z0-9_.-]*';
+
+/** The grammar of each `run:` setting: what docker flag it becomes and what a value must look like. */
+export const RUN_SETTINGS = {
+  volumes: {
+    kind: 'list',
+    flag: '--volume',
+    pattern: new RegExp(`^(?:(?:~|\\.{1,2})?/${PATH_TEXT}|~|${NAME_TEXT}(?=:))(?::/${PATH_TEXT}(?::[A-Za-z]+(?:,[A-Za-z]+)*)?)?$`),
+    expected: 'HOST-PATH[:CONTAINER-PATH[:OPTIONS]] or VOLUME:CONTAINER-PATH, such as ./data:/data:ro (no spaces, quotes or $)',
+  },
+  env: { kind: 'list', flag: '--env', pattern: /^[A-Za-z_][A-Za-z0-9_]*(?:=.*)?$/, expected: 'NAME=VALUE, or NAME to pass the host\'s value' },
+  ports: {
+    kind: 'list',
+    flag: '--publish',
+    pattern: /^(?:(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:]+\]):)?(?:[0-9]{1,5}(?:-[0-9]{1,5})?:)?[0-9]{1,5}(?:-[0-9]{1,5})?(?:\/(?:tcp|udp|sctp))?$/,
+    expected: '[IP:][HOST-PORT:]CONTAINER-PORT[/PROTOCOL], such as 8080:80',
+  },
+  expose: { kind: 'list', flag: '--expose', pattern: /^[0-9]{1,5}(?:-[0-9]{1,5})?(?:\/(?:tcp|udp|sctp))?$/, expected: 'PORT[/PROTOCOL], such as 8080 or 5000-5010/udp' },
+  devices: {
+    kind: 'list',
+    flag: '--device',
+    pattern: /^(?:\/dev\/[A-Za-z0-9._/-]+(?::\/dev\/[A-Za-z0-9._/-]+)?(?::[rwm]{1,3})?|[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.-]+)$/,
+    expected: '/dev/HOST-DEVICE[:/dev/CONTAINER-DEVICE[:rwm]] or a CDI name such as nvidia.com/gpu=all',
+  },
+  ulimits: { kind: 'list', flag: '--ulimit', pattern: /^[a-z]+=-?[0-9]+(?::-?[0-9]+)?$/, expected: 'NAME=SOFT[:HARD], such as nofile=1024:2048' },
+  groupAdd: { kind: 'list', flag: '--group-add', pattern: /^(?:[a-z_][a-z0-9_-]*\$?|[0-9]+)$/, expected: 'a group name or id, such as video or 44' },
+  name: { kind: 'value', flag: '--name', pattern: new RegExp(`^${NAME_TEXT}$`), expected: 'a container name such as my-dev (letters, digits, _ . -)' },
+  hostname: {
+    kind: 'value',
+    flag: '--hostname',
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+    expected: 'a host name such as dev-box',
+  },
+  network: { kind: 'value', flag: '--network', pattern: new RegExp(`^(?:container:)?${NAME_TEXT}$`), expected: 'a network name such as host, or container:NAME' },
+  ipc: { kind: 'value', flag: '--ipc', pattern: new RegExp(`^(?:none|private|shareable|host|container:${NAME_TEXT})$`), expected: 'none, private, shareable, host or container:NAME' },
+  shmSize: { kind: 'value', flag: '--shm-size', pattern: /^[0-9]+(?:\.[0-9]+)?[bkmgBKMG]?$/, expected: 'a size such as 512m or 2g' },
+  cpus: { kind: 'value', flag: '--cpus', pattern: /^[0-9]+(?:\.[0-9]+)?$/, expected: 'a number of CPUs such as 1.5' },
+  memory: { kind: 'value', flag: '--memory', pattern: /^[0-9]+(?:\.[0-9]+)?[bkmgBKMG]?$/, expected: 'a size such as 512m or 2g' },
+  runtime: { kind: 'value', flag: '--runtime', pattern: new RegExp(`^${NAME_TEXT}$`), expected: 'a runtime name such as nvidia' },
+  privileged: { kind: 'switch', flag: '--privileged' },
+  detach: { kind: 'switch', flag: undefined },
+  keep: { kind: 'switch', flag: undefined },
+} as const;
+
+export type RunSettingName = keyof typeof RUN_SETTINGS;
+
+/** A config without run settings. */
+export const NO_RUN_SETTINGS = Object.fromEntries(
+  Object.entries(RUN_SETTINGS).map(([name, spec]) => [name, spec.kind === 'list' ? [] : undefined]),
+) as unknown as RunConfig;
+
+/** The command-line flags of `rockts run` that are run settings too; they win over the config. */
+export interface RunCommandFlags {
+  readonly keep: boolean;
+  readonly name: string | undefined;
+  readonly detach: boolean;
+  readonly network: string | undefined;
+}
+
+/** Every run setting in force, from all three places. */
+export interface MergedRunSettings {
+  /** Undefined: a one-shot container. A kept container without a name gets one from the caller. */
+  readonly name: string | undefined;
+  readonly keep: boolean;
+  readonly detach: boolean;
+  readonly network: string | undefined;
+  /** `docker run` arguments: the extensions', then the config's. */
+  readonly args: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * The one place run settings meet: the extensions' `run:` (already filled in), then the
+ * config's `run:` block and rockerc keys, then the command line. Last wins: a later
+ * single value replaces an earlier one, a later `--env NAME` overrides an earlier one in
+ * docker itself, and lists add up.
+ */
+export function mergeRunSettings(extensions: RunSettings, config: RunConfig, flags: RunCommandFlags): MergedRunSettings {
+  const args = [...extensions.args];
+  for (const name of Object.keys(RUN_SETTINGS) as RunSettingName[]) {
+    const spec = RUN_SETTINGS[name];
+    const setting = config[name];
+    if (spec.kind === 'list') for (const item of setting as readonly Located<string>[]) args.push(spec.flag, item.value);
+    else if (spec.kind === 'switch' && spec.flag !== undefined && (setting as Located<boolean> | undefined)?.value === true) args.push(spec.flag);
+    // name and network are RunRequest fields of their own (the CLI flags may replace them).
+    else if (spec.kind === 'value' && name !== 'name' && name !== 'network' && setting !== undefined) args.push(spec.flag, (setting as Located<string>).value);
+  }
+  const name = flags.name ?? config.name?.value;
+  return {
+    name,
+    keep: flags.keep || config.keep?.value === true || name !== undefined,
+    detach: flags.detach || config.detach?.value === true,
+    network: flags.network ?? config.network?.value,
+    args,
+    notes: extensions.notes,
+  };
 }

@@ -39,6 +39,54 @@ export interface ConfigExtensionEntry {
   readonly location: SourceLocation;
   /** Why `extensions: auto` proposed it (e.g. "Cargo.toml found"); undefined when listed. */
   readonly detected?: string;
+  /**
+   * What to say instead of "unknown extension" when no extension of this name is
+   * available (e.g. which other project offers it and how to get it).
+   */
+  readonly unavailable?: string;
+}
+
+/** How the config loader read an entry written in another spelling (rocker, rockerc, deps_rocker). */
+export interface Reading {
+  /** As written, e.g. `nvidia` or `shm-size: 2g`. */
+  readonly written: string;
+  /** What it became, e.g. `extension gpu (rocker name)` or `build setting pull`. */
+  readonly readAs: string;
+  readonly location: SourceLocation;
+}
+
+/** Settings for `rockts build` that a config may carry (rocker's --pull and --nocache). */
+export interface BuildSettings {
+  readonly pull: Located<boolean> | undefined;
+  readonly noCache: Located<boolean> | undefined;
+}
+
+/**
+ * The config's `docker run` settings (the native `run:` block and rockerc's scalar keys),
+ * each checked against its grammar (core/run-settings.ts RUN_SETTINGS) and located.
+ */
+export interface RunConfig {
+  /** HOST:CONTAINER[:OPTIONS]; HOST is an absolute path (resolved against the config file) or a named volume. */
+  readonly volumes: readonly Located<string>[];
+  /** NAME=VALUE, or NAME alone to pass the host's value. */
+  readonly env: readonly Located<string>[];
+  readonly ports: readonly Located<string>[];
+  readonly expose: readonly Located<string>[];
+  readonly devices: readonly Located<string>[];
+  readonly ulimits: readonly Located<string>[];
+  readonly groupAdd: readonly Located<string>[];
+  readonly name: Located<string> | undefined;
+  readonly hostname: Located<string> | undefined;
+  readonly network: Located<string> | undefined;
+  readonly ipc: Located<string> | undefined;
+  readonly shmSize: Located<string> | undefined;
+  readonly cpus: Located<string> | undefined;
+  readonly memory: Located<string> | undefined;
+  readonly runtime: Located<string> | undefined;
+  readonly privileged: Located<boolean> | undefined;
+  readonly detach: Located<boolean> | undefined;
+  /** Keep the container after it stops (rocker's --nocleanup, `rockts run --keep`). */
+  readonly keep: Located<boolean> | undefined;
 }
 
 /** rockerc.yaml (merged over ~/.rockerc.yaml), validated but not yet resolved. */
@@ -57,6 +105,10 @@ export interface Config {
   readonly engine: Located<'docker' | 'podman'> | undefined;
   readonly extensions: readonly ConfigExtensionEntry[];
   readonly blacklist: readonly Located<string>[];
+  readonly build: BuildSettings;
+  readonly run: RunConfig;
+  /** Entries read from rocker, rockerc or deps_rocker spellings, in file order (shown by `rockts plan`). */
+  readonly readings: readonly Reading[];
   readonly builder: {
     readonly baseImage: Located<string> | undefined;
     /** Replaces the default builder-base apt set when given. */

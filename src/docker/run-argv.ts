@@ -1,6 +1,8 @@
 /**
  * The docker command lines for `rockts run`, as data (pure).
  */
+import { createHash } from 'node:crypto';
+
 export interface RunRequest {
   readonly image: string;
   readonly configHash: string;
@@ -13,7 +15,7 @@ export interface RunRequest {
   readonly detach: boolean;
   readonly tty: boolean;
   readonly network: string | undefined;
-  /** What the extensions add (env, mounts, devices, GPUs): see core/run-settings.ts. */
+  /** The merged run settings (extensions', the config's): see core/run-settings.ts mergeRunSettings. */
   readonly extensionArgs: readonly string[];
   readonly command: readonly string[];
 }
@@ -41,12 +43,22 @@ export function runArgs(request: RunRequest, kept: boolean): string[] {
   }
   if (request.name !== undefined) args.push('--name', request.name);
   args.push('--label', `rockts.config=${request.configHash}`);
+  if (kept) args.push('--label', `rockts.run=${runLabel(request)}`);
   if (request.network !== undefined) args.push('--network', request.network);
   args.push('--volume', `${request.projectDir}:${request.workdir}`, '--workdir', request.workdir);
   args.push('--user', `${request.uid}:${request.gid}`);
   args.push(...request.extensionArgs);
   args.push(request.image, ...(kept ? ['sleep', 'infinity'] : request.command));
   return args;
+}
+
+/**
+ * What a kept container was started with, less the composition (its own label): a
+ * container made with other run settings is replaced rather than re-entered.
+ */
+export function runLabel(request: RunRequest): string {
+  const settings = [request.projectDir, request.workdir, request.uid, request.gid, request.network ?? '', ...request.extensionArgs];
+  return `sha256:${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16)}`;
 }
 
 /** A login shell: bash where the image has it, sh otherwise. */

@@ -1,6 +1,6 @@
 /** What extensions add to `docker run`, filled in from the host (core/run-settings.ts). */
 import { RocktsError } from '../../src/core/errors.js';
-import { runSettings, type HostContext } from '../../src/core/run-settings.js';
+import { mergeRunSettings, NO_RUN_SETTINGS, runSettings, type HostContext } from '../../src/core/run-settings.js';
 import type { OrderedExtension } from '../../src/core/types.js';
 import { parseManifest } from '../../src/extensions/parse-manifest.js';
 
@@ -105,4 +105,21 @@ test('unknown variables in run: values are manifest errors, found before any con
     '7:8 run.env.X: {{host.user}} is not a variable of run: values; expected {{options.NAME}}, {{user.name}} (uid, gid, home), {{host.home}} or {{host.env.NAME}}',
     '9:17 run.volumes.0.source: {{options.nope}} is not a variable of run: values; expected {{options.NAME}}, {{user.name}} (uid, gid, home), {{host.home}} or {{host.env.NAME}}',
   ]);
+});
+
+describe('mergeRunSettings: extensions, then the config, then the command line; last wins', () => {
+  const at = <T>(value: T) => ({ value, location: { file: 'rockerc.yaml', line: 1, column: 1 } });
+  const config = { ...NO_RUN_SETTINGS, env: [at('EDITOR=vim')], shmSize: at('2g'), privileged: at(true), name: at('from-config'), network: at('host') };
+  const none = { keep: false, name: undefined, detach: false, network: undefined };
+
+  test("the config's settings follow the extensions' arguments, so its env wins in docker", () => {
+    const merged = mergeRunSettings({ args: ['--env', 'EDITOR=nano'], notes: [] }, config, none);
+    expect(merged.args).toEqual(['--env', 'EDITOR=nano', '--env', 'EDITOR=vim', '--shm-size', '2g', '--privileged']);
+    expect([merged.name, merged.keep, merged.network]).toEqual(['from-config', true, 'host']);
+  });
+
+  test('command-line flags win over the config', () => {
+    const merged = mergeRunSettings({ args: [], notes: [] }, config, { keep: false, name: 'from-flag', detach: true, network: 'bridge' });
+    expect([merged.name, merged.detach, merged.network]).toEqual(['from-flag', true, 'bridge']);
+  });
 });

@@ -1,5 +1,6 @@
 /** In-memory extensions and configs for core tests: no files involved. */
 import type { Config, ConfigExtensionEntry, LoadedExtension, ResolvedExtension, TemplateSource } from '../../src/core/types.js';
+import { NO_RUN_SETTINGS } from '../../src/core/run-settings.js';
 
 export interface FakeExtension {
   readonly name: string;
@@ -63,6 +64,10 @@ export function fakeConfig(image: string, names: readonly string[]): Config {
     engine: undefined,
     extensions: entries,
     blacklist: [],
+    dockerfile: undefined,
+    build: { pull: undefined, noCache: undefined },
+    run: NO_RUN_SETTINGS,
+    readings: [],
     builder: { baseImage: undefined, apt: undefined, images: [] },
   };
 }
