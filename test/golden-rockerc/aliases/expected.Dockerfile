@@ -23,8 +23,8 @@ RUN set -eu; \
     if [ "$name" != C ]; then localedef -i "$name" -c -f "$charset" -A /usr/share/locale/locale.alias "$locale"; fi
 # tz: setup
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/Etc/UTC \
-    && ln -sf /usr/share/zoneinfo/Etc/UTC /etc/localtime \
+RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+    && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 LABEL rockts.extensions="git,gpu,ssh,locale,tz" \
-    rockts.config="sha256:1bcc57a3805ad73a04cfd57208c04d589fe73b96884a636a525c391e6d78d458"
+    rockts.config="sha256:ca9e4725463a0ae5da72f0f5458569115a8d73fb2de5b880dad95b0448267aa0"

@@ -13,8 +13,8 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
 ENV TZ="Etc/UTC"
 # tz: setup
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/Etc/UTC \
-    && ln -sf /usr/share/zoneinfo/Etc/UTC /etc/localtime \
+RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+    && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 # user: setup
 # user: make dev (1000:1000, home /home/dev) exist, so files
@@ -40,4 +40,4 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="git,ssh,tz,user" \
-    rockts.config="sha256:5ce3a49c5236d9f1d4789af1c64a0f1391fc89fd32b6f9f6f6fbcf1e613e0327"
+    rockts.config="sha256:88a5456959512f3249cdf6a9614f283ec08e9d4be5d7d178832c22f0c5fb684f"
