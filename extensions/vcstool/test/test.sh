@@ -14,6 +14,7 @@ repositories:
     type: git
     url: file://$work/upstream
 REPOS
+mkdir "$work/ws"
 vcs import --input "$work/test.repos" "$work/ws" >/dev/null || fail "vcs import failed"
 [ "$(git -C "$work/ws/demo" log --format=%s -1)" = first ] || fail "vcs import did not clone the repository"
 vcs status "$work/ws" >/dev/null || fail "vcs status failed"
