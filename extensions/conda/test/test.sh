@@ -22,12 +22,20 @@ fi
 channels="$(conda config --show channels | sed -n 's/^  - //p' | paste -sd, -)"
 [ "$channels" = "${ROCKTS_TEST_OPTION_channels:?}" ] || fail "channels are '$channels', expected '$ROCKTS_TEST_OPTION_channels'"
 
-# This user's environments and package cache go to the home, not to root-owned /opt/conda.
-envs_dir="$(conda config --show envs_dirs | sed -n 's/^  - //p' | head -n 1)"
-case "$envs_dir" in
-    "$HOME"/*) ;;
-    *) fail "the first envs_dir is $envs_dir, outside $HOME" ;;
-esac
+# A non-root user's environments and package cache go to the home: conda takes the first
+# writable folder of envs_dirs and pkgs_dirs, and root-owned /opt/conda is not writable.
+for key in envs_dirs pkgs_dirs; do
+    [ "$(id -u)" -ne 0 ] || break
+    chosen=""
+    while read -r candidate; do
+        if [ -w "$candidate" ] || { [ ! -e "$candidate" ] && [[ "$candidate" == "$HOME"/* ]]; }; then chosen="$candidate"; break; fi
+    done < <(conda config --show "$key" | sed -n 's/^  - //p')
+    case "$chosen" in
+        "$HOME"/*) ;;
+        *) fail "the first writable folder of $key is '$chosen', not in $HOME" ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || [ ! -w /opt/conda ] || fail "/opt/conda is writable by $(id -un)"
 
 # An interactive bash has `conda activate`, and base is active only when asked.
 active="$(bash -ic 'type conda >/dev/null 2>&1 && echo "${CONDA_DEFAULT_ENV:-none}"' 2>/dev/null | tail -n 1)"
