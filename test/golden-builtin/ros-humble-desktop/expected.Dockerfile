@@ -40,9 +40,11 @@ ENV ROS_DISTRO="humble"
 # ros: first, the image must be the Ubuntu release this distribution is built for.
 # Then the official repository (packages.ros.org, signed by the pinned key), ROS 2
 # itself, the ROS development tools (colcon, rosdep, vcstool) and `rosdep init`
-# (skipped when already initialised, so the step can run twice).
-RUN --mount=type=cache,id=rockts-apt-cache-ros-humble,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ros-humble,target=/var/lib/apt/lists,sharing=locked \
+# (skipped when already initialised, so the step can run twice). The apt caches are
+# shared by both distributions: list files are named by suite, and apt-get update drops
+# those the sources no longer name.
+RUN --mount=type=cache,id=rockts-apt-cache-ros,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,id=rockts-apt-lists-ros,target=/var/lib/apt/lists,sharing=locked \
     set -eu; \
     distro='humble'; \
     case "$distro" in \
@@ -92,4 +94,4 @@ RUN line="source /opt/ros/"'humble'"/setup.bash" \
     && { grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; } \
     && rosdep update --rosdistro 'humble'
 LABEL rockts.extensions="ros,user" \
-    rockts.config="sha256:9547b0f846fa337e56ba8e0ce24671f8fc929544929bba8497d51ee3adf4c56f"
+    rockts.config="sha256:a2ac8250e49ebac263946a2dfaa7c161121ae5cba9f458b6440393daccc4bb11"

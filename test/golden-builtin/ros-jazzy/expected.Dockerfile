@@ -40,9 +40,11 @@ ENV ROS_DISTRO="jazzy"
 # ros: first, the image must be the Ubuntu release this distribution is built for.
 # Then the official repository (packages.ros.org, signed by the pinned key), ROS 2
 # itself, the ROS development tools (colcon, rosdep, vcstool) and `rosdep init`
-# (skipped when already initialised, so the step can run twice).
-RUN --mount=type=cache,id=rockts-apt-cache-ros-jazzy,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ros-jazzy,target=/var/lib/apt/lists,sharing=locked \
+# (skipped when already initialised, so the step can run twice). The apt caches are
+# shared by both distributions: list files are named by suite, and apt-get update drops
+# those the sources no longer name.
+RUN --mount=type=cache,id=rockts-apt-cache-ros,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,id=rockts-apt-lists-ros,target=/var/lib/apt/lists,sharing=locked \
     set -eu; \
     distro='jazzy'; \
     case "$distro" in \
@@ -92,4 +94,4 @@ RUN line="source /opt/ros/"'jazzy'"/setup.bash" \
     && { grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; } \
     && rosdep update --rosdistro 'jazzy'
 LABEL rockts.extensions="ros,user" \
-    rockts.config="sha256:9c441a3ffbd1fc63e9fdd70214b6e0adfbd994da8972f7ea3a4cb741b8769eda"
+    rockts.config="sha256:aa93c2fd6142ea7807598a7c79f0b1777730ecaae6fcd8b72122e85fc4060408"
