@@ -1,9 +1,11 @@
 /**
  * The built-in extensions under their own harness, `rockts extension test`, on Docker 26:
  * every built-in's scenarios are composed, shellchecked and parsed by BuildKit
- * (`--static --parse`; cargo, npm, pixi and palanteer need the internet to build, so this
- * is as far as these machines go for them), and those that need only Debian packages
- * are built and tested for real, twice in the chain included, on the local base image.
+ * (`--static --parse`; the built-ins that download from upstream hosts need the internet
+ * to build, so this is as far as these machines go for them), and those that need only
+ * Debian packages are built and tested for real, twice in the chain included, on the
+ * local base image. ros is also built on that (Debian) image, where it must stop with its
+ * message about the distribution.
  */
 import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -22,7 +24,7 @@ const BUILTINS = readdirSync(BUILTIN_EXTENSIONS, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 /** Built-ins whose build needs only Debian packages, with what their tests need from the host. */
-const BUILT_HERE = ['curl', 'deps', 'git', 'locale', 'ssh', 'tz', 'user', 'x11'];
+const BUILT_HERE = ['ccache', 'curl', 'deps', 'dev-helpers', 'git', 'home', 'locale', 'pulse', 'ssh', 'tz', 'user', 'vcstool', 'x11'];
 const LOCAL_IMAGES = ['--image', BASE_IMAGE, '--builder-image', BASE_IMAGE, '--builder-apt', ''];
 
 let dir: string;
@@ -38,7 +40,10 @@ const extensionTest = (name: string, args: readonly string[], env: NodeJS.Proces
 
 describeWithEngine('the built-in extensions under `rockts extension test`', () => {
   test('every built-in has test/test.sh and test/scenarios.yaml', async () => {
-    expect(BUILTINS).toEqual(['cargo', 'curl', 'deps', 'git', 'gpu', 'locale', 'npm', 'palanteer', 'pixi', 'ssh', 'tz', 'user', 'x11']);
+    expect(BUILTINS).toEqual([
+      'cargo', 'ccache', 'claude', 'codex', 'conda', 'cuda', 'curl', 'deps', 'dev-helpers', 'fzf', 'gemini', 'git', 'gitui', 'gpu',
+      'home', 'lazygit', 'locale', 'npm', 'nvim', 'palanteer', 'pixi', 'pulse', 'ros', 'ssh', 'tz', 'user', 'uv', 'vcstool', 'x11',
+    ]);
     for (const name of BUILTINS) {
       for (const file of ['test.sh', 'scenarios.yaml']) expect([name, await exists(path.join(BUILTIN_EXTENSIONS, name, 'test', file))]).toEqual([name, true]);
     }
@@ -61,6 +66,16 @@ describeWithEngine('the built-in extensions under `rockts extension test`', () =
     }
   });
 
+  test('ros: on an image that is not the Ubuntu release of its distribution, the build stops and says which image to use', async () => {
+    const result = await extensionTest('ros', ['--scenario', 'default', ...LOCAL_IMAGES, '--no-idempotency']);
+    expect(result.stdout).toMatch(/^FAIL ros\/default: build failed\n/);
+    expect(result.stdout).toContain(
+      'ros: ROS 2 jazzy is built for Ubuntu 24.04 (noble), but the image is Debian GNU/Linux 12 (bookworm); use image: ubuntu:24.04, or the ros option distro that matches the image (humble: Ubuntu 22.04, jazzy: Ubuntu 24.04)',
+    );
+    expect(result.stdout).toMatch(/\n0 passed, 1 failed\n$/);
+    expect(result.code).toBe(7);
+  });
+
   (process.getuid?.() === 0 ? test : test.skip)('user: as another uid, the user exists, owns its home and may use sudo when asked', async () => {
     const home = path.join(dir, 'home-4242');
     await mkdir(home, { recursive: true });
@@ -75,8 +90,9 @@ describeWithEngine('the built-in extensions under `rockts extension test`', () =
 
 /**
  * What a built-in's test needs from the host, made real: a ~/.gitconfig for git, a
- * running ssh-agent for ssh, an X socket and DISPLAY for x11. ROCKTS_EXPECT_* makes the
- * tests require them rather than skip.
+ * running ssh-agent for ssh, an X socket and DISPLAY for x11, a file in the home for
+ * home, a ~/.cache/ccache for ccache, a PulseAudio socket for pulse. ROCKTS_EXPECT_*
+ * makes the tests require them rather than skip.
  */
 async function hostFor(name: string): Promise<{ vars: NodeJS.ProcessEnv; close: () => Promise<void> }> {
   const home = path.join(dir, `home-${name}`);
@@ -91,6 +107,34 @@ async function hostFor(name: string): Promise<{ vars: NodeJS.ProcessEnv; close: 
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     for (let i = 0; i < 100 && !(await exists(socket)); i++) await new Promise((r) => setTimeout(r, 50));
     return { vars: { HOME: home, SSH_AUTH_SOCK: socket, ROCKTS_EXPECT_SSH_AGENT: '1' }, close: async () => void agent.kill() };
+  }
+  if (name === 'home') {
+    const marker = path.join(home, 'rockts-home-marker');
+    await writeFile(marker, 'from the host\n');
+    await chmod(home, 0o777);
+    await chmod(marker, 0o666);
+    return { vars: { HOME: home, ROCKTS_EXPECT_HOME_MARKER: marker }, close: async () => undefined };
+  }
+  if (name === 'ccache') {
+    const cache = path.join(home, '.cache', 'ccache');
+    await mkdir(cache, { recursive: true, mode: 0o777 });
+    await chmod(cache, 0o777);
+    await writeFile(path.join(cache, 'from-the-host'), '');
+    return { vars: { HOME: home, ROCKTS_EXPECT_CCACHE_MOUNT: 'from-the-host' }, close: async () => undefined };
+  }
+  if (name === 'pulse') {
+    // A listening socket stands in for the PulseAudio server: the test checks it arrives as PULSE_SERVER.
+    const runtime = path.join(dir, 'xdg-runtime');
+    await mkdir(path.join(runtime, 'pulse'), { recursive: true });
+    const socket = path.join(runtime, 'pulse', 'native');
+    await rm(socket, { force: true });
+    const server = net.createServer().listen(socket);
+    await new Promise((r) => server.once('listening', r));
+    await chmod(socket, 0o777);
+    return {
+      vars: { HOME: home, XDG_RUNTIME_DIR: runtime, ROCKTS_EXPECT_PULSE: 'socket' },
+      close: () => new Promise((r) => server.close(() => r(undefined))),
+    };
   }
   if (name === 'x11') {
     // A listening socket stands in for an X server: the test checks the display's socket is there.

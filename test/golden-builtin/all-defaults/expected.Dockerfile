@@ -117,8 +117,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         libgl1-mesa-dev \
         libx11-dev \
         libxext-dev \
-        libxrender-dev \
-        python3
+        libxrender-dev
 # palanteer: build the viewer from a pinned tag or commit of
 #   https://github.com/dfeneyrou/palanteer
 # Only the `palanteer` target (the viewer, build/bin/palanteer) is built. The C++
@@ -211,6 +210,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sh
         libgl1 \
         libgl1-mesa-dri \
         libglx-mesa0 \
+        libglx0 \
         libopengl0 \
         libssl-dev \
         libstdc++6 \
@@ -232,4 +232,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:8622ca1f04f58d0f5f5b06996406f4f1a7127e516348347b40b7ae81e68ff6ce"
+    rockts.config="sha256:510f21c58c30906eca5d871d9881c6d5922a25921a71213da83640e90ad270d1"

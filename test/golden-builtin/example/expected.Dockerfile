@@ -117,8 +117,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         libgl1-mesa-dev \
         libx11-dev \
         libxext-dev \
-        libxrender-dev \
-        python3
+        libxrender-dev
 # palanteer: build the viewer from a pinned tag or commit of
 #   https://github.com/dfeneyrou/palanteer
 # Only the `palanteer` target (the viewer, build/bin/palanteer) is built. The C++
@@ -213,6 +212,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sh
         libgl1 \
         libgl1-mesa-dri \
         libglx-mesa0 \
+        libglx0 \
         libopengl0 \
         libssl-dev \
         libstdc++6 \
@@ -258,4 +258,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,git,ssh,x11,palanteer,pixi,user" \
-    rockts.config="sha256:536d1aaf33868595fbad9cbb65213e3d0f4ee6b9066e25cab1ac3c895035d806"
+    rockts.config="sha256:f74d8822efb8e44be78aecbf6b1d0f0b8399527ed5b44d6c173e7429b553ee98"

@@ -112,8 +112,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         libgl1-mesa-dev \
         libx11-dev \
         libxext-dev \
-        libxrender-dev \
-        python3
+        libxrender-dev
 # palanteer: build the viewer from a pinned tag or commit of
 #   https://github.com/dfeneyrou/palanteer
 # Only the `palanteer` target (the viewer, build/bin/palanteer) is built. The C++
@@ -206,6 +205,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt
         libgl1 \
         libgl1-mesa-dri \
         libglx-mesa0 \
+        libglx0 \
         libopengl0 \
         libssl-dev \
         libstdc++6 \
@@ -221,4 +221,4 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:33c06134e353e7e5b153ec8e6e5115486198aeb1ae089f2ed4e7eac496052fc5"
+    rockts.config="sha256:8d2014eb395ade0a7fb4af8d775cac11ecd162e5d7d10cb36339f53fe022b2b1"
