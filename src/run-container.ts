@@ -4,13 +4,13 @@
  * mounted and the host user's uid/gid. A kept container (--keep, or --name) is reused
  * while the composition is unchanged and replaced when it changes, as rockerc does.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
-import { RocktsError } from './core/errors.js';
 import { runSettings } from './core/run-settings.js';
-import { execArgs, runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
+import type { Config } from './core/types.js';
+import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
+import { runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
 import type { ProjectOptions } from './load-project.js';
 
@@ -45,7 +45,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   );
   for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
-  const name = flags.name ?? (flags.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
+  const name = flags.name ?? (flags.keep ? keptContainerName(composed.config) : undefined);
   const request: RunRequest = {
     image: tag,
     configHash: hash,
@@ -62,56 +62,31 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   };
 
   if (name === undefined) return attach(engine, runArgs(request, false));
-  let state = await containerState(engine, name);
+  let state = await inspectContainer(engine, name);
   if (state && state.hash !== hash) {
     say(`rockts: the composition changed since container ${name} was made; replacing it`);
-    await execOrThrow(engine, ['rm', '--force', name]);
+    await engineOrThrow(engine, ['rm', '--force', name]);
     state = undefined;
   }
-  if (!state) await execOrThrow(engine, runArgs(request, true));
-  else if (!state.running) await execOrThrow(engine, ['start', name]);
+  if (!state) {
+    await engineOrThrow(engine, runArgs(request, true));
+    state = await inspectContainer(engine, name);
+  }
   if (flags.detach) {
-    say(`rockts: container ${name} is running; \`rockts run --name ${name}\` enters it`);
+    if (!state?.running) await engineOrThrow(engine, ['start', name]);
+    say(`rockts: container ${name} is running; \`rockts exec${flags.name === undefined ? '' : ` --name ${name}`}\` enters it`);
     return 0;
   }
-  return attach(engine, execArgs(name, request));
+  return enterContainer(engine, state!, { command: flags.command, tty: request.tty });
 }
 
+/** The kept container's name when --name does not give one: rockts-<folder>. */
+export function keptContainerName(config: Config): string {
+  return `rockts-${defaultTag(config).replace(/-dev$/, '')}`;
+}
 
 /** The rockts.config label of the image `tag`, or undefined when there is no such image. */
 async function imageLabel(engine: Engine, tag: string): Promise<string | undefined> {
   const result = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}}', tag]);
   return result.code === 0 ? result.stdout.trim() : undefined;
-}
-
-async function containerState(engine: Engine, name: string): Promise<{ hash: string; running: boolean } | undefined> {
-  const result = await execCapture(engine.bin, ['container', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}} {{.State.Running}}', name]);
-  if (result.code !== 0) return undefined;
-  const [hash = '', running] = result.stdout.trim().split(' ');
-  return { hash, running: running === 'true' };
-}
-
-async function execOrThrow(engine: Engine, args: string[]): Promise<void> {
-  const result = await execCapture(engine.bin, args);
-  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`docker ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
-}
-
-/**
- * Runs docker with the terminal handed over. Ctrl-C goes to the container (docker
- * forwards it); rockts waits for docker to finish and returns its exit code.
- */
-function attach(engine: Engine, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(engine.bin, args, { stdio: 'inherit' });
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
-    child.on('error', (error) => {
-      process.off('SIGINT', ignore);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', ignore);
-      resolve(code ?? (signal ? 128 + 2 : 1));
-    });
-  });
 }
