@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
-import { runSettings } from './core/run-settings.js';
+import type { Composition } from './core/compose.js';
+import { runSettings, type RunSettings } from './core/run-settings.js';
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, workspaceDir, type RunRequest } from './docker/run-argv.js';
@@ -38,11 +39,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
 
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
-  const settings = runSettings(
-    composed.plan.extensions,
-    { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
-    engine.kind,
-  );
+  const settings = projectRunSettings(project, composed, engine.kind);
   for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
   const name = flags.name ?? (flags.keep ? keptContainerName(composed.config) : undefined);
@@ -78,6 +75,20 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     return 0;
   }
   return enterContainer(engine, state!, { command: flags.command, tty: request.tty });
+}
+
+/**
+ * The run settings of the composition on this machine: what `rockts run` passes to
+ * `docker run`, and what `rockts devcontainer` writes as devcontainer.json properties.
+ */
+export function projectRunSettings(project: ProjectOptions, composed: Composition, engine: EngineKind): RunSettings {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return runSettings(
+    composed.plan.extensions,
+    { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
+    engine,
+  );
 }
 
 /** The kept container's name when --name does not give one: rockts-<folder>. */
