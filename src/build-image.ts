@@ -35,6 +35,10 @@ export interface BuildResult {
   readonly tag: string;
   /** Undefined for a dry run. */
   readonly imageId: string | undefined;
+  /** Wall-clock time of the engine's build; 0 for a dry run. */
+  readonly durationMs: number;
+  /** Steps the engine took from its cache (BuildKit's CACHED, Podman's "Using cache"). */
+  readonly cacheHits: number;
 }
 
 /** Messages for the user (stderr); the caller decides how to print them. */
@@ -104,9 +108,10 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     say(`build context: ${context.dir} (kept for inspection)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
-    return { tag, imageId: undefined };
+    return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
   }
   try {
+    const started = Date.now();
     if (baseCommand) {
       say(`rockts: building ${composed.config.image.value} from ${path.relative(process.cwd(), base!.value) || base!.value} (dockerfile:)`);
       const built = await runStreaming(baseCommand.bin, baseCommand.args, baseCommand.env);
@@ -115,6 +120,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
     }
     const run = await runStreaming(command.bin, command.args, command.env);
+    const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
     const imageId = (await readFile(context.iidFile, 'utf8')).trim();
@@ -122,7 +128,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
     }
-    return { tag, imageId };
+    return { tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
   } finally {
     await context.dispose();
   }
@@ -145,6 +151,11 @@ async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolea
 }
 
 export { defaultTag };
+
+/** Cached steps in a build log: BuildKit's `#N CACHED` lines, Podman's `--> Using cache`. */
+export function countCacheHits(log: string): number {
+  return [...log.matchAll(/^(?:#\d+ CACHED|--> Using cache )/gm)].length;
+}
 
 /** The error for a failed build: a missing base image, or the extension whose lines failed. */
 export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {

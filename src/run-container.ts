@@ -22,10 +22,12 @@ export interface RunFlags {
   readonly network: string | undefined;
   readonly command: readonly string[];
   readonly engine: EngineKind | undefined;
+  /** --json: no TTY, whatever stdin is. */
+  readonly json?: boolean;
 }
 
-/** Runs the dev container; resolves to the exit code of the command inside it. */
-export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<number> {
+/** Runs the dev container; resolves to the exit code of the command inside it and the kept container's name. */
+export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<{ code: number; container: string | undefined }> {
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
@@ -52,13 +54,13 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     gid,
     name,
     detach: flags.detach,
-    tty: Boolean(process.stdin.isTTY) && !flags.detach,
+    tty: Boolean(process.stdin.isTTY) && !flags.detach && !flags.json,
     network,
     extensionArgs: settings.args,
     command: flags.command,
   };
 
-  if (name === undefined) return attach(engine, runArgs(request, false));
+  if (name === undefined) return { code: await attach(engine, runArgs(request, false)), container: undefined };
   let state = await inspectContainer(engine, name);
   if (state && state.hash !== hash) {
     say(`rockts: the composition changed since container ${name} was made; replacing it`);
@@ -72,9 +74,9 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   if (flags.detach) {
     if (!state?.running) await engineOrThrow(engine, ['start', name]);
     say(`rockts: container ${name} is running; \`rockts exec${flags.name === undefined ? '' : ` --name ${name}`}\` enters it`);
-    return 0;
+    return { code: 0, container: name };
   }
-  return enterContainer(engine, state!, { command: flags.command, tty: request.tty });
+  return { code: await enterContainer(engine, state!, { command: flags.command, tty: request.tty }), container: name };
 }
 
 /**

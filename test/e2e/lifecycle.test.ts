@@ -1,7 +1,8 @@
 /**
  * Living in the kept container on a real engine: `rockts exec` (no container yet, a
  * stopped one started, the exit code passed through), `stop`, `ps` (composition and
- * whether it is current) and `down --image`, on Docker 26 and Podman.
+ * whether it is current) and `down --image`, with their --json answers (and build's),
+ * on Docker 26 and Podman.
  */
 import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -59,8 +60,17 @@ for (const engine of [DOCKER_26, PODMAN]) {
         expect(none.code).toBe(8);
         expect(none.stderr).toContain(`rockts: there is no container ${container} for ${path.join(dir, 'rockerc.yaml')}; start one with \`rockts run --keep\`\n`);
 
-        const made = await rockts(['run', '--keep', '--', 'sh', '-c', 'echo made > /tmp/marker']);
+        const built = await rockts(['build', '--json']);
+        expect(built.code).toBe(0);
+        const build = JSON.parse(built.stdout) as { tag: string; imageId: string; durationMs: number; cacheHits: number };
+        expect(build).toEqual({ tag, imageId: expect.stringMatching(/^(?:sha256:)?[0-9a-f]{12,}$/), durationMs: expect.any(Number), cacheHits: expect.any(Number) });
+        // Two builds of the same composition: the second takes every step from the cache.
+        const rebuilt = JSON.parse((await rockts(['build', '--json'])).stdout) as typeof build;
+        expect(rebuilt.cacheHits).toBeGreaterThan(build.cacheHits);
+
+        const made = await rockts(['run', '--keep', '--json', '--', 'sh', '-c', 'echo made > /tmp/marker']);
         expect(made.code).toBe(0);
+        expect(JSON.parse(made.stdout)).toEqual({ container, exitCode: 0 });
         const running = await status();
         // Podman reports the image by its full name.
         const image = engine.kind === 'podman' ? `localhost/${tag}:latest` : tag;
