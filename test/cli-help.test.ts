@@ -93,3 +93,10 @@ test('zsh completion lists the commands, their flags and the values a flag accep
   expect(zsh).toMatch(/--engine"\[container engine[^\n]*:engine options:\(docker podman\)"/);
   expect(zsh).toContain('--use-image"[use the image');
 });
+
+test('colour only when asked for: FORCE_COLOR colours help, NO_COLOR wins, and rockts\'s own messages have none', async () => {
+  const ansi = /\u001b\[/;
+  expect((await rocktsIn(dir, ['help', 'plan'], { HOME: dir, FORCE_COLOR: '1' })).stdout).toMatch(ansi);
+  expect((await rocktsIn(dir, ['help', 'plan'], { HOME: dir, FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(ansi);
+  expect((await rocktsIn(dir, ['plna'], { HOME: dir, FORCE_COLOR: '1' })).stderr).not.toMatch(ansi);
+});
