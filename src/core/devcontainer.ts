@@ -33,7 +33,7 @@ export interface DevcontainerRecord {
   readonly config: string;
 }
 
-/** `docker run` flags that take no value. */
+/** `docker run` flags that take no value, even when a value-like argument follows. */
 const SWITCHES = new Set(['--privileged', '--init', '--read-only', '--rm', '--tty', '-t', '--interactive', '-i']);
 
 /** Spec properties for docker run flags: the property, and whether it is a list. */
@@ -55,7 +55,8 @@ export function splitRunArgs(args: readonly string[]): { readonly flag: string; 
     const arg = args[i]!;
     const equals = arg.indexOf('=');
     if (arg.startsWith('--') && equals > 0) result.push({ flag: arg.slice(0, equals), value: arg.slice(equals + 1) });
-    else if (SWITCHES.has(arg) || i + 1 >= args.length) result.push({ flag: arg, value: undefined });
+    // A flag followed by another flag takes no value (a switch this list does not know, e.g. --oom-kill-disable).
+    else if (SWITCHES.has(arg) || i + 1 >= args.length || args[i + 1]!.startsWith('-')) result.push({ flag: arg, value: undefined });
     else result.push({ flag: arg, value: args[++i]! });
   }
   return result;

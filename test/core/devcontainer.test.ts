@@ -112,12 +112,14 @@ test('every run argument lands somewhere: properties or runArgs, none dropped', 
 });
 
 test('run arguments split into flags and values, with --flag=value and value-less switches', () => {
-  expect(splitRunArgs(['--env', 'A=1', '--init', '--shm-size=1g', '-p', '80:80', '--privileged'])).toEqual([
+  expect(splitRunArgs(['--env', 'A=1', '--init', '--shm-size=1g', '-p', '80:80', '--oom-kill-disable', '--privileged', 'image'])).toEqual([
     { flag: '--env', value: 'A=1' },
     { flag: '--init', value: undefined },
     { flag: '--shm-size', value: '1g' },
     { flag: '-p', value: '80:80' },
+    { flag: '--oom-kill-disable', value: undefined },
     { flag: '--privileged', value: undefined },
+    { flag: 'image', value: undefined },
   ]);
 });
 
