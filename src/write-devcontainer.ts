@@ -49,6 +49,10 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   const file = path.join(outDir, DEVCONTAINER_FILE);
   await checkOverwrite(file, flags.force);
 
+  // One argument in runArgs and the build's options: a name (host, none, a network, container:<name>), never more flags.
+  if (flags.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(flags.network)) {
+    throw new RocktsError('USAGE', `--network: expected a network name such as host, found ${JSON.stringify(flags.network)}`);
+  }
   const network = flags.network ?? (engine && !engine.bridge ? 'host' : undefined);
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
   const settings = projectRunSettings(project, composed, engine?.kind ?? 'docker');

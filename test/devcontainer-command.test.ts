@@ -75,6 +75,11 @@ test('-o writes elsewhere, mounting the project folder by its path; --use-image 
   expect(await readdir(path.join(dir, 'editors/dev'))).toEqual(['devcontainer.json']);
 });
 
+test('--network takes one network name, never more arguments (exit 2)', async () => {
+  const result = await rockts(['devcontainer', '--network', 'host --privileged']);
+  expect(result).toEqual({ code: 2, stdout: '', stderr: 'rockts: --network: expected a network name such as host, found "host --privileged"\n' });
+});
+
 test('rockts plan says when the devcontainer.json was written for another composition', async () => {
   await rockts(['devcontainer']);
   const current = JSON.parse((await rockts(['plan', '--json'])).stdout) as { devcontainer: unknown };

@@ -22,7 +22,7 @@ export default class DownCommand extends BaseCommand {
       { engine: flags.engine as 'docker' | 'podman' | undefined, name: flags.name, image: flags.image },
       (message) => process.stderr.write(message + '\n'),
     );
-    if (flags.json) return this.print(result, () => '');
+    if (flags.json) return this.print({ ...result, image: result.image ?? null }, () => '');
     const removed = [...result.containers.map((c) => `container ${c}`), ...(result.image ? [`image ${result.image}`] : [])];
     process.stderr.write(removed.length === 0 ? 'nothing to remove\n' : `removed ${removed.join(', ')}\n`);
   }

@@ -103,6 +103,7 @@ for (const engine of [DOCKER_26, PODMAN]) {
         expect(JSON.parse(down.stdout)).toEqual({ containers: [container], image: tag });
         expect(await status()).toMatchObject({ containers: [], image: null });
         expect(await rockts(['down'])).toMatchObject({ code: 0, stderr: 'nothing to remove\n' });
+        expect(JSON.parse((await rockts(['down', '--json'])).stdout)).toEqual({ containers: [], image: null });
         expect((await rockts(['stop'])).code).toBe(8);
       });
     },
