@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
 import type { Composition } from './core/compose.js';
+import { RocktsError } from './core/errors.js';
 import { runSettings, type RunSettings } from './core/run-settings.js';
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
@@ -70,13 +71,14 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   if (!state) {
     await engineOrThrow(engine, runArgs(request, true));
     state = await inspectContainer(engine, name);
+    if (!state) throw new RocktsError('ENGINE_UNAVAILABLE', `${engine.kind} created container ${name} but cannot find it`);
   }
   if (flags.detach) {
-    if (!state?.running) await engineOrThrow(engine, ['start', name]);
+    if (!state.running) await engineOrThrow(engine, ['start', name]);
     say(`rockts: container ${name} is running; \`rockts exec${flags.name === undefined ? '' : ` --name ${name}`}\` enters it`);
     return { code: 0, container: name };
   }
-  return { code: await enterContainer(engine, state!, { command: flags.command, tty: request.tty }), container: name };
+  return { code: await enterContainer(engine, state, { command: flags.command, tty: request.tty }), container: name };
 }
 
 /**
