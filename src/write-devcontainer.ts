@@ -9,9 +9,11 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultTag, type Say } from './build-image.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
+import type { OrderedExtension } from './core/types.js';
 import { RocktsError } from './core/errors.js';
 import { fillBuildContext } from './docker/build-context.js';
 import { detectEngine, type Engine, type EngineKind } from './docker/engine.js';
+import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { workspaceDir } from './docker/run-argv.js';
 import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
 import { projectRunSettings } from './run-container.js';
@@ -61,6 +63,12 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     say("rockts: no extension switches to your user (the built-in `user` does): editors will run as the image's default user");
   }
   const context = flags.useImage ? undefined : path.join(outDir, CONTEXT_DIR);
+  // dockerfile:: the final stage starts from a local image rockts builds first; the editor builds it the same way, on the host.
+  const dockerfile = composed.config.dockerfile?.value;
+  const base =
+    context === undefined || dockerfile === undefined
+      ? undefined
+      : [engine?.kind ?? 'docker', 'build', ...(network === undefined ? [] : ['--network', network]), '--tag', composed.config.image.value, '--file', dockerfile, path.dirname(dockerfile)];
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const document = composeDevcontainer({
     name: tag,
@@ -73,10 +81,11 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     user: composed.plan.final.user,
     network,
     runArgs: settings.args,
+    ...(base === undefined ? {} : { initializeCommand: base }),
   });
 
   await mkdir(outDir, { recursive: true });
-  if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions);
+  if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
   return { file, context, composition: composed.plan.configHash };
 }
@@ -115,11 +124,11 @@ async function checkOverwrite(file: string, force: boolean): Promise<void> {
 }
 
 /** Writes the build context beside, then swaps it in, so the folder is never half-written. */
-async function replaceContext(context: string, dockerfile: string, extensions: Parameters<typeof fillBuildContext>[2]): Promise<void> {
+async function replaceContext(context: string, dockerfile: string, extensions: readonly OrderedExtension[], files: readonly ContextFile[]): Promise<void> {
   const fresh = path.join(path.dirname(context), `.${CONTEXT_DIR}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await mkdir(fresh);
-    await fillBuildContext(fresh, dockerfile, extensions);
+    await fillBuildContext(fresh, dockerfile, extensions, files);
     await rm(context, { recursive: true, force: true });
     await rename(fresh, context);
   } catch (error) {

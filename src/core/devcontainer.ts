@@ -24,6 +24,8 @@ export interface DevcontainerInput {
   readonly network: string | undefined;
   /** The run settings as `docker run` arguments: what `rockts run` passes (see core/run-settings.ts). */
   readonly runArgs: readonly string[];
+  /** A command run on the host before the build: with `dockerfile:`, building the image the final stage starts from. */
+  readonly initializeCommand?: readonly string[];
 }
 
 /** What rockts records in `customizations.rockts`: it wrote the file, from which composition. */
@@ -93,6 +95,7 @@ export function composeDevcontainer(input: DevcontainerInput): Record<string, un
         };
   return {
     name: input.name,
+    ...(input.initializeCommand === undefined ? {} : { initializeCommand: input.initializeCommand }),
     ...source,
     workspaceMount: `type=bind,source=${input.workspace.source},target=${input.workspace.target}`,
     workspaceFolder: input.workspace.target,

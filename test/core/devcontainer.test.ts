@@ -77,6 +77,12 @@ const CASES: Record<string, DevcontainerInput> = {
       ...['--cap-add', 'SYS_PTRACE', '--security-opt', 'seccomp=unconfined', '--privileged', '--init', '--publish', '8080:80', '--shm-size=1g', '--ulimit', 'nofile=1024:1024'],
     ],
   },
+  // dockerfile: in rockerc.yaml: the image the final stage starts from is built on the host first.
+  'dockerfile-base': {
+    ...BASE,
+    runArgs: [],
+    initializeCommand: ['docker', 'build', '--network', 'host', '--tag', 'proj-dev-base:0123abcd', '--file', '/home/me/proj/docker/dev.Dockerfile', '/home/me/proj/docker'],
+  },
   'image-no-user': { ...BASE, source: { kind: 'image', image: 'proj-dev' }, workspace: { source: '/home/me/proj', target: '/workspaces/proj' }, user: undefined, network: undefined, runArgs: [] },
 };
 

@@ -3,15 +3,17 @@
  * Containers CLI (@devcontainers/cli, the engine VS Code uses) on Docker 26. `up` builds
  * from the composed Dockerfile and starts the container; `exec` runs as the user the
  * `user` extension maps, in the workspace folder, with the extensions' tools on PATH;
- * after a change of `image:` a second `up` rebuilds with every builder cached.
+ * after a change of `image:` a second `up` rebuilds with every builder cached. A
+ * project with `dockerfile:` and deps files opens too: the base image is built on the
+ * host first (initializeCommand) and the deps scripts are in the build context.
  */
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsAsUid } from '../helpers/engine.js';
-import { ROOT } from '../helpers/project.js';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsAsUid, rocktsIn } from '../helpers/engine.js';
+import { BUILTIN_EXTENSIONS, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
 
@@ -81,5 +83,29 @@ describeWithEngine('the Dev Containers CLI opens the generated devcontainer.json
     expect(steps.filter((s) => s.stage === 'rockts-final' && !s.cached).length).toBeGreaterThan(0);
     const after = await devcontainer(['exec', '--workspace-folder', dir, 'sh', '-c', 'id -un; hello']);
     expect(after).toMatchObject({ code: 0, stdout: 'user4242\nhello\n' });
+  });
+
+  test('dockerfile: and deps files: the base image is built first and the generated files are in the context', async () => {
+    const project = await mkdtemp(path.join(os.tmpdir(), 'rockts-loop-dcdf-'));
+    const cleanup = () => {
+      for (const id of docker(DOCKER_26, ['ps', '--all', '--quiet', '--filter', `label=devcontainer.local_folder=${project}`]).split('\n').filter(Boolean)) docker(DOCKER_26, ['rm', '--force', id]);
+      const images = docker(DOCKER_26, ['images', '--format', '{{.Repository}}:{{.Tag}}']).split('\n');
+      const ours = images.filter((i) => i.startsWith(`vsc-${path.basename(project).toLowerCase()}-`) || i.startsWith(`${path.basename(project).toLowerCase()}-dev-base:`));
+      if (ours.length > 0) docker(DOCKER_26, ['image', 'rm', '--force', ...ours]);
+    };
+    try {
+      await mkdir(path.join(project, 'docker'));
+      await mkdir(path.join(project, 'tools/scripts'), { recursive: true });
+      await writeFile(path.join(project, 'docker/dev.Dockerfile'), `FROM ${BASE_IMAGE}\nRUN echo from-dockerfile > /etc/rockts-marker\n`);
+      await writeFile(path.join(project, 'rockerc.yaml'), 'dockerfile: docker/dev.Dockerfile\nextensions: [deps]\n');
+      await writeFile(path.join(project, 'tools/tools.deps.yaml'), 'script_tools:\n  - scripts/tool.sh\n');
+      await writeFile(path.join(project, 'tools/scripts/tool.sh'), '#!/bin/sh\necho script-ran > /etc/rockts-script\n');
+      expect((await rocktsIn(project, ['devcontainer'], { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS })).code).toBe(0);
+      expect((await devcontainer(['up', '--workspace-folder', project])).code).toBe(0);
+      expect(await devcontainer(['exec', '--workspace-folder', project, 'cat', '/etc/rockts-marker', '/etc/rockts-script'])).toMatchObject({ code: 0, stdout: 'from-dockerfile\nscript-ran\n' });
+    } finally {
+      cleanup();
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });
