@@ -64,9 +64,10 @@ for (const engine of [DOCKER_26, PODMAN]) {
         expect(built.code).toBe(0);
         const build = JSON.parse(built.stdout) as { tag: string; imageId: string; durationMs: number; cacheHits: number };
         expect(build).toEqual({ tag, imageId: expect.stringMatching(/^(?:sha256:)?[0-9a-f]{12,}$/), durationMs: expect.any(Number), cacheHits: expect.any(Number) });
-        // Two builds of the same composition: the second takes every step from the cache.
+        // A second build of the same composition takes its steps from the cache (the first may have too, from earlier runs).
         const rebuilt = JSON.parse((await rockts(['build', '--json'])).stdout) as typeof build;
-        expect(rebuilt.cacheHits).toBeGreaterThan(build.cacheHits);
+        expect(rebuilt.cacheHits).toBeGreaterThan(0);
+        expect(rebuilt.cacheHits).toBeGreaterThanOrEqual(build.cacheHits);
 
         const made = await rockts(['run', '--keep', '--json', '--', 'sh', '-c', 'echo made > /tmp/marker']);
         expect(made.code).toBe(0);
