@@ -4,7 +4,7 @@
  * under --json with the documented exit codes. Real `node bin/run.js` processes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rocktsIn } from './helpers/engine.js';
@@ -99,4 +99,17 @@ test('colour only when asked for: FORCE_COLOR colours help, NO_COLOR wins, and r
   expect((await rocktsIn(dir, ['help', 'plan'], { HOME: dir, FORCE_COLOR: '1' })).stdout).toMatch(ansi);
   expect((await rocktsIn(dir, ['help', 'plan'], { HOME: dir, FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(ansi);
   expect((await rocktsIn(dir, ['plna'], { HOME: dir, FORCE_COLOR: '1' })).stderr).not.toMatch(ansi);
+});
+
+test('a JSON error keeps its notes: each edge of a dependency cycle with its place', async () => {
+  await cp(path.join(ROOT, 'test/golden-errors/cycle'), dir, { recursive: true });
+  const result = await rockts(['plan', '--json']);
+  expect(result.code).toBe(3);
+  const { error } = JSON.parse(result.stderr) as { error: { code: string; location: unknown; notes: unknown[] } };
+  expect(error).toMatchObject({ code: 'DEPENDENCY_CYCLE', location: { file: 'ext/a/extension.yaml', line: 5, column: 12 } });
+  expect(error.notes).toEqual([
+    { message: "'a' requires 'b'", location: { file: 'ext/a/extension.yaml', line: 5, column: 12 } },
+    { message: "'b' is declared after 'c'", location: { file: 'ext/b/extension.yaml', line: 5, column: 9 } },
+    { message: "'c' requires 'a'", location: { file: 'ext/c/extension.yaml', line: 5, column: 12 } },
+  ]);
 });

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Errors, Flags } from '@oclif/core';
-import { formatError, formatWarning, RocktsError, type ErrorCode } from '../core/errors.js';
+import { formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import { suggestNames } from '../core/suggest.js';
 import { npmGlobalRoot } from '../extensions/packages.js';
 import { composeProject, currentHostUser, loadProject, type ProjectOptions } from '../load-project.js';
@@ -147,11 +147,19 @@ export interface ErrorJson {
   readonly message: string;
   readonly location: { readonly file: string; readonly line: number; readonly column: number } | null;
   readonly suggestions: readonly string[];
+  /** Second places that explain the problem, e.g. each edge of a dependency cycle. */
+  readonly notes?: readonly { readonly message: string; readonly location: ErrorJson['location'] }[];
   readonly problems?: readonly ErrorJson[];
 }
 
 function rocktsErrorToJson(error: RocktsError, displayPath: (file: string) => string): ErrorJson {
-  const location = error.location ? { ...error.location, file: displayPath(error.location.file) } : null;
-  const json: ErrorJson = { code: error.code, message: error.message, location, suggestions: error.suggestions };
+  const locate = (l: SourceLocation | undefined) => (l ? { ...l, file: displayPath(l.file) } : null);
+  const json: ErrorJson = {
+    code: error.code,
+    message: error.message,
+    location: locate(error.location),
+    suggestions: error.suggestions,
+    ...(error.notes.length > 0 ? { notes: error.notes.map((n) => ({ message: n.message, location: locate(n.location) })) } : {}),
+  };
   return error.problems.length > 0 ? { ...json, problems: error.problems.map((p) => rocktsErrorToJson(p, displayPath)) } : json;
 }
