@@ -64,6 +64,11 @@ test('help <command> and --help show the command\'s usage', async () => {
   expect(help.stdout).toContain('USAGE\n  $ rockts plan [-c FILE] [--json]');
   expect((await rockts(['plan', '--help'])).stdout).toBe(help.stdout);
   expect((await rockts(['help', 'extension', 'test'])).stdout).toContain('$ rockts extension test');
+  expect(await rockts(['help', 'extension', 'tset'])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: "rockts: 'extension tset' is not a rockts command (did you mean 'rockts help extension test'?)\nSee `rockts help` for the list of commands.\n",
+  });
 });
 
 test('the version: --version, -v, version and version --json', async () => {
