@@ -9,9 +9,9 @@ import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
-import { buildCommand, formatCommand, PLAIN_BUILD, type BuildRequest } from './docker/build-argv.js';
+import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
-import { detectEngine, engineLabel, type Engine, type EngineKind } from './docker/engine.js';
+import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
@@ -35,6 +35,10 @@ export interface BuildResult {
   readonly tag: string;
   /** Undefined for a dry run. */
   readonly imageId: string | undefined;
+  /** Wall-clock time of the engine's build; 0 for a dry run. */
+  readonly durationMs: number;
+  /** Steps the engine took from its cache (BuildKit's CACHED, Podman's "Using cache"). */
+  readonly cacheHits: number;
 }
 
 /** Messages for the user (stderr); the caller decides how to print them. */
@@ -87,6 +91,9 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
 
+  // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
+  const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
+  const script = !flags.dryRun && live && engine.kind === 'docker' && process.stderr.isTTY ? await findTerminalWrapper() : undefined;
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   const base = composed.config.dockerfile;
   // dockerfile: its image is built first, with its folder as context; the final stage
@@ -101,15 +108,17 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     cacheTo: [],
     target: undefined,
   });
-  const command = buildCommand(engine, { ...flags, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
+  const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
+  const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
-    return { tag, imageId: undefined };
+    return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
   }
   try {
+    const started = Date.now();
     if (baseCommand) {
       say(`rockts: building ${composed.config.image.value} from ${path.relative(process.cwd(), base!.value) || base!.value} (dockerfile:)`);
       const built = await runStreaming(baseCommand.bin, baseCommand.args, baseCommand.env);
@@ -117,7 +126,9 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
       say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
     }
-    const run = await runStreaming(command.bin, command.args, command.env);
+    const running = script === undefined ? command : underTerminal(command, script, { columns: process.stderr.columns || 80, rows: process.stderr.rows || 24 });
+    const run = await runStreaming(running.bin, running.args, running.env);
+    const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
     const imageId = (await readFile(context.iidFile, 'utf8')).trim();
@@ -125,7 +136,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
     }
-    return { tag, imageId };
+    return { tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
   } finally {
     await context.dispose();
   }
@@ -149,9 +160,34 @@ async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolea
 
 export { defaultTag };
 
+/**
+ * Cached steps in a build log: BuildKit's plain `#N CACHED` lines, its terminal display's
+ * `=> CACHED [stage n/m] …` (redrawn many times, so counted once each), Podman's
+ * `--> Using cache`.
+ */
+export function countCacheHits(log: string): number {
+  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+  const cached = new Set<string>();
+  let podman = 0;
+  for (const line of plain.split('\n')) {
+    const step = /^#(\d+) CACHED\s*$/.exec(line)?.[1] ?? /^\s*=> CACHED (\[[^\]]+\])/.exec(line)?.[1];
+    if (step !== undefined) cached.add(step);
+    else if (line.startsWith('--> Using cache ')) podman++;
+  }
+  return cached.size + podman;
+}
+
+/** util-linux `script`, which runs a command under a pseudo-terminal; undefined where there is none (e.g. BSD's). */
+async function findTerminalWrapper(): Promise<string | undefined> {
+  const script = await findOnPath('script');
+  if (script === undefined) return undefined;
+  const version = await execCapture(script, ['--version']);
+  return version.code === 0 && version.stdout.includes('util-linux') ? script : undefined;
+}
+
 /** The error for a failed build: a missing base image, or the extension whose lines failed. */
 export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
-  const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
   // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
   const missing =
     /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??

@@ -4,24 +4,27 @@
  * mounted and the host user's uid/gid. A kept container (--keep, or --name) is reused
  * while the composition is unchanged and replaced when it changes, as rockerc does.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
+import type { Composition } from './core/compose.js';
 import { RocktsError } from './core/errors.js';
-import { mergeRunSettings, runSettings } from './core/run-settings.js';
-import { execArgs, runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
+import { mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';
+import type { Config } from './core/types.js';
+import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
+import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
-import type { ProjectOptions } from './load-project.js';
-import type { RunCommandFlags } from './core/run-settings.js';
+import type { Project, ProjectOptions } from './load-project.js';
 
 export interface RunFlags extends RunCommandFlags {
   readonly command: readonly string[];
   readonly engine: EngineKind | undefined;
+  /** --json: no TTY, whatever stdin is. */
+  readonly json?: boolean;
 }
 
-/** Runs the dev container; resolves to the exit code of the command inside it. */
-export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<number> {
+/** Runs the dev container; resolves to the exit code of the command inside it and the kept container's name. */
+export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<{ code: number; container: string | undefined }> {
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
@@ -35,15 +38,10 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
 
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
-  const extensionSettings = runSettings(
-    composed.plan.extensions,
-    { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
-    engine.kind,
-  );
-  const settings = mergeRunSettings(extensionSettings, composed.config.run, flags);
+  const settings = projectRunSettings(project, composed, engine.kind, flags);
   for (const note of settings.notes) say(`rockts: ${note}`);
   const projectDir = path.dirname(path.resolve(project.cwd, composed.config.file));
-  const name = settings.name ?? (settings.keep ? `rockts-${defaultTag(composed.config).replace(/-dev$/, '')}` : undefined);
+  const name = settings.name ?? (settings.keep ? keptContainerName(composed.config) : undefined);
   const request: RunRequest = {
     image: tag,
     configHash: hash,
@@ -53,66 +51,58 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     gid,
     name,
     detach: settings.detach,
-    tty: Boolean(process.stdin.isTTY) && !settings.detach,
+    tty: Boolean(process.stdin.isTTY) && !settings.detach && !flags.json,
     network: settings.network ?? network,
     extensionArgs: settings.args,
     command: flags.command,
   };
 
-  if (name === undefined) return attach(engine, runArgs(request, false));
+  if (name === undefined) return { code: await attach(engine, runArgs(request, false)), container: undefined };
   const runHash = runLabel(request);
-  let state = await containerState(engine, name);
+  let state = await inspectContainer(engine, name);
   if (state && (state.hash !== hash || state.run !== runHash)) {
     const what = state.hash !== hash ? 'the composition' : 'the run settings';
     say(`rockts: ${what} changed since container ${name} was made; replacing it`);
-    await execOrThrow(engine, ['rm', '--force', name]);
+    await engineOrThrow(engine, ['rm', '--force', name]);
     state = undefined;
   }
-  if (!state) await execOrThrow(engine, runArgs(request, true));
-  else if (!state.running) await execOrThrow(engine, ['start', name]);
-  if (settings.detach) {
-    say(`rockts: container ${name} is running; \`rockts run --name ${name}\` enters it`);
-    return 0;
+  if (!state) {
+    await engineOrThrow(engine, runArgs(request, true));
+    state = await inspectContainer(engine, name);
+    if (!state) throw new RocktsError('ENGINE_UNAVAILABLE', `${engine.kind} created container ${name} but cannot find it`);
   }
-  return attach(engine, execArgs(name, request));
+  if (settings.detach) {
+    if (!state.running) await engineOrThrow(engine, ['start', name]);
+    say(`rockts: container ${name} is running; \`rockts exec${flags.name === undefined ? '' : ` --name ${name}`}\` enters it`);
+    return { code: 0, container: name };
+  }
+  return { code: await enterContainer(engine, state, { command: flags.command, tty: request.tty }), container: name };
 }
 
+/**
+ * The run settings of the composition on this machine: what `rockts run` passes to
+ * `docker run`, and what `rockts devcontainer` writes as devcontainer.json properties.
+ */
+export function projectRunSettings(project: ProjectOptions, composed: Composition & Project, engine: EngineKind, flags: RunCommandFlags = NO_RUN_FLAGS): MergedRunSettings {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const extensions = runSettings(
+    composed.plan.extensions,
+    { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync },
+    engine,
+  );
+  return mergeRunSettings(extensions, composed.config.run, flags);
+}
+
+const NO_RUN_FLAGS: RunCommandFlags = { keep: false, name: undefined, detach: false, network: undefined };
+
+/** The kept container's name when --name does not give one: the config's `run.name` (rockerc's `name:`), else rockts-<folder>. */
+export function keptContainerName(config: Config): string {
+  return config.run.name?.value ?? `rockts-${defaultTag(config).replace(/-dev$/, '')}`;
+}
 
 /** The rockts.config label of the image `tag`, or undefined when there is no such image. */
 async function imageLabel(engine: Engine, tag: string): Promise<string | undefined> {
   const result = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}}', tag]);
   return result.code === 0 ? result.stdout.trim() : undefined;
-}
-
-async function containerState(engine: Engine, name: string): Promise<{ hash: string; run: string; running: boolean } | undefined> {
-  const format = '{{index .Config.Labels "rockts.config"}} {{index .Config.Labels "rockts.run"}} {{.State.Running}}';
-  const result = await execCapture(engine.bin, ['container', 'inspect', '--format', format, name]);
-  if (result.code !== 0) return undefined;
-  const [hash = '', run = '', running] = result.stdout.trim().split(' ');
-  return { hash, run, running: running === 'true' };
-}
-
-async function execOrThrow(engine: Engine, args: string[]): Promise<void> {
-  const result = await execCapture(engine.bin, args);
-  if (result.code !== 0) throw new RocktsError('ENGINE_UNAVAILABLE', `\`${engine.bin} ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
-}
-
-/**
- * Runs docker with the terminal handed over. Ctrl-C goes to the container (docker
- * forwards it); rockts waits for docker to finish and returns its exit code.
- */
-function attach(engine: Engine, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(engine.bin, args, { stdio: 'inherit' });
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
-    child.on('error', (error) => {
-      process.off('SIGINT', ignore);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', ignore);
-      resolve(code ?? (signal ? 128 + 2 : 1));
-    });
-  });
 }

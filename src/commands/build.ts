@@ -27,9 +27,10 @@ export default class BuildCommand extends BaseCommand {
     'cache-from': Flags.string({ description: 'external cache source, passed to buildx (repeatable)', multiple: true, default: [] }),
     'cache-to': Flags.string({ description: 'external cache destination, passed to buildx (repeatable)', multiple: true, default: [] }),
     platform: Flags.string({ description: 'target platform, e.g. linux/arm64' }),
-    progress: Flags.string({ description: 'BuildKit progress output (Docker; default plain)', options: ['auto', 'plain', 'tty', 'quiet'] }),
+    progress: Flags.string({ description: 'BuildKit progress output (Docker; default: live progress on a terminal, plain otherwise)', options: ['auto', 'plain', 'tty', 'quiet'] }),
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
     frozen: Flags.boolean({ description: 'refuse to build when rockts.lock is missing or would change (for CI)' }),
+    json: Flags.boolean({ description: 'print {imageId, tag, durationMs, cacheHits} as JSON on stdout (errors as JSON on stderr)', exclusive: ['dry-run'] }),
   };
 
   async run(): Promise<void> {
@@ -53,9 +54,8 @@ export default class BuildCommand extends BaseCommand {
       },
       (message) => process.stderr.write(message + '\n'),
     );
-    if (result.imageId !== undefined) {
-      process.stderr.write(`rockts: built ${result.tag}\n`);
-      process.stdout.write(`${result.imageId}\n`);
-    }
+    if (result.imageId === undefined) return;
+    process.stderr.write(`rockts: built ${result.tag}\n`);
+    this.print(result, () => `${result.imageId}\n`);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
 import { runContainer } from '../run-container.js';
 
 export default class RunCommand extends BaseCommand {
@@ -21,15 +21,18 @@ export default class RunCommand extends BaseCommand {
     name: Flags.string({ description: 'container name (implies keeping it)' }),
     detach: Flags.boolean({ char: 'd', description: 'start in the background' }),
     network: Flags.string({ description: 'container and build network (default: the engine default; host when it has no bridge network)' }),
+    json: jsonFlag,
   };
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(RunCommand);
-    const code = await runContainer(
+    const result = await runContainer(
       this.projectOptions(flags.config),
-      { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined },
+      { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined, json: flags.json },
       (message) => process.stderr.write(message + '\n'),
     );
-    if (code !== 0) this.exit(code);
+    // After the command's own output: the kept container (null for a one-shot one) and the exit code.
+    if (flags.json) this.print({ container: result.container ?? null, exitCode: result.code }, () => '');
+    if (result.code !== 0) this.exit(result.code);
   }
 }

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'USAGE'
   | 'LOCK_MISMATCH'
   | 'ENGINE_UNAVAILABLE'
+  | 'CONTAINER_MISSING'
   | 'TOOL_MISSING'
   | 'BUILD_FAILED'
   | 'INTERRUPTED'

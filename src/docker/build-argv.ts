@@ -11,7 +11,7 @@ export interface BuildRequest {
   readonly dockerfile: string;
   readonly tag: string;
   readonly iidFile: string;
-  /** BuildKit's progress output (Docker only; default plain). */
+  /** BuildKit's progress output (Docker only; default plain; `rockts build` asks for auto on a terminal). */
   readonly progress: 'auto' | 'plain' | 'tty' | 'quiet' | undefined;
   readonly noCache: boolean;
   readonly pull: boolean;
@@ -81,6 +81,17 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   if (request.target !== undefined) args.push('--target', request.target);
   args.push(request.contextDir);
   return { bin, args, env: {} };
+}
+
+/**
+ * The build run under a pseudo-terminal made by util-linux `script`, so that BuildKit
+ * draws its live progress (`--progress auto` sees a terminal) while rockts still reads
+ * the output, which it needs to name the extension whose lines failed. The terminal
+ * gets the size of the user's.
+ */
+export function underTerminal(command: BuildCommand, script: string, size: { readonly columns: number; readonly rows: number }): BuildCommand {
+  const line = `stty cols ${Math.trunc(size.columns)} rows ${Math.trunc(size.rows)} 2>/dev/null; exec ${formatCommand({ ...command, env: {} })}`;
+  return { bin: script, args: ['--quiet', '--return', '--flush', '--command', line, '/dev/null'], env: command.env };
 }
 
 /** The command as one line a user can paste into a POSIX shell. */

@@ -42,7 +42,7 @@ export function runArgs(request: RunRequest, kept: boolean): string[] {
     if (request.tty) args.push('--tty');
   }
   if (request.name !== undefined) args.push('--name', request.name);
-  args.push('--label', `rockts.config=${request.configHash}`);
+  args.push('--label', `rockts.config=${request.configHash}`, '--label', `rockts.project=${request.projectDir}`);
   if (kept) args.push('--label', `rockts.run=${runLabel(request)}`);
   if (request.network !== undefined) args.push('--network', request.network);
   args.push('--volume', `${request.projectDir}:${request.workdir}`, '--workdir', request.workdir);
@@ -64,8 +64,14 @@ export function runLabel(request: RunRequest): string {
 /** A login shell: bash where the image has it, sh otherwise. */
 export const LOGIN_SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
 
+/** What `execArgs` needs: the user as numbers or as the engine reports a container's user. */
+export interface ExecRequest extends Pick<RunRequest, 'workdir' | 'tty' | 'command'> {
+  readonly uid: number | string;
+  readonly gid: number | string;
+}
+
 /** Into a kept, running container: the command (default: a login shell) in the workspace, as the host user. */
-export function execArgs(name: string, request: Pick<RunRequest, 'workdir' | 'uid' | 'gid' | 'tty' | 'command'>): string[] {
+export function execArgs(name: string, request: ExecRequest): string[] {
   const args = ['exec', '--interactive'];
   if (request.tty) args.push('--tty');
   args.push('--workdir', request.workdir, '--user', `${request.uid}:${request.gid}`, name);

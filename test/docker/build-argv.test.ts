@@ -1,4 +1,4 @@
-import { buildCommand, formatCommand, PLAIN_BUILD, type BuildRequest } from '../../src/docker/build-argv.js';
+import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../../src/docker/build-argv.js';
 
 const request: BuildRequest = {
   ...PLAIN_BUILD,
@@ -50,4 +50,13 @@ test('podman: podman build with --layers, and buildx-only flags refused rather t
   );
   expect(() => buildCommand(podman, { ...request, progress: undefined, builder: 'ci' })).toThrow('--builder is a docker buildx option; podman build has no equivalent');
   expect(() => buildCommand(podman, { ...request, progress: 'tty' })).toThrow('--progress is a docker buildx option');
+});
+
+test('under a terminal: util-linux script runs the same command, quoted, in a pseudo-terminal of the given size', () => {
+  const command = buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, progress: 'auto', buildArgs: ["GREETING=it's"] });
+  const wrapped = underTerminal(command, '/usr/bin/script', { columns: 120, rows: 40 });
+  expect(wrapped.bin).toBe('/usr/bin/script');
+  expect(wrapped.args).toEqual(['--quiet', '--return', '--flush', '--command', `stty cols 120 rows 40 2>/dev/null; exec ${formatCommand({ ...command, env: {} })}`, '/dev/null']);
+  expect(wrapped.args[4]).toContain(`--build-arg 'GREETING=it'\\''s'`);
+  expect(wrapped.env).toEqual({ DOCKER_BUILDKIT: '1' });
 });

@@ -16,7 +16,7 @@ const request: RunRequest = {
 
 test('a one-shot container: removed afterwards, project mounted as the working directory, host user, extension arguments', () => {
   expect(runArgs(request, false)).toEqual([
-    'run', '--rm', '--interactive', '--tty', '--label', 'rockts.config=sha256:abc', '--network', 'host',
+    'run', '--rm', '--interactive', '--tty', '--label', 'rockts.config=sha256:abc', '--label', 'rockts.project=/home/me/proj', '--network', 'host',
     '--volume', '/home/me/proj:/workspaces/proj', '--workdir', '/workspaces/proj', '--user', '1000:1001',
     '--env', 'DISPLAY=:0', '--mount', 'type=bind,source=/tmp/.X11-unix,target=/tmp/.X11-unix', '--device', '/dev/dri',
     'proj-dev', 'cargo', 'test',

@@ -1,0 +1,149 @@
+/**
+ * `rockts devcontainer`: writes .devcontainer/devcontainer.json (and, to build from the
+ * composed Dockerfile, its build context in .devcontainer/rockts/) for the project's
+ * composition, so editors and the Dev Containers CLI open the same environment as
+ * `rockts run`. A devcontainer.json rockts did not write is never replaced without --force.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { defaultTag, type Say } from './build-image.js';
+import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
+import type { OrderedExtension } from './core/types.js';
+import { RocktsError } from './core/errors.js';
+import { fillBuildContext } from './docker/build-context.js';
+import { detectEngine, type Engine, type EngineKind } from './docker/engine.js';
+import type { ContextFile } from './extensions/deps/compose-deps.js';
+import { workspaceDir } from './docker/run-argv.js';
+import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
+import { projectRunSettings } from './run-container.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+export const DEVCONTAINER_DIR = '.devcontainer';
+export const DEVCONTAINER_FILE = 'devcontainer.json';
+/** The build context's folder inside the devcontainer folder. */
+export const CONTEXT_DIR = 'rockts';
+
+export interface DevcontainerFlags {
+  /** -o: the folder for devcontainer.json (default: .devcontainer next to rockerc.yaml). */
+  readonly outDir: string | undefined;
+  readonly force: boolean;
+  /** Use the image `rockts build` tags instead of building from the Dockerfile. */
+  readonly useImage: boolean;
+  readonly network: string | undefined;
+  readonly engine: EngineKind | undefined;
+}
+
+export interface DevcontainerResult {
+  readonly file: string;
+  /** The build context folder; undefined with --use-image. */
+  readonly context: string | undefined;
+  readonly composition: string;
+}
+
+export async function writeDevcontainer(project: ProjectOptions, flags: DevcontainerFlags, say: Say): Promise<DevcontainerResult> {
+  const loaded = await loadProject(project);
+  const engine = await findEngine(flags.engine ?? loaded.config.engine?.value, say);
+  const composed = composeLoaded(loaded, { ...project, ...(engine ? { features: engine.features } : {}) });
+  const configFile = path.resolve(project.cwd, composed.config.file);
+  const projectDir = path.dirname(configFile);
+  const outDir = path.resolve(project.cwd, flags.outDir ?? path.join(projectDir, DEVCONTAINER_DIR));
+  const file = path.join(outDir, DEVCONTAINER_FILE);
+  await checkOverwrite(file, flags.force);
+
+  // One argument in runArgs and the build's options: a name (host, none, a network, container:<name>), never more flags.
+  if (flags.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(flags.network)) {
+    throw new RocktsError('USAGE', `--network: expected a network name such as host, found ${JSON.stringify(flags.network)}`);
+  }
+  const network = flags.network ?? (engine && !engine.bridge ? 'host' : undefined);
+  if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
+  const settings = projectRunSettings(project, composed, engine?.kind ?? 'docker');
+  for (const note of settings.notes) say(`rockts: ${note}`);
+  if (composed.plan.final.user === undefined) {
+    say("rockts: no extension switches to your user (the built-in `user` does): editors will run as the image's default user");
+  }
+  const context = flags.useImage ? undefined : path.join(outDir, CONTEXT_DIR);
+  // dockerfile:: the final stage starts from a local image rockts builds first; the editor builds it the same way, on the host.
+  const dockerfile = composed.config.dockerfile?.value;
+  const base =
+    context === undefined || dockerfile === undefined
+      ? undefined
+      : [engine?.kind ?? 'docker', 'build', ...(network === undefined ? [] : ['--network', network]), '--tag', composed.config.image.value, '--file', dockerfile, path.dirname(dockerfile)];
+  const tag = composed.config.tag?.value ?? defaultTag(composed.config);
+  const document = composeDevcontainer({
+    name: tag,
+    configHash: composed.plan.configHash,
+    rocktsVersion: project.rocktsVersion,
+    configFile: path.relative(outDir, configFile),
+    source: context === undefined ? { kind: 'image', image: tag } : { kind: 'build', dockerfile: `${CONTEXT_DIR}/Dockerfile`, context: CONTEXT_DIR, network },
+    // The usual layout (.devcontainer beside rockerc.yaml) stays valid when the folder moves.
+    workspace: { source: outDir === path.join(projectDir, DEVCONTAINER_DIR) ? '${localWorkspaceFolder}' : projectDir, target: workspaceDir(projectDir) },
+    user: composed.plan.final.user,
+    network,
+    runArgs: settings.args,
+    ...(base === undefined ? {} : { initializeCommand: base }),
+  });
+
+  await mkdir(outDir, { recursive: true });
+  if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles);
+  await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
+  return { file, context, composition: composed.plan.configHash };
+}
+
+/** The engine when one is reachable: it decides the Dockerfile forms and the network; none is needed to write the file. */
+async function findEngine(preferred: EngineKind | undefined, say: Say): Promise<Engine | undefined> {
+  try {
+    return await detectEngine(preferred);
+  } catch (error) {
+    if (!(error instanceof RocktsError)) throw error;
+    say(`rockts: ${error.message}; writing for a current Docker engine`);
+    return undefined;
+  }
+}
+
+async function readJson(file: string): Promise<{ found: false } | { found: true; document: unknown }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { found: false };
+    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return { found: true, document: JSON.parse(text) };
+  } catch {
+    // devcontainer.json allows comments; a file with them was not written by rockts.
+    return { found: true, document: undefined };
+  }
+}
+
+async function checkOverwrite(file: string, force: boolean): Promise<void> {
+  const existing = await readJson(file);
+  if (force || !existing.found || readDevcontainerRecord(existing.document) !== undefined) return;
+  throw new RocktsError('FILE_EXISTS', `${file} exists and was not written by rockts; rockts devcontainer replaces it only with --force (or write elsewhere with -o)`);
+}
+
+/** Writes the build context beside, then swaps it in, so the folder is never half-written. */
+async function replaceContext(context: string, dockerfile: string, extensions: readonly OrderedExtension[], files: readonly ContextFile[]): Promise<void> {
+  const fresh = path.join(path.dirname(context), `.${CONTEXT_DIR}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(fresh);
+    await fillBuildContext(fresh, dockerfile, extensions, files);
+    await rm(context, { recursive: true, force: true });
+    await rename(fresh, context);
+  } catch (error) {
+    await rm(fresh, { recursive: true, force: true });
+    throw new RocktsError('IO_FAILED', `cannot write the build context ${context}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The project's .devcontainer/devcontainer.json when rockts wrote it: whether it was
+ * made from `composition` (for `rockts plan`). Undefined when there is none or it is not rockts's.
+ */
+export async function devcontainerStatus(projectDir: string, composition: string): Promise<{ file: string; current: boolean } | undefined> {
+  const file = path.join(projectDir, DEVCONTAINER_DIR, DEVCONTAINER_FILE);
+  const existing = await readJson(file);
+  const record = existing.found ? readDevcontainerRecord(existing.document) : undefined;
+  return record && { file, current: record.composition === composition };
+}
