@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import os from 'node:os';
-import { execute } from '@oclif/core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startModule } from '../dist/cli/pick-start.js';
 
 // oclif reads the login shell from the passwd entry when $SHELL is unset, and throws when
 // the uid has none (a CI job or container running under an arbitrary uid). rockts never
@@ -13,4 +15,6 @@ if (process.env.SHELL === undefined) {
   }
 }
 
-await execute({ dir: import.meta.url });
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const { start } = await import(startModule(root));
+await start(process.argv.slice(2), root);

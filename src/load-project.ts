@@ -12,7 +12,8 @@ import type { DockerfileFeatures } from './core/plain-forms.js';
 import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
 import { suggestNames } from './core/suggest.js';
 import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
-import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
+import { loadBuiltins } from './extensions/builtin-index.js';
+import { discoverExtensions, loadExtension } from './extensions/load-extension.js';
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 
 export interface ProjectOptions {
@@ -44,7 +45,7 @@ export interface Project {
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
   const { config, problems: configProblems } = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
-  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const builtins = await loadBuiltinsFor(options);
   const folders = searchFolders(path.dirname(path.resolve(options.cwd, config.file)), options.globalNodeModules);
   const packages = await discoverPackages(folders);
   const chosen = new Map<string, readonly LoadedExtension[]>();
@@ -72,6 +73,11 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
   return { config, problems, builtins, packages, chosen };
+}
+
+/** The built-in extensions: from the build's index, or read from the folder tests point at. */
+function loadBuiltinsFor(options: ProjectOptions): Promise<LoadedExtension[]> {
+  return options.builtinDir === undefined ? loadBuiltins() : discoverExtensions(options.builtinDir, { kind: 'builtin' });
 }
 
 function ignoredPackage(pkg: ExtensionPackage, problem: RocktsError): RocktsError {
@@ -117,7 +123,7 @@ async function loadChosen(
  * installed from `dir` up and globally (broken packages are warned about).
  */
 export async function loadCatalogue(options: ProjectOptions, dir: string): Promise<LoadedExtension[]> {
-  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const builtins = await loadBuiltinsFor(options);
   const packages = await discoverPackages(searchFolders(dir, options.globalNodeModules));
   for (const pkg of packages.values()) if (pkg.problem) options.warn?.(ignoredPackage(pkg, pkg.problem));
   return [...builtins, ...packageExtensions(packages)];

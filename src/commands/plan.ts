@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag } from '../cli/base-command.js';
-import { describePlan, planToJson } from '../describe-plan.js';
+import { planCommand } from '../cli/quick-commands.js';
 
 export default class PlanCommand extends BaseCommand {
   static override summary = 'Show the ordered extensions, the stages, and why each extension is where it is.';
@@ -12,10 +12,8 @@ export default class PlanCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PlanCommand);
-    const { plan, config } = await this.compose(flags.config);
-    const text = flags.json
-      ? JSON.stringify(planToJson(plan, config, (f) => this.displayPath(f)), null, 2) + '\n'
-      : describePlan(plan, config, (f) => this.displayPath(f));
-    process.stdout.write(text);
+    const { stdout, stderr } = await planCommand(flags, this.config.version, (warning) => this.warnUser(warning));
+    process.stderr.write(stderr);
+    process.stdout.write(stdout);
   }
 }

@@ -1,0 +1,45 @@
+// What `npm run build` makes after tsc (and so `prepare`, `npm ci` and `npm test`), so a
+// run reads a few ready files instead of loading and parsing everything:
+//  - oclif.manifest.json, what `oclif manifest` writes: every command's id, flags, args
+//    and descriptions, so the CLI finds a command without importing all of them (made
+//    here with the @oclif/core the CLI runs on, the same calls `oclif manifest` makes);
+//  - dist/builtin-extensions.json, the built-in extensions as loaded from extensions/
+//    (src/extensions/builtin-index.ts);
+//  - dist/cli/quick-start.bundle.mjs, src/cli/quick-start.ts and everything it loads
+//    (oclif aside) in one file, so `rockts dockerfile` and `rockts plan` start without
+//    resolving and reading some 300 modules, and dist/cli/quick-start.bundle.json, the
+//    dist/ files it was made from (src/cli/pick-start.ts uses it only while none is newer).
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Plugin } from '@oclif/core';
+import { build } from 'esbuild';
+import { writeBuiltinIndex } from '../dist/extensions/builtin-index.js';
+import { BUNDLE, BUNDLE_INPUTS } from '../dist/cli/pick-start.js';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
+await plugin.load();
+await writeFile(path.join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest, null, 2) + '\n');
+await writeBuiltinIndex();
+
+// The bundle sits in dist/cli/ like the modules it replaces, so their paths relative to
+// import.meta.url (../../extensions/, ../builtin-extensions.json) still hold.
+const { metafile } = await build({
+  entryPoints: [path.join(root, 'dist/cli/quick-start.js')],
+  outfile: path.join(root, BUNDLE),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['@oclif/core'],
+  // The CommonJS dependencies (handlebars, semver) call require for Node's own modules.
+  banner: { js: "import { createRequire as rocktsCreateRequire } from 'node:module'; const require = rocktsCreateRequire(import.meta.url);" },
+  metafile: true,
+  logLevel: 'warning',
+});
+const inputs = Object.keys(metafile.inputs)
+  .map((input) => path.relative(root, path.resolve(root, input)))
+  .filter((input) => input.startsWith(`dist${path.sep}`))
+  .sort();
+await writeFile(path.join(root, BUNDLE_INPUTS), JSON.stringify({ inputs }, null, 2) + '\n');
