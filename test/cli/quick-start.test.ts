@@ -4,7 +4,7 @@
  * bundle only while they are current, and what it prints is what the oclif command prints.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BUNDLE, startModule } from '../../src/cli/pick-start.js';
@@ -157,4 +157,27 @@ describe('the quick path prints what oclif prints, without loading oclif', () =>
     expect(result.stderr.match(/config file not found/g)).toHaveLength(1);
     expect(result.stderr).toContain('[oclif loaded]');
   });
+});
+
+test('a stale manifest cannot break a command: oclif then reads the commands themselves', async () => {
+  // A command compiled after the manifest (a bare `tsc -b`), as if its flags had changed.
+  const file = path.join(ROOT, 'dist/commands/extensions.js');
+  const { atime, mtime } = await stat(file);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-stale-'));
+  try {
+    await utimes(file, atime, new Date(Date.now() + 3_600_000));
+    expect(currentManifest(ROOT)).toBeUndefined();
+    await writeFile(path.join(dir, 'preload.cjs'), PRELOAD);
+    await writeFile(path.join(dir, 'rockerc.yaml'), await readFile(path.join(ROOT, 'rockerc.example.yaml'), 'utf8'));
+    const listed = await rockts(['extensions', '--json'], dir);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((e: { name: string }) => e.name)).toContain('cargo');
+    const planned = await rockts(['plan'], dir);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/^Plan for rockerc\.yaml\n/);
+    expect(planned.stderr).toBe('[oclif loaded]');
+  } finally {
+    await utimes(file, atime, mtime);
+    await rm(dir, { recursive: true, force: true });
+  }
 });
