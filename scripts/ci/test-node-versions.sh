@@ -17,7 +17,7 @@ SCRIPT_NAME="test-node-versions"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
-cd "$HERE/../.."
+cd "$HERE/../.." || exit 1
 
 [ $# -eq 1 ] || die "usage: $0 RESULTS_DIR"
 RESULTS=$1
