@@ -18,8 +18,12 @@ import { BUILTIN_EXTENSIONS_DIR, discoverExtensions } from './load-extension.js'
 /** Where the build writes the index of BUILTIN_EXTENSIONS_DIR. */
 export const BUILTIN_INDEX_FILE = fileURLToPath(new URL('../builtin-extensions.json', import.meta.url));
 
-/** Stands for the extensions folder in the index, so the package can move. */
-const HERE = '<extensions>';
+/**
+ * Stands for the extensions folder in the index, so the package can move. It begins with
+ * a NUL, which no text of a built-in extension begins with (the index test compares the
+ * index with the folders, so one that did would fail the build's tests).
+ */
+const HERE = '\u0000extensions';
 
 interface Index {
   /** Every file and folder directly in an extension folder, files with the sha256 of their content. */
