@@ -5,17 +5,19 @@
 //    here with the @oclif/core the CLI runs on, the same calls `oclif manifest` makes);
 //  - dist/builtin-extensions.json, the built-in extensions as loaded from extensions/
 //    (src/extensions/builtin-index.ts);
-//  - dist/cli/quick-start.bundle.mjs, src/cli/quick-start.ts and everything it loads
-//    (oclif aside) in one file, so `rockts dockerfile` and `rockts plan` start without
-//    resolving and reading some 300 modules, and dist/cli/quick-start.bundle.json, the
-//    dist/ files it was made from (src/cli/pick-start.ts uses it only while none is newer).
-import { writeFile } from 'node:fs/promises';
+//  - dist/cli/quick-start.bundle.cjs, src/cli/quick-start.ts and everything it loads in
+//    one file, so `rockts dockerfile` and `rockts plan` start without resolving and
+//    reading some 300 modules; dist/cli/quick-start.bundle.json, the dist/ files it was
+//    made from (src/cli/load-quick.ts uses it only while none is newer); and
+//    dist/cli/quick-start.bundle.cache, V8's code cache for it after running both
+//    commands on rockerc.example.yaml, so a run compiles almost nothing.
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Plugin } from '@oclif/core';
 import { build } from 'esbuild';
 import { writeBuiltinIndex } from '../dist/extensions/builtin-index.js';
-import { BUNDLE, BUNDLE_INPUTS } from '../dist/cli/pick-start.js';
+import { BUNDLE, BUNDLE_CACHE, BUNDLE_INPUTS, runBundle } from '../dist/cli/load-quick.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
@@ -43,17 +45,18 @@ const unused = {
 };
 
 // The bundle sits in dist/cli/ like the modules it replaces, so their paths relative to
-// import.meta.url (../../extensions/, ../builtin-extensions.json) still hold.
+// import.meta.url (../../extensions/, ../builtin-extensions.json) still hold; in CommonJS
+// import.meta.url is the bundle's own URL, from __filename.
+await rm(path.join(root, BUNDLE_CACHE), { force: true });
 const { metafile } = await build({
   entryPoints: [path.join(root, 'dist/cli/quick-start.js')],
   outfile: path.join(root, BUNDLE),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  external: ['@oclif/core'],
-  // The CommonJS dependencies (handlebars, semver) call require for Node's own modules.
-  banner: { js: "import { createRequire as rocktsCreateRequire } from 'node:module'; const require = rocktsCreateRequire(import.meta.url);" },
+  define: { 'import.meta.url': 'rocktsBundleUrl' },
+  banner: { js: "const rocktsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [unused],
   metafile: true,
   logLevel: 'warning',
@@ -63,3 +66,15 @@ const inputs = Object.keys(metafile.inputs)
   .filter((input) => input.startsWith(`dist${path.sep}`))
   .sort();
 await writeFile(path.join(root, BUNDLE_INPUTS), JSON.stringify({ inputs }, null, 2) + '\n');
+
+// Warm up: both quick commands on the example, their output dropped, then V8's code
+// cache of everything that ran.
+const { exports: quick, script } = runBundle(root);
+const write = process.stdout.write;
+process.stdout.write = () => true;
+try {
+  for (const command of ['dockerfile', 'plan']) await quick.startQuick([command, '-c', path.join(root, 'rockerc.example.yaml')], root);
+} finally {
+  process.stdout.write = write;
+}
+await writeFile(path.join(root, BUNDLE_CACHE), script.createCachedData());

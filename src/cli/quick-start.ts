@@ -1,12 +1,13 @@
 /**
- * The CLI's entry (bin/run.js). `rockts dockerfile` and `rockts plan` are what editors,
+ * The quick path of the CLI (bin/run.js). `rockts dockerfile` and `rockts plan` are what editors,
  * hooks and scripts call, so they run here without loading oclif when their argv is
  * plain: the flags are read with node:util's parseArgs against oclif's own manifest
  * (oclif.manifest.json, written by `npm run build`), so there is one definition of each
- * flag. Anything else, and any failure of the quick run, goes to oclif, which parses,
- * reports and exits as documented (a failed quick run prints nothing, so the error comes
- * once, from oclif). A manifest older than the command files is not trusted: oclif then
- * reads the commands themselves.
+ * flag. Anything else, and any failure of the quick run, goes to oclif (run-oclif.ts),
+ * which parses, reports and exits as documented (a failed quick run prints nothing, so
+ * the error comes once, from oclif). A manifest older than the command files is not
+ * trusted. This module and what it loads never load oclif: load-quick.ts runs them
+ * from one bundle with V8's code cache.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,22 +47,16 @@ export type QuickCommand = (
   warn: (warning: RocktsError) => void,
 ) => Promise<{ stdout: string; stderr: string }>;
 
-/** Runs the CLI for `argv` (without node and the script) from the package at `root`. */
-export async function start(argv: readonly string[], root: string): Promise<void> {
+/**
+ * Runs `argv` (without node and the script) quickly when it can, for the package at
+ * `root`; false when oclif must run it (run-oclif.ts), and nothing has been printed.
+ */
+export async function startQuick(argv: readonly string[], root: string): Promise<boolean> {
   const manifest = currentManifest(root);
-  if (manifest !== undefined && (await runQuick(argv, manifest))) return;
-  const { execute, Plugin } = await import('@oclif/core');
-  if (manifest !== undefined || !existsFile(path.join(root, MANIFEST))) {
-    await execute({ dir: root, args: [...argv] });
-    return;
-  }
-  // A stale manifest: oclif would trust it, so hand oclif a root plugin read without it.
-  const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true });
-  await plugin.load();
-  await execute({ loadOptions: { root, plugins: new Map([[plugin.name, plugin]]) }, args: [...argv] });
+  return manifest !== undefined && runQuick(argv, manifest);
 }
 
-const MANIFEST = 'oclif.manifest.json';
+export const MANIFEST = 'oclif.manifest.json';
 
 /**
  * The quick run of `argv` when its command has one and its flags parse exactly as oclif
@@ -155,12 +150,4 @@ function commandFiles(dir: string, prefix: string): { id: string; modified: numb
     else if (entry.name.endsWith('.js')) found.push({ id: `${prefix}${entry.name.slice(0, -3)}`, modified: statSync(file).mtimeMs });
   }
   return found;
-}
-
-function existsFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

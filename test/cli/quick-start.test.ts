@@ -3,11 +3,11 @@
  * takes only argv that oclif would parse the same way, it trusts oclif's manifest and the
  * bundle only while they are current, and what it prints is what the oclif command prints.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BUNDLE, startModule } from '../../src/cli/pick-start.js';
+import { BUNDLE, isBundleCurrent } from '../../src/cli/load-quick.js';
 import { currentManifest, parseFlags } from '../../src/cli/quick-start.js';
 import { ROOT } from '../helpers/project.js';
 
@@ -90,9 +90,9 @@ describe('the manifest and the bundle are used only while current', () => {
     await writeFile(path.join(root, BUNDLE), '');
     await writeFile(path.join(root, 'dist/cli/quick-start.bundle.json'), JSON.stringify({ inputs: ['dist/core.js'] }));
     await utimes(path.join(root, 'dist/core.js'), new Date(), new Date(Date.now() - 20_000));
-    expect(startModule(root)).toMatch(/quick-start\.bundle\.mjs$/);
+    expect(isBundleCurrent(root)).toBe(true);
     await utimes(path.join(root, 'dist/core.js'), new Date(), new Date(Date.now() + 20_000));
-    expect(startModule(root)).toMatch(/dist\/cli\/quick-start\.js$/);
+    expect(isBundleCurrent(root)).toBe(false);
   });
 });
 
@@ -104,8 +104,10 @@ describe('the build left a current manifest and bundle', () => {
     expect(manifest!.version).toBe(JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 
-  test('bin/run.js starts the bundle', () => {
-    expect(startModule(ROOT)).toMatch(/quick-start\.bundle\.mjs$/);
+  test('bin/run.js starts the bundle, and V8 takes its code cache', () => {
+    expect(isBundleCurrent(ROOT)).toBe(true);
+    const script = `import(${JSON.stringify(path.join(ROOT, 'dist/cli/load-quick.js'))}).then((m) => console.log(m.runBundle(${JSON.stringify(ROOT)}).script.cachedDataRejected))`;
+    expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe('false\n');
   });
 });
 
