@@ -65,7 +65,8 @@ const inputs = Object.keys(metafile.inputs)
   .map((input) => path.relative(root, path.resolve(root, input)))
   .filter((input) => input.startsWith(`dist${path.sep}`))
   .sort();
-await writeFile(path.join(root, BUNDLE_INPUTS), JSON.stringify({ inputs }, null, 2) + '\n');
+// The V8 the cache below is for; another one would refuse it.
+await writeFile(path.join(root, BUNDLE_INPUTS), JSON.stringify({ v8: process.versions.v8, inputs }, null, 2) + '\n');
 
 // Warm up: both quick commands on the example, their output dropped, then V8's code
 // cache of everything that ran.

@@ -35,12 +35,17 @@ export function isBundleCurrent(root: string): boolean {
   }
 }
 
-/** Compiles and runs the bundle (with its code cache when there is one); the build uses `script` to make the cache. */
+/**
+ * Compiles and runs the bundle, with its code cache when this V8 made it; the build uses
+ * `script` to make the cache.
+ */
 export function runBundle(root: string): { exports: QuickStart; script: vm.Script } {
   const file = path.join(root, BUNDLE);
+  // A cache made by another V8 would only be refused; not reading it saves the time.
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(path.join(root, BUNDLE_CACHE));
+    const { v8 } = JSON.parse(readFileSync(path.join(root, BUNDLE_INPUTS), 'utf8')) as { v8?: string };
+    cachedData = v8 === process.versions.v8 ? readFileSync(path.join(root, BUNDLE_CACHE)) : undefined;
   } catch {
     cachedData = undefined;
   }

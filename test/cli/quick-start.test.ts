@@ -104,10 +104,12 @@ describe('the build left a current manifest and bundle', () => {
     expect(manifest!.version).toBe(JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 
-  test('bin/run.js starts the bundle, and V8 takes its code cache', () => {
+  test('bin/run.js starts the bundle, with its code cache when this V8 made it', async () => {
     expect(isBundleCurrent(ROOT)).toBe(true);
+    const { v8 } = JSON.parse(await readFile(path.join(ROOT, 'dist/cli/quick-start.bundle.json'), 'utf8')) as { v8: string };
     const script = `import(${JSON.stringify(path.join(ROOT, 'dist/cli/load-quick.js'))}).then((m) => console.log(m.runBundle(${JSON.stringify(ROOT)}).script.cachedDataRejected))`;
-    expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe('false\n');
+    // V8 reports false when it took the cache, undefined when none was given (another V8 made it).
+    expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe(v8 === process.versions.v8 ? 'false\n' : 'undefined\n');
   });
 });
 
