@@ -2,8 +2,12 @@
 // the machine and its load; the README records them with the machine they came from.
 //  1. In-process: compose 500 synthetic extensions (random priorities, requires/after
 //     edges, builders, apt, setup) and time each pipeline phase.
-//  2. Whole process: `rockts dockerfile -c rockerc.example.yaml` as a user runs it.
+//  2. Whole process: the CPU time (user + sys) of `rockts dockerfile` and `rockts plan` on
+//     rockerc.example.yaml, from a project folder and from inside this checkout (a large
+//     node_modules), against `node -e 0`. Each run's CPU comes from bash's `times` (the
+//     kernel's rusage of the child, to the millisecond); the median of BENCH_PROCESS_RUNS.
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +19,7 @@ import { resolveExtensions } from '../dist/core/resolve-extensions.js';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const COUNT = Number(process.env.BENCH_EXTENSIONS ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 10);
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
 
 function random(seed) {
   let a = seed >>> 0;
@@ -51,8 +55,8 @@ function syntheticCatalogue(count) {
         after: [...new Set(pick())].map((value) => ({ value, location: at(file) })),
         options: [{ name: 'version', spec: { type: 'string', default: '1.0.0', pattern: '^[0-9.]+$', description: undefined } }],
         builder: { apt: rand() < 0.2 ? [`lib${i % 17}-dev`] : [] },
-        final: { apt: rand() < 0.3 ? [`lib${i % 23}`] : [], copy: { kind: 'default' }, env: [], path: rand() < 0.1 ? [`/opt/${name}/bin`] : [], switchUser: false },
-        run: { env: [], volumes: [], devices: [] },
+        final: { apt: rand() < 0.3 ? [`lib${i % 23}`] : [], aptWhen: [], copy: { kind: 'default' }, env: [], path: rand() < 0.1 ? [`/opt/${name}/bin`] : [], switchUser: false },
+        run: { env: [], volumes: [], devices: [], gpus: undefined },
       },
       manifestFile: file,
       dir: `bench/${name}`,
@@ -98,13 +102,36 @@ for (let run = 0; run < RUNS; run++) {
   phases.total.push(t4 - t0);
 }
 
-const processTimes = [];
-const cli = path.join(root, 'bin/run.js');
-for (let run = 0; run < PROCESS_RUNS; run++) {
+/** CPU seconds (user + sys) and wall seconds of one run of `node ...args` in `cwd`. */
+function processCost(args, cwd) {
   const t0 = performance.now();
-  execFileSync(process.execPath, [cli, 'dockerfile', '-c', path.join(root, 'rockerc.example.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  processTimes.push(performance.now() - t0);
+  const out = execFileSync('bash', ['-c', '"$@" >/dev/null; times', 'bench', process.execPath, ...args], { cwd, encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  // `times` prints the shell's own line, then its children's: `0m0.184s 0m0.024s`.
+  const [user, sys] = out.trim().split('\n')[1].split(' ').map((t) => {
+    const [, m, sec] = /^(\d+)m([\d.]+)s$/.exec(t);
+    return Number(m) * 60 + Number(sec);
+  });
+  return { cpu: user + sys, wall };
 }
+
+const cli = path.join(root, 'bin/run.js');
+const project = mkdtempSync(path.join(os.tmpdir(), 'rockts-bench-project-'));
+copyFileSync(path.join(root, 'rockerc.example.yaml'), path.join(project, 'rockerc.yaml'));
+const measured = [['`node -e 0`', '', ['-e', '0'], project]];
+for (const command of ['dockerfile', 'plan']) {
+  measured.push([`\`rockts ${command}\``, 'a project folder', [cli, command], project]);
+  measured.push([`\`rockts ${command} -c rockerc.example.yaml\``, 'the rockts checkout', [cli, command, '-c', 'rockerc.example.yaml'], root]);
+}
+// Round-robin, so every command sees the same load on a shared machine.
+const costs = measured.map(() => []);
+try {
+  for (let run = 0; run < PROCESS_RUNS; run++) measured.forEach(([, , args, cwd], i) => costs[i].push(processCost(args, cwd)));
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
+const processRows = measured.map(([command, from], i) => [command, from, { cpu: median(costs[i].map((c) => c.cpu)), wall: median(costs[i].map((c) => c.wall)) }]);
+const floorCpu = processRows[0][2].cpu;
 
 console.log(`rockts composition benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 console.log('');
@@ -113,4 +140,9 @@ console.log('| phase | median | min |');
 console.log('|---|---|---|');
 for (const [name, xs] of Object.entries(phases)) console.log(`| ${name} | ${ms(median(xs))} | ${ms(Math.min(...xs))} |`);
 console.log('');
-console.log(`Whole process, \`rockts dockerfile -c rockerc.example.yaml\`, ${PROCESS_RUNS} runs: median ${ms(median(processTimes))}, min ${ms(Math.min(...processTimes))}`);
+console.log(`Whole process, median of ${PROCESS_RUNS} runs (CPU = user + sys):`);
+console.log('| command | from | CPU | × `node -e 0` | wall |');
+console.log('|---|---|---|---|---|');
+for (const [command, from, cost] of processRows) {
+  console.log(`| ${command} | ${from} | ${cost.cpu.toFixed(3)} s | ${(cost.cpu / floorCpu).toFixed(1)} | ${cost.wall.toFixed(2)} s |`);
+}

@@ -13,7 +13,8 @@ import type { DockerfileFeatures } from './core/plain-forms.js';
 import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
 import { suggestNames } from './core/suggest.js';
 import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
-import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from './extensions/load-extension.js';
+import { loadBuiltins } from './extensions/builtin-index.js';
+import { discoverExtensions, loadExtension } from './extensions/load-extension.js';
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
@@ -54,7 +55,7 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const loaded = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
   const configProblems = [...loaded.problems];
   const config = await withDockerfileImage(loaded.config, configProblems);
-  const discovered = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const discovered = await loadBuiltinsFor(options);
   const projectDir = path.dirname(path.resolve(options.cwd, config.file));
   const folders = searchFolders(projectDir, options.globalNodeModules);
   const packages = await discoverPackages(folders);
@@ -118,6 +119,11 @@ async function loadProjectDeps(config: Config, builtins: readonly LoadedExtensio
   }
 }
 
+/** The built-in extensions: from the build's index, or read from the folder tests point at. */
+function loadBuiltinsFor(options: ProjectOptions): Promise<LoadedExtension[]> {
+  return options.builtinDir === undefined ? loadBuiltins() : discoverExtensions(options.builtinDir, { kind: 'builtin' });
+}
+
 function ignoredPackage(pkg: ExtensionPackage, problem: RocktsError): RocktsError {
   const note = { message: `rockts ignores package ${pkg.name} until it is fixed or removed`, location: { file: path.join(pkg.root, 'package.json'), line: 1, column: 1 } };
   const problems = problem.problems.length > 0 ? problem.problems : [problem];
@@ -161,7 +167,7 @@ async function loadChosen(
  * installed from `dir` up and globally (broken packages are warned about).
  */
 export async function loadCatalogue(options: ProjectOptions, dir: string): Promise<LoadedExtension[]> {
-  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  const builtins = await loadBuiltinsFor(options);
   const packages = await discoverPackages(searchFolders(dir, options.globalNodeModules));
   for (const pkg of packages.values()) if (pkg.problem) options.warn?.(ignoredPackage(pkg, pkg.problem));
   return [...builtins, ...packageExtensions(packages)];

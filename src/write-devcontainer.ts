@@ -18,9 +18,10 @@ import { workspaceDir } from './docker/run-argv.js';
 import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
 import { projectRunSettings } from './run-container.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { DEVCONTAINER_DIR, DEVCONTAINER_FILE, readJson } from './devcontainer-status.js';
 
-export const DEVCONTAINER_DIR = '.devcontainer';
-export const DEVCONTAINER_FILE = 'devcontainer.json';
+export { DEVCONTAINER_DIR, DEVCONTAINER_FILE, devcontainerStatus } from './devcontainer-status.js';
+
 /** The build context's folder inside the devcontainer folder. */
 export const CONTEXT_DIR = 'rockts';
 
@@ -101,22 +102,6 @@ async function findEngine(preferred: EngineKind | undefined, say: Say): Promise<
   }
 }
 
-async function readJson(file: string): Promise<{ found: false } | { found: true; document: unknown }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { found: false };
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return { found: true, document: JSON.parse(text) };
-  } catch {
-    // devcontainer.json allows comments; a file with them was not written by rockts.
-    return { found: true, document: undefined };
-  }
-}
-
 async function checkOverwrite(file: string, force: boolean): Promise<void> {
   const existing = await readJson(file);
   if (force || !existing.found || readDevcontainerRecord(existing.document) !== undefined) return;
@@ -137,13 +122,3 @@ async function replaceContext(context: string, dockerfile: string, extensions: r
   }
 }
 
-/**
- * The project's .devcontainer/devcontainer.json when rockts wrote it: whether it was
- * made from `composition` (for `rockts plan`). Undefined when there is none or it is not rockts's.
- */
-export async function devcontainerStatus(projectDir: string, composition: string): Promise<{ file: string; current: boolean } | undefined> {
-  const file = path.join(projectDir, DEVCONTAINER_DIR, DEVCONTAINER_FILE);
-  const existing = await readJson(file);
-  const record = existing.found ? readDevcontainerRecord(existing.document) : undefined;
-  return record && { file, current: record.composition === composition };
-}

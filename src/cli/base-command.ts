@@ -2,13 +2,11 @@
  * What every rockts command shares: the -c flag, the project loader with this process's
  * environment, and turning errors into the documented exit codes.
  */
-import os from 'node:os';
-import path from 'node:path';
 import { Command, Errors, Flags } from '@oclif/core';
 import { formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import { suggestNames } from '../core/suggest.js';
-import { npmGlobalRoot } from '../extensions/packages.js';
-import { composeProject, currentHostUser, loadProject, type ProjectOptions } from '../load-project.js';
+import { composeProject, loadProject, type ProjectOptions } from '../load-project.js';
+import { displayPath, processProjectOptions } from './project-options.js';
 
 /**
  * Exit codes (README "Exit codes"): 0 success; 1 an internal error (a bug in rockts);
@@ -63,16 +61,12 @@ export const jsonFlag = Flags.boolean({ description: 'print the result as JSON o
 
 export abstract class BaseCommand extends Command {
   protected projectOptions(configFile: string | undefined): ProjectOptions {
-    return {
-      configFile,
-      cwd: process.cwd(),
-      home: os.homedir(),
-      rocktsVersion: this.config.version,
-      hostUser: currentHostUser(),
-      builtinDir: process.env.ROCKTS_BUILTIN_EXTENSIONS || undefined,
-      globalNodeModules: npmGlobalRoot(process.env, os.homedir(), process.execPath),
-      warn: (warning) => process.stderr.write(formatWarning(warning, (f) => this.displayPath(f))),
-    };
+    return processProjectOptions(configFile, this.config.version, (warning) => this.warnUser(warning));
+  }
+
+  /** A problem that does not stop the command, on stderr. */
+  protected warnUser(warning: RocktsError): void {
+    process.stderr.write(formatWarning(warning, displayPath));
   }
 
   protected compose(configFile: string | undefined) {
@@ -85,8 +79,7 @@ export abstract class BaseCommand extends Command {
 
   /** Paths in messages are shown relative to the current folder when inside it. */
   protected displayPath(file: string): string {
-    const relative = path.relative(process.cwd(), file);
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+    return displayPath(file);
   }
 
   /** Whether --json was given (before any `--`), read from argv so it holds even when parsing failed. */

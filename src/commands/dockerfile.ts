@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag } from '../cli/base-command.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { dockerfileCommand } from '../cli/quick-commands.js';
 
 export default class DockerfileCommand extends BaseCommand {
   static override summary = 'Print the composed Dockerfile (no Docker needed).';
@@ -19,13 +18,8 @@ export default class DockerfileCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DockerfileCommand);
-    const { dockerfile } = await this.compose(flags.config);
-    if (flags.output === undefined) {
-      process.stdout.write(dockerfile);
-      return;
-    }
-    const target = path.resolve(flags.output);
-    await writeFileAtomic(target, dockerfile);
-    process.stderr.write(`wrote ${this.displayPath(target)}\n`);
+    const { stdout, stderr } = await dockerfileCommand(flags, this.config.version, (warning) => this.warnUser(warning));
+    process.stderr.write(stderr);
+    process.stdout.write(stdout);
   }
 }

@@ -3,7 +3,7 @@
  * indentation and blank lines are decided here and nowhere else, so the same plan
  * always gives the same bytes.
  */
-import { FINAL_STAGE, imageSlug } from './build-plan.js';
+import { FINAL_STAGE } from './build-plan.js';
 import { readDockerfile, type DockerfileInstruction } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';
 import { dropLinkFlags, inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
@@ -53,20 +53,19 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
   for (const base of plan.builderBases) {
     blankLine();
     emit(`FROM ${base.image} AS ${base.stage}`);
-    emit(aptInstall(base.image, base.apt, { keepDownloads: true, locked: features.lockedCacheMounts }));
+    emit(aptInstall(base.apt, features.lockedCacheMounts));
   }
   for (const builder of plan.builders) {
-    const base = plan.builderBases.find((b) => b.stage === builder.base)!;
     blankLine();
     emit(`FROM ${builder.base} AS ${builder.stage}`, builder.extension);
-    if (builder.apt.length > 0) emit(aptInstall(base.image, builder.apt, { keepDownloads: false, locked: features.lockedCacheMounts }), builder.extension);
+    if (builder.apt.length > 0) emit(aptInstall(builder.apt, features.lockedCacheMounts), builder.extension);
     emit(body(builder.body, builder.extension, builder.file), builder.extension, builder.file);
   }
 
   const { final } = plan;
   blankLine();
   emit(`FROM ${final.image} AS ${FINAL_STAGE}`);
-  if (final.apt.length > 0) emit(aptInstall(final.image, final.apt, { keepDownloads: false, locked: features.lockedCacheMounts }));
+  if (final.apt.length > 0) emit(aptInstall(final.apt, features.lockedCacheMounts));
   for (const c of final.copies) emit(`${copy} --from=${c.stage} ${c.from} ${c.to}`, c.extension);
   if (final.env.length > 0) {
     const pairs = final.env.map((v) =>
@@ -139,25 +138,31 @@ function escapeControl(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Where every stage mounts rockts's one apt cache; each release has a folder in it. */
+const APT_CACHE = '/var/cache/rockts-apt';
+
 /**
- * One apt-get install with BuildKit cache mounts for the package lists and downloads
- * (https://docs.docker.com/reference/dockerfile/#example-cache-apt-packages). The cache
- * ids are per image, so two distributions never share lists. The builder base drops
- * Debian's docker-clean hook so downloads stay in the cache; builder stages inherit that.
+ * One apt-get install with rockts's apt cache mount
+ * (https://docs.docker.com/reference/dockerfile/#run---mounttypecache). Every stage of
+ * every build mounts the same cache; inside the RUN, apt's package lists and downloads
+ * (Dir::State::lists, Dir::Cache) go to a folder named from /etc/os-release and
+ * `dpkg --print-architecture` (`debian-12-amd64`, `ubuntu-24.04-arm64`), so an image and
+ * every image derived from it share them while two releases or distributions never mix.
+ * The image's own apt folders and policy (Debian's docker-clean hook) are untouched, and
+ * nothing of the cache lands in a layer. `locked` serializes the RUNs that share the
+ * cache (BuildKit runs stages in parallel); apt's own lock files guard the rest.
  */
-function aptInstall(image: string, packages: readonly string[], options: { keepDownloads: boolean; locked: boolean }): string {
-  const slug = imageSlug(image);
-  const sharing = options.locked ? 'locked' : 'shared';
-  const parts = [
-    `--mount=type=cache,id=rockts-apt-cache-${slug},target=/var/cache/apt,sharing=${sharing}`,
-    `--mount=type=cache,id=rockts-apt-lists-${slug},target=/var/lib/apt/lists,sharing=${sharing}`,
-  ];
+function aptInstall(packages: readonly string[], locked: boolean): string {
+  const sharing = locked ? 'locked' : 'shared';
   const commands = [
-    ...(options.keepDownloads ? ['rm -f /etc/apt/apt.conf.d/docker-clean'] : []),
-    'apt-get update',
-    'DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends',
+    '. /etc/os-release',
+    `apt="${APT_CACHE}/$ID-\${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)"`,
+    'mkdir -p "$apt/archives/partial" "$apt/lists/partial"',
+    'set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists"',
+    'apt-get "$@" update',
+    'DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends',
   ];
-  const lines = [`RUN ${parts[0]}`, `${INDENT}${parts[1]}`, `${INDENT}${commands[0]}`];
+  const lines = [`RUN --mount=type=cache,id=rockts-apt,target=${APT_CACHE},sharing=${sharing}`, `${INDENT}${commands[0]}`];
   for (const command of commands.slice(1)) lines.push(`${INDENT}&& ${command}`);
   for (const pkg of packages) lines.push(`${INDENT}${INDENT}${pkg}`);
   return lines.join(' \\\n');

@@ -97,6 +97,9 @@ export async function discoverPackages(folders: readonly string[]): Promise<Map<
     for (const name of await packageNames(folder)) {
       if (found.has(name)) continue;
       const root = path.join(folder, name);
+      // Every candidate below mentions rockts (its field, its keyword, or broken JSON meant
+      // as one), so the others are skipped on a plain read, unparsed.
+      if (!mentionsRockts(root)) continue;
       const manifest = await readPackageJson(root);
       if (manifest === undefined) continue;
       // A package.json that is not JSON counts when it mentions rockts: it was meant to be one.
@@ -193,6 +196,14 @@ function isExtensionPackage(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return false;
   const record = data as Record<string, unknown>;
   return record.rockts !== undefined || (Array.isArray(record.keywords) && record.keywords.includes(PACKAGE_KEYWORD));
+}
+
+function mentionsRockts(root: string): boolean {
+  try {
+    return readFileSync(path.join(root, 'package.json'), 'utf8').includes('rockts');
+  } catch {
+    return false;
+  }
 }
 
 /** Package folder names in a node_modules folder, scoped ones as `@scope/name`. */

@@ -93,6 +93,29 @@ describeWithEngine(`rockts build on ${engine.name}`, () => {
     expect(ran(inStage(steps, 'rockts-final')).length).toBeGreaterThan(0);
   });
 
+  test('changing image: to a derived image of the same release downloads no package again', async () => {
+    // An image no build has seen: the base plus one file, committed from a container.
+    const derived = `rockts-e2e-derived:${nonce}`;
+    const container = `rockts-e2e-derive-${nonce}`;
+    docker(engine, ['run', '--network=host', '--name', container, BASE_IMAGE, 'sh', '-c', `echo ${nonce} > /etc/rockts-derived`]);
+    try {
+      docker(engine, ['commit', container, derived]);
+    } finally {
+      docker(engine, ['rm', '--force', container]);
+    }
+    try {
+      // The builders are cached, so every apt line in the second log is the final stage's.
+      const extensions = ['hello', 'tool', 'links'];
+      await build(engine, config(BASE_IMAGE, extensions));
+      const { stderr } = await build(engine, config(derived, extensions));
+      expect(stderr).toMatch(/Need to get 0 B\/[0-9.,]+ [kM]B of archives/);
+      // apt names each package it downloads: `Get:1 <mirror> <suite>/<component> <arch> <package> <arch> <version> [<size>]`.
+      expect(stderr.split('\n').filter((line) => /Get:\d+ \S+ \S+ \S+ \S+ \S+ \S+ \[/.test(line))).toEqual([]);
+    } finally {
+      docker(engine, ['image', 'rm', '--force', derived]);
+    }
+  });
+
   test('adding an extension: every existing builder step is CACHED', async () => {
     await build(engine, config(BASE_IMAGE, ['hello']));
     const { steps } = await build(engine, config(BASE_IMAGE, ['hello', `tool: { version: "7.${nonce.slice(-4)}.0" }`]));

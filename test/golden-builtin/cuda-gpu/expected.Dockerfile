@@ -2,11 +2,13 @@
 # Extensions (in order): cuda, gpu, user
 
 FROM ubuntu:22.04 AS rockts-builder-base
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
-    && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         build-essential \
         ca-certificates \
         cmake \
@@ -14,10 +16,13 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         git
 
 FROM rockts-builder-base AS rockts-builder-cuda
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         gnupg
 # cuda: NVIDIA's repository signing key, 3bf863cc.pub (the key of the ubuntu2204,
 # ubuntu2404 and debian12 repositories), accepted only with its fingerprint
@@ -36,10 +41,13 @@ RUN set -eu; \
     rm -f /tmp/cuda.pub
 
 FROM ubuntu:24.04 AS rockts-final
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-24.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         ca-certificates \
         g++
 COPY --link --from=rockts-builder-cuda /opt/rockts/cuda/ /

@@ -2,11 +2,13 @@
 # Extensions (in order): ros, user
 
 FROM ubuntu:22.04 AS rockts-builder-base
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
-    && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         build-essential \
         ca-certificates \
         cmake \
@@ -14,10 +16,13 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         git
 
 FROM rockts-builder-base AS rockts-builder-ros
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         gnupg
 # ros: the ROS repository's signing key, shipped in files/ros.key and accepted only with
 # its fingerprint C1CF6E31E6BADE8868B172B4F42ED6FBAB17C654 (see files/README.md), turned

@@ -2,10 +2,13 @@
 # Extensions (in order): tz
 
 FROM debian:bookworm AS rockts-final
-RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-debian-bookworm,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         tzdata
 ENV TZ="Europe/Berlin"
 # tz: setup

@@ -3,11 +3,13 @@
 # The final stage starts from myproject-base:485f0ed4c172, which `rockts build` first builds from docker/dev.Dockerfile (its folder as context).
 
 FROM debian:bookworm AS rockts-builder-base
-RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-debian-bookworm,target=/var/lib/apt/lists,sharing=locked \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
-    && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         build-essential \
         ca-certificates \
         cmake \
@@ -15,20 +17,26 @@ RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt
         git
 
 FROM rockts-builder-base AS rockts-builder-hello
-RUN --mount=type=cache,id=rockts-apt-cache-debian-bookworm,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-debian-bookworm,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         libc6-dev
 COPY files/hello/hello.c /src/hello.c
 RUN mkdir -p /opt/rockts/hello/usr/local/bin \
     && gcc -O2 -DGREETING='"hello"' -o /opt/rockts/hello/usr/local/bin/hello /src/hello.c
 
 FROM myproject-base:485f0ed4c172 AS rockts-final
-RUN --mount=type=cache,id=rockts-apt-cache-myproject-base-485f0ed4c172,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-myproject-base-485f0ed4c172,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         less
 COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
 # links: setup
