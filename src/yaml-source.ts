@@ -3,7 +3,7 @@
  * so that every problem, from a YAML syntax error to a zod schema issue, names the file,
  * line and column where the user can fix it.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from './core/grammar.js';
 import { RocktsError, type ErrorCode, type SourceLocation } from './core/errors.js';
@@ -20,28 +20,100 @@ export interface YamlSource {
   locateKey(path: YamlPath): SourceLocation;
 }
 
-/** Parses YAML text; syntax errors become located RocktsErrors with `code`. */
-export function parseYaml(text: string, file: string, code: ErrorCode): YamlSource {
+/**
+ * What a YAML document may hold, so that no file can make rockts run out of memory or
+ * stack (README, "Limits"): its size, how deeply it nests, how many aliases it expands,
+ * and how long one string value may be.
+ */
+export const YAML_LIMITS = { bytes: 1024 * 1024, depth: 64, aliases: 100, valueLength: 4096 } as const;
+
+export interface ParseYamlOptions {
+  /** The longest string value accepted (default YAML_LIMITS.valueLength). */
+  readonly maxValueLength?: number;
+}
+
+/**
+ * Parses YAML text; syntax errors and documents beyond YAML_LIMITS become located
+ * RocktsErrors with `code`. A `__proto__` key is an error too: it would be dropped
+ * from the data without a word.
+ */
+export function parseYaml(text: string, file: string, code: ErrorCode, options: ParseYamlOptions = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > YAML_LIMITS.bytes) {
+    throw new RocktsError(code, `expected a file of at most 1 MiB, found ${size} bytes`, { location: { file, line: 1, column: 1 } });
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors].map(
     (e) => new RocktsError(code, `invalid YAML: ${firstLine(e.message)}`, { location: at(e.pos[0]) }),
   );
+  if (problems.length === 0) problems.push(...checkNodes(doc, options.maxValueLength ?? YAML_LIMITS.valueLength, code, at));
   if (problems.length > 0) throw RocktsError.combine(problems);
   const find = (path: YamlPath) => findNode(doc, path);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: YAML_LIMITS.aliases });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = firstAlias(doc);
+    throw new RocktsError(code, `invalid YAML: aliases expand to too much data (more than ${YAML_LIMITS.aliases} copies); write the values out instead`, {
+      location: at(alias?.range?.[0] ?? 0),
+    });
+  }
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     locate: (path) => at(find(path).node?.range?.[0] ?? 0),
     locateKey: (path) => {
       const found = find(path);
       return at(found.key?.range?.[0] ?? found.node?.range?.[0] ?? 0);
     },
   };
+}
+
+/** Nesting depth, `__proto__` keys and string lengths, walked without recursion. */
+function checkNodes(doc: Document, maxValueLength: number, code: ErrorCode, at: (offset: number) => SourceLocation): RocktsError[] {
+  const problems: RocktsError[] = [];
+  const pending: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    const where = { location: at((node as Node | null)?.range?.[0] ?? 0) };
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > maxValueLength) {
+      problems.push(new RocktsError(code, `expected a value of at most ${maxValueLength} characters, found one of ${node.value.length}`, where));
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= YAML_LIMITS.depth) {
+      problems.push(new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, where));
+      continue;
+    }
+    for (const item of node.items) {
+      if (isPair(item)) {
+        if (isScalar(item.key) && item.key.value === '__proto__') {
+          problems.push(new RocktsError(code, "expected a key other than '__proto__', which rockts cannot read as data, found '__proto__'", { location: at(item.key.range?.[0] ?? 0) }));
+          continue;
+        }
+        pending.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else {
+        pending.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return problems;
+}
+
+function firstAlias(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

@@ -9,7 +9,7 @@
  * wins, as in Node's own resolution.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
@@ -99,8 +99,9 @@ export async function discoverPackages(folders: readonly string[]): Promise<Map<
       const root = path.join(folder, name);
       const manifest = await readPackageJson(root);
       if (manifest === undefined) continue;
-      // A package.json that is not JSON counts when it mentions rockts: it was meant to be one.
-      const candidate = manifest instanceof RocktsError ? /rockts/.test(manifest.text) : isExtensionPackage(manifest.data);
+      // A package.json that is not JSON counts when it mentions rockts: it was meant to be
+      // one; one that cannot be read counts too, as rockts cannot tell.
+      const candidate = manifest instanceof RocktsError ? manifest.code === 'IO_FAILED' || /rockts/.test(manifest.text) : isExtensionPackage(manifest.data);
       if (candidate) found.set(name, await loadPackage(name, root, manifest));
     }
   }
@@ -168,9 +169,12 @@ async function loadPackage(name: string, root: string, source: YamlSource | Rock
   const problems: RocktsError[] = [];
   for (const [index, folder] of rockts.extensions.entries()) {
     const dir = path.resolve(root, folder);
-    const inside = path.relative(root, dir);
+    // Where the folder really is: a symlink may lead out of the package.
+    const real = await realpath(dir).catch(() => dir);
+    const inside = path.relative(await realpath(root).catch(() => root), real);
     if (inside.startsWith('..') || path.isAbsolute(inside)) {
-      problems.push(located(['extensions', index], `rockts.extensions[${index}]: expected a folder inside the package, found ${describeValue(folder)}`));
+      const through = real === dir ? '' : ` (a symlink to ${real})`;
+      problems.push(located(['extensions', index], `rockts.extensions[${index}]: expected a folder inside the package, found ${describeValue(folder)}${through}`));
       continue;
     }
     try {
@@ -223,9 +227,13 @@ async function readPackageJson(root: string): Promise<YamlSource | (RocktsError 
   const file = path.join(root, 'package.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
+    // npm ignores a UTF-8 byte order mark, and so does rockts.
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    return Object.assign(new RocktsError('IO_FAILED', `cannot read ${file}: ${reason}`, { cause: error }), { text: '' });
   }
   try {
     JSON.parse(text);
@@ -238,7 +246,7 @@ async function readPackageJson(root: string): Promise<YamlSource | (RocktsError 
     return Object.assign(problem, { text });
   }
   try {
-    return parseYaml(text, file, 'PACKAGE_INVALID');
+    return parseYaml(text, file, 'PACKAGE_INVALID', { maxValueLength: Infinity });
   } catch {
     // Valid JSON that YAML rejects (e.g. tab indentation): the data without positions.
     const data: unknown = JSON.parse(text);
