@@ -66,7 +66,7 @@ export async function loadForEngine(
 export async function buildComposed(composed: Composition & Project, engine: Engine, flags: BuildFlags, say: Say): Promise<BuildResult> {
   const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
   if (!IMAGE_TAG.test(tag)) {
-    throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
+    throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');

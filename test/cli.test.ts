@@ -121,7 +121,7 @@ test('init --detect lists what the project files call for, with the reasons', as
 
 test('init refuses an image reference that could inject text', async () => {
   const result = await rockts(['init', '--image', 'ubuntu\nRUN evil']);
-  expect(result.code).toBe(3);
+  expect(result).toMatchObject({ code: 2, stderr: 'rockts: --image: expected an image reference such as ubuntu:24.04, found "ubuntu\\nRUN evil"\n' });
   expect((await readdir(dir)).length).toBe(0);
 });
 

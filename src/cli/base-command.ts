@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Errors, Flags } from '@oclif/core';
-import { formatError, formatWarning, RocktsError, type ErrorCode } from '../core/errors.js';
+import { escapeControls, formatError, formatWarning, RocktsError, type ErrorCode } from '../core/errors.js';
 import { npmGlobalRoot } from '../extensions/packages.js';
 import { composeProject, currentHostUser, loadProject, type ProjectOptions } from '../load-project.js';
 
@@ -90,7 +90,7 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.CLIError) {
       // oclif's flag and argument parse errors.
       const message = error.message.replace(/\n?See more help with --help\s*$/, '');
-      process.stderr.write(`rockts: ${message}\nSee \`rockts ${(this.id ?? '').replaceAll(':', ' ')} --help\`.\n`);
+      process.stderr.write(`rockts: ${escapeControls(message)}\nSee \`rockts ${(this.id ?? '').replaceAll(':', ' ')} --help\`.\n`);
       return this.exit(EXIT.usage);
     }
     process.stderr.write(`rockts: internal error: ${error.stack ?? error.message}\nPlease report this as a bug.\n`);
