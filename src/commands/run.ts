@@ -26,9 +26,10 @@ export default class RunCommand extends BaseCommand {
   async run(): Promise<void> {
     // Everything after the first `--` is the command, untouched: oclif's parser takes words
     // after `--` apart (with `-c FILE` before it, `-- sh -c x` lost `sh`).
-    const separator = this.argv.indexOf('--');
-    const { flags, argv: parsed } = await this.parse(RunCommand, separator === -1 ? this.argv : this.argv.slice(0, separator));
-    const argv = separator === -1 ? parsed : this.argv.slice(separator + 1);
+    const given = [...this.argv];
+    const separator = given.indexOf('--');
+    const { flags, argv: parsed } = await this.parse(RunCommand, separator === -1 ? given : given.slice(0, separator));
+    const argv = separator === -1 ? parsed : given.slice(separator + 1);
     const code = await runContainer(
       this.projectOptions(flags.config),
       { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined },
