@@ -88,12 +88,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const command = buildCommand(engine, { ...flags, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);
-    say(`build context: ${context.dir} (kept for inspection)`);
+    say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     process.stdout.write(formatCommand(command) + '\n');
     return { tag, imageId: undefined };
   }
   try {
-    const run = await runStreaming(command.bin, command.args, command.env);
+    const run = await runStreaming(command.bin, command.args, { ...command.env, ...context.engineEnv });
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
     const imageId = (await readFile(context.iidFile, 'utf8')).trim();

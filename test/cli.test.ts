@@ -221,7 +221,7 @@ describe('engine detection, before any build', () => {
     expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag demo:dev --iidfile \S+ --progress plain --load \S+\n$/);
     const contextDir = /Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!;
     expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
-    await rm(contextDir, { recursive: true, force: true });
+    await rm(path.dirname(contextDir), { recursive: true, force: true });
   });
 });
 

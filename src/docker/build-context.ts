@@ -1,6 +1,9 @@
 /**
- * The build context: a private temporary folder with the Dockerfile and every used
- * extension's files/ (at files/<name>/, where templates' {{filesDir}} points).
+ * The build context: a private temporary folder holding
+ *   context/     what the engine is sent: the Dockerfile and every used extension's
+ *                files/ (at files/<name>/, where templates' {{filesDir}} points);
+ *   tmp/         the engine's own TMPDIR (see engineEnv);
+ *   image-id     where the engine writes the built image's ID.
  * Nothing is written into the project folder. Symlinks inside the extension folder are
  * copied as the files they point to; special files and links leading out are refused.
  */
@@ -12,16 +15,28 @@ import type { OrderedExtension } from '../core/types.js';
 import { listExtensionFiles, readRegularFile } from '../extensions/extension-files.js';
 
 export interface BuildContext {
+  /** The folder sent to the engine as the build context. */
   readonly dir: string;
   readonly dockerfile: string;
   readonly iidFile: string;
+  /**
+   * The environment to run the engine with: TMPDIR inside the private folder. Podman
+   * interrupted by Ctrl-C exits leaving its `buildah<digits>` folder in TMPDIR; this way
+   * it goes away with the context once the engine has exited.
+   */
+  readonly engineEnv: Readonly<Record<string, string>>;
+  /** Removes the whole private folder; call it after the engine has exited. */
   dispose(): Promise<void>;
 }
 
 export async function writeBuildContext(dockerfile: string, extensions: readonly OrderedExtension[]): Promise<BuildContext> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-build-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  const root = await mkdtemp(path.join(os.tmpdir(), 'rockts-build-'));
+  const dispose = () => rm(root, { recursive: true, force: true });
   try {
+    const dir = path.join(root, 'context');
+    const tmp = path.join(root, 'tmp');
+    await mkdir(dir);
+    await mkdir(tmp);
     const dockerfilePath = path.join(dir, 'Dockerfile');
     await writeFile(dockerfilePath, dockerfile);
     for (const e of extensions) {
@@ -36,7 +51,7 @@ export async function writeBuildContext(dockerfile: string, extensions: readonly
         await utimes(copy, file.stats.atime, file.stats.mtime);
       }
     }
-    return { dir, dockerfile: dockerfilePath, iidFile: path.join(dir, 'image-id'), dispose };
+    return { dir, dockerfile: dockerfilePath, iidFile: path.join(root, 'image-id'), engineEnv: { TMPDIR: tmp }, dispose };
   } catch (error) {
     await dispose();
     throw error;
