@@ -5,14 +5,13 @@
  * when it is missing or would change, and says what changed; `rockts lock` refreshes it.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RocktsError } from './core/errors.js';
 import type { LoadedExtension, OrderedExtension } from './core/types.js';
-import { listExtensionFiles, readRegularFile } from './extensions/extension-files.js';
-import { parseYaml, zodIssuesToErrors } from './yaml-source.js';
+import { listExtensionFiles, readOptionalText, readRegularFile } from './extensions/extension-files.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from './yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
 const LOCK_VERSION = 1;
@@ -82,10 +81,7 @@ export function formatLock(entries: readonly LockEntry[]): string {
 
 /** The lock in `file`, or undefined when there is none. */
 export async function readLock(file: string): Promise<LockEntry[] | undefined> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${error.message}`, { cause: error });
-  });
+  const text = await readOptionalText(file, YAML_LIMITS.bytes);
   if (text === undefined) return undefined;
   const source = parseYaml(text, file, 'CONFIG_INVALID');
   const parsed = lockSchema.safeParse(source.data);

@@ -43,9 +43,9 @@ export function parseYaml(text: string, file: string, code: ErrorCode, options: 
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > YAML_LIMITS.bytes) {
-    throw new RocktsError(code, `expected a file of at most 1 MiB, found ${size} bytes`, { location: { file, line: 1, column: 1 } });
+  // Files are read up to one byte past the limit (readOptionalText), so the size found is not told.
+  if (Buffer.byteLength(text, 'utf8') > YAML_LIMITS.bytes) {
+    throw new RocktsError(code, `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
   }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors].map(

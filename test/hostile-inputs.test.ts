@@ -87,3 +87,11 @@ test('a bad flag value exits 2, as the README says', async () => {
     stderr: expect.stringContaining('rockts: --tag: expected an image tag such as myproject-dev or myproject:dev, found "Not A Tag"\n'),
   });
 });
+
+test('a 50 MB rockerc.yaml is refused before it is parsed; /dev/zero and a FIFO as the config are refused without reading them', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), `image: ubuntu:24.04\nextensions: [hello]\nargs:\n${'  - a-long-list-item\n'.repeat(2_500_000)}`);
+  expect(await rockts(['dockerfile'])).toEqual({ code: 3, stdout: '', stderr: 'rockerc.yaml:1:1: expected a file of at most 1 MiB (1048576 bytes), found a larger one\n' });
+  expect(await rockts(['dockerfile', '-c', '/dev/zero'])).toEqual({ code: 4, stdout: '', stderr: 'rockts: cannot use /dev/zero: found a character device; expected regular files and folders only\n' });
+  execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+  expect(await rockts(['dockerfile', '-c', 'pipe.yaml'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/pipe.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+});

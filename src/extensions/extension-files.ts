@@ -63,7 +63,7 @@ export async function listExtensionFiles(root: string, start = ''): Promise<Exte
  * The content of a regular file, opened without blocking and checked before it is read,
  * so a FIFO or a device (or a file swapped for one) is refused rather than read.
  */
-export async function readRegularFile(file: string): Promise<Buffer> {
+export async function readRegularFile(file: string, maxBytes = Infinity): Promise<Buffer> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -73,7 +73,10 @@ export async function readRegularFile(file: string): Promise<Buffer> {
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw oddity(file, describeKind(stats));
-    return await handle.readFile();
+    if (stats.size <= maxBytes) return await handle.readFile();
+    // Enough for the caller to see that it is too long, without reading it all.
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(maxBytes + 1), 0, maxBytes + 1, 0);
+    return buffer.subarray(0, bytesRead);
   } catch (error) {
     throw error instanceof RocktsError ? error : ioError(file, error);
   } finally {
@@ -81,10 +84,13 @@ export async function readRegularFile(file: string): Promise<Buffer> {
   }
 }
 
-/** The text of a regular file, or undefined when there is none (see readRegularFile). */
-export async function readOptionalText(file: string): Promise<string | undefined> {
+/**
+ * The text of a regular file, or undefined when there is none (see readRegularFile).
+ * Past `maxBytes`, only the first maxBytes + 1 bytes are read.
+ */
+export async function readOptionalText(file: string, maxBytes = Infinity): Promise<string | undefined> {
   try {
-    return (await readRegularFile(file)).toString('utf8');
+    return (await readRegularFile(file, maxBytes)).toString('utf8');
   } catch (error) {
     const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -10,6 +10,7 @@ import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { ExtensionSource, LoadedExtension, TemplateKind, TemplateSource } from '../core/types.js';
 import { readOptionalText } from './extension-files.js';
 import { parseManifest } from './parse-manifest.js';
+import { YAML_LIMITS } from '../yaml-source.js';
 
 export const MANIFEST_FILE_NAME = 'extension.yaml';
 const TEMPLATE_FILES: readonly [TemplateKind, string][] = [
@@ -23,7 +24,7 @@ export const BUILTIN_EXTENSIONS_DIR = fileURLToPath(new URL('../../extensions/',
 
 export async function loadExtension(dir: string, source: ExtensionSource): Promise<LoadedExtension> {
   const manifestFile = path.join(dir, MANIFEST_FILE_NAME);
-  const text = await readOptionalText(manifestFile);
+  const text = await readOptionalText(manifestFile, YAML_LIMITS.bytes);
   if (text === undefined) {
     throw new RocktsError('EXTENSION_UNKNOWN', `no ${MANIFEST_FILE_NAME} in extension folder ${dir}`);
   }

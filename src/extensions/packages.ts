@@ -9,7 +9,7 @@
  * wins, as in Node's own resolution.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
@@ -17,7 +17,8 @@ import { RocktsError } from '../core/errors.js';
 import { describeValue } from '../core/grammar.js';
 import { EXTENSION_API_VERSION } from '../core/resolve-extensions.js';
 import type { LoadedExtension } from '../core/types.js';
-import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { readOptionalText } from './extension-files.js';
 import { loadExtension } from './load-extension.js';
 
 /** The npm keyword that marks an extension package (for `npm search`). */
@@ -225,16 +226,20 @@ async function listFolders(folder: string): Promise<string[]> {
  */
 async function readPackageJson(root: string): Promise<YamlSource | (RocktsError & { text: string }) | undefined> {
   const file = path.join(root, 'package.json');
-  let text: string;
+  let text: string | undefined;
   try {
-    // npm ignores a UTF-8 byte order mark, and so does rockts.
-    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    text = await readOptionalText(file, YAML_LIMITS.bytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
-    return Object.assign(new RocktsError('IO_FAILED', `cannot read ${file}: ${reason}`, { cause: error }), { text: '' });
+    if (error instanceof RocktsError) return Object.assign(error, { text: '' });
+    throw error;
   }
+  if (text === undefined) return undefined;
+  if (Buffer.byteLength(text) > YAML_LIMITS.bytes) {
+    const problem = new RocktsError('PACKAGE_INVALID', `expected a package.json of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+    return Object.assign(problem, { text: '' });
+  }
+  // npm ignores a UTF-8 byte order mark, and so does rockts.
+  text = text.replace(/^\uFEFF/, '');
   try {
     JSON.parse(text);
   } catch (error) {
