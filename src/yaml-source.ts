@@ -3,7 +3,7 @@
  * so that every problem, from a YAML syntax error to a zod schema issue, names the file,
  * line and column where the user can fix it.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from './core/grammar.js';
 import { RocktsError, type ErrorCode, type SourceLocation } from './core/errors.js';
@@ -47,6 +47,14 @@ export function parseYaml(text: string, file: string, code: ErrorCode, options: 
   if (Buffer.byteLength(text, 'utf8') > YAML_LIMITS.bytes) {
     throw new RocktsError(code, `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
   }
+  // The yaml library builds documents recursively, and nesting deep enough to exhaust the
+  // stack can take the process down: the depth is measured first, on its iterative parser's tokens.
+  const tooDeep = findDeepNesting(text);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep).split('\n');
+    const location = { file, line: before.length, column: before[before.length - 1]!.length + 1 };
+    throw new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, { location });
+  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors].map(
     (e) => new RocktsError(code, `invalid YAML: ${firstLine(e.message)}`, { location: at(e.pos[0]) }),
@@ -75,30 +83,57 @@ export function parseYaml(text: string, file: string, code: ErrorCode, options: 
   };
 }
 
-/** Nesting depth, `__proto__` keys and string lengths, walked without recursion. */
+/**
+ * The offset of the first collection nested deeper than YAML_LIMITS.depth, if any. The
+ * lexer finds deep flow collections (`[[[…`) and compact block ones (`- - - …`) in one
+ * pass that stops there; the parser's tokens, walked without recursion, then give the
+ * exact depth of what is left (indentation keeps that small within 1 MiB).
+ */
+function findDeepNesting(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let leading = 0;
+  for (const source of new Lexer().lex(text)) {
+    // The lexer's own markers are not in the text.
+    if (source === CST.DOCUMENT || source === CST.FLOW_END || source === CST.SCALAR) continue;
+    const type = CST.tokenType(source);
+    if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+    else if (type === 'flow-seq-end' || type === 'flow-map-end') flow--;
+    if (type === 'seq-item-ind' || type === 'explicit-key-ind') leading++;
+    else if (type !== 'space') leading = 0;
+    if (flow > YAML_LIMITS.depth || leading > YAML_LIMITS.depth) return offset;
+    offset += source.length;
+  }
+  for (const document of new Parser().parse(text)) {
+    const pending: { token: CST.Token | null | undefined; depth: number }[] = [{ token: document, depth: 0 }];
+    while (pending.length > 0) {
+      const { token, depth } = pending.pop()!;
+      if (token?.type === 'document') pending.push({ token: token.value, depth });
+      if (token?.type !== 'block-map' && token?.type !== 'block-seq' && token?.type !== 'flow-collection') continue;
+      if (depth + 1 > YAML_LIMITS.depth) return token.offset;
+      for (const item of token.items) pending.push({ token: item.key, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** `__proto__` keys and string lengths (nesting is already bounded). */
 function checkNodes(doc: Document, maxValueLength: number, code: ErrorCode, at: (offset: number) => SourceLocation): RocktsError[] {
   const problems: RocktsError[] = [];
-  const pending: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  const pending: unknown[] = [doc.contents];
   while (pending.length > 0) {
-    const { node, depth } = pending.pop()!;
-    const where = { location: at((node as Node | null)?.range?.[0] ?? 0) };
+    const node = pending.pop();
     if (isScalar(node) && typeof node.value === 'string' && node.value.length > maxValueLength) {
-      problems.push(new RocktsError(code, `expected a value of at most ${maxValueLength} characters, found one of ${node.value.length}`, where));
+      problems.push(new RocktsError(code, `expected a value of at most ${maxValueLength} characters, found one of ${node.value.length}`, { location: at(node.range?.[0] ?? 0) }));
     }
     if (!isMap(node) && !isSeq(node)) continue;
-    if (depth >= YAML_LIMITS.depth) {
-      problems.push(new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, where));
-      continue;
-    }
     for (const item of node.items) {
-      if (isPair(item)) {
-        if (isScalar(item.key) && item.key.value === '__proto__') {
-          problems.push(new RocktsError(code, "expected a key other than '__proto__', which rockts cannot read as data, found '__proto__'", { location: at(item.key.range?.[0] ?? 0) }));
-          continue;
-        }
-        pending.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      if (!isPair(item)) {
+        pending.push(item);
+      } else if (isScalar(item.key) && item.key.value === '__proto__') {
+        problems.push(new RocktsError(code, "expected a key other than '__proto__', which rockts cannot read as data, found '__proto__'", { location: at(item.key.range?.[0] ?? 0) }));
       } else {
-        pending.push({ node: item, depth: depth + 1 });
+        pending.push(item.key, item.value);
       }
     }
   }
