@@ -6,28 +6,28 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FIXTURE_EXTENSIONS, ROOT } from './helpers/project.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { rocktsIn, type CliResult } from './helpers/engine.js';
+import { ROOT } from './helpers/project.js';
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-robust-cli-'));
+  // Readable by the unprivileged user some tests run as.
   await chmod(dir, 0o755);
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function rockts(args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number } = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1', ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS, ...options.env };
-  const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
+function rockts(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return rocktsIn(dir, args, { HOME: dir, NO_COLOR: '1', ...options.env });
+}
+
+/** As root every file is readable: run as nobody then, to meet a permission error. */
+function rocktsUnprivileged(args: string[]): Promise<CliResult> {
+  if (process.getuid?.() !== 0) return rockts(args);
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env, ...user }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env: { ...process.env, HOME: dir, NO_COLOR: '1' }, uid: 65534, gid: 65534 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -75,8 +75,7 @@ test('an unreadable package.json is reported as unreadable, not as a missing pac
   await writeFile(path.join(pkg, 'package.json'), '{ "name": "rockts-extension-locked", "version": "1.0.0", "rockts": { "api": "^0.1", "extensions": ["./x"] } }\n');
   await chmod(path.join(pkg, 'package.json'), 0o000);
   await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [rockts-extension-locked/x]\n');
-  // Root reads every file: as root, run as an unprivileged user.
-  const result = await rockts(['dockerfile'], process.getuid?.() === 0 ? { uid: 65534 } : {});
+  const result = await rocktsUnprivileged(['dockerfile']);
   expect(result).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:2:14: cannot read ${pkg}/package.json: permission denied\n` });
 });
 
