@@ -148,3 +148,15 @@ test('an unreadable file is refused with the path and the reason', async () => {
   }
   expect(output).toBe(`IO_FAILED: cannot read ${ext}/files/locked: permission denied\n`);
 });
+
+test('symlinks to folders that multiply paths (each folder linking twice to the next) are refused past 10,000 entries', async () => {
+  for (let level = 0; level < 20; level++) {
+    const folder = path.join(ext, 'files', `d${level}`);
+    await mkdir(folder);
+    if (level > 0) {
+      await symlink(`../d${level}`, path.join(ext, 'files', `d${level - 1}`, 'a'));
+      await symlink(`../d${level}`, path.join(ext, 'files', `d${level - 1}`, 'b'));
+    }
+  }
+  await expectRefused(`cannot use ${ext}: found more than 10000 files and folders (counting every path symlinks to folders lead to); expected fewer`);
+});

@@ -28,6 +28,12 @@ export interface ExtensionFile {
 const SKIPPED = new Set(['node_modules', '.git']);
 
 /**
+ * The most entries one listing visits. Links to folders can make a small folder look
+ * huge (each of n folders linking twice to the next is 2^n paths): past this, refuse.
+ */
+export const MAX_ENTRIES = 10_000;
+
+/**
  * Every file below `root/start` (start '' for the whole folder), in path order, with
  * symlinks resolved as described above. Folders named node_modules or .git are skipped.
  */
@@ -42,11 +48,16 @@ export async function listExtensionFiles(root: string, start = ''): Promise<Exte
   const first = await resolveEntry(realRoot, path.join(realRoot, start), path.join(root, start));
   if (first.kind === 'file') return [{ relative: start, source: first.source, stats: first.stats }];
   pending.push({ relative: start, dir: first.source, ancestors: [first.source] });
+  let visited = 0;
   while (pending.length > 0) {
     const { relative, dir, ancestors } = pending.pop()!;
     const names = await readdir(dir).catch((error: unknown) => {
       throw ioError(path.join(root, relative), error);
     });
+    visited += names.length;
+    if (visited > MAX_ENTRIES) {
+      throw oddity(root, `more than ${MAX_ENTRIES} files and folders (counting every path symlinks to folders lead to); expected fewer`);
+    }
     for (const name of names) {
       if (SKIPPED.has(name)) continue;
       const child = relative === '' ? name : `${relative}/${name}`;
