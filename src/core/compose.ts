@@ -3,7 +3,6 @@
  * resolveExtensions → orderExtensions → buildPlan → renderDockerfile.
  */
 import { buildPlan } from './build-plan.js';
-import { checkLineLengths } from './check-line-lengths.js';
 import { orderExtensions } from './order-extensions.js';
 import { MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import { renderDockerfile } from './render-dockerfile.js';
@@ -35,6 +34,5 @@ export function compose(input: ComposeInput): Composition {
   });
   const features = input.config.syntax !== undefined ? MODERN_FEATURES : (input.features ?? MODERN_FEATURES);
   const { text, owners } = renderDockerfile(plan, features);
-  checkLineLengths(text, owners);
   return { plan, dockerfile: text, owners };
 }
