@@ -38,23 +38,12 @@ export interface ParseYamlOptions {
  * from the data without a word.
  */
 export function parseYaml(text: string, file: string, code: ErrorCode, options: ParseYamlOptions = {}): YamlSource {
+  checkSizeAndNesting(text, file, code);
   const lineCounter = new LineCounter();
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  // Files are read up to one byte past the limit (readOptionalText), so the size found is not told.
-  if (Buffer.byteLength(text, 'utf8') > YAML_LIMITS.bytes) {
-    throw new RocktsError(code, `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
-  }
-  // The yaml library builds documents recursively, and nesting deep enough to exhaust the
-  // stack can take the process down: the depth is measured first, on its iterative parser's tokens.
-  const tooDeep = findDeepNesting(text);
-  if (tooDeep !== undefined) {
-    const before = text.slice(0, tooDeep).split('\n');
-    const location = { file, line: before.length, column: before[before.length - 1]!.length + 1 };
-    throw new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, { location });
-  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors].map(
     (e) => new RocktsError(code, `invalid YAML: ${firstLine(e.message)}`, { location: at(e.pos[0]) }),
@@ -81,6 +70,23 @@ export function parseYaml(text: string, file: string, code: ErrorCode, options: 
       return at(found.key?.range?.[0] ?? found.node?.range?.[0] ?? 0);
     },
   };
+}
+
+/**
+ * Size and nesting are checked before the yaml library composes the document: it does
+ * so recursively, and nesting deep enough to exhaust the stack can take the process down.
+ */
+function checkSizeAndNesting(text: string, file: string, code: ErrorCode): void {
+  // Files are read up to one byte past the limit (readOptionalText), so the size found is not told.
+  if (Buffer.byteLength(text, 'utf8') > YAML_LIMITS.bytes) {
+    throw new RocktsError(code, `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+  }
+  const tooDeep = findDeepNesting(text);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep).split('\n');
+    const location = { file, line: before.length, column: before[before.length - 1]!.length + 1 };
+    throw new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, { location });
+  }
 }
 
 /**
