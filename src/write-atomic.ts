@@ -13,48 +13,42 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { catchSignals } from './catch-signals.js';
 import { RocktsError } from './core/errors.js';
 
 /** As many links as Linux follows (MAXSYMLINKS) before ELOOP. */
 const MAX_LINKS = 40;
 
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  let interrupted = false;
   let temporary: string | undefined;
-  const onSignal = () => {
-    interrupted = true;
-    // The process may be killed by a second Ctrl-C before the write below resumes.
+  // A second Ctrl-C may end the process before the write below resumes: remove it at once.
+  const removeTemporary = () => {
     if (temporary !== undefined) rmSync(temporary, { force: true });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const stopIfInterrupted = () => {
-    if (interrupted) throw new RocktsError('INTERRUPTED', `interrupted; ${file} was left as it was`);
-  };
-  try {
-    // stat follows links as the kernel does, /proc's magic links (/dev/stdout) included.
-    const existing = await stat(file).catch(() => undefined);
-    stopIfInterrupted();
-    if (existing !== undefined && !existing.isFile()) return await writeThrough(file, text);
-    const target = await followLinks(file);
-    temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(temporary, 'wx', existing === undefined ? 0o644 : existing.mode & 0o777);
+  return catchSignals(async (interruption) => {
+    const stopIfInterrupted = () => interruption.check(`interrupted; ${file} was left as it was`);
     try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
+      // stat follows links as the kernel does, /proc's magic links (/dev/stdout) included.
+      const existing = await stat(file).catch(() => undefined);
+      stopIfInterrupted();
+      if (existing !== undefined && !existing.isFile()) return await writeThrough(file, text);
+      const target = await followLinks(file);
+      temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      const handle = await open(temporary, 'wx', existing === undefined ? 0o644 : existing.mode & 0o777);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      stopIfInterrupted();
+      await rename(temporary, target);
+    } catch (error) {
+      if (temporary !== undefined) await rm(temporary, { force: true });
+      if (error instanceof RocktsError) throw error;
+      throw new RocktsError('IO_FAILED', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
     }
-    stopIfInterrupted();
-    await rename(temporary, target);
-  } catch (error) {
-    if (temporary !== undefined) await rm(temporary, { force: true });
-    if (error instanceof RocktsError) throw error;
-    throw new RocktsError('IO_FAILED', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  }, removeTemporary);
 }
 
 /** The path a chain of symlinks at `file` leads to (which need not exist yet). */

@@ -160,3 +160,11 @@ test('symlinks to folders that multiply paths (each folder linking twice to the 
   }
   await expectRefused(`cannot use ${ext}: found more than 10000 files and folders (counting every path symlinks to folders lead to); expected fewer`);
 });
+
+test('Ctrl-C while the build context is written removes it', async () => {
+  const writing = writeBuildContext('FROM scratch\n', [extension()]);
+  process.emit('SIGINT', 'SIGINT');
+  expect(await failure(writing)).toEqual({ code: 'INTERRUPTED', message: 'interrupted; no build context was left behind' });
+  expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
+  expect(process.listenerCount('SIGINT')).toBe(0);
+});

@@ -10,6 +10,7 @@
 import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { catchSignals } from '../catch-signals.js';
 import { filesDirFor } from '../core/build-plan.js';
 import type { OrderedExtension } from '../core/types.js';
 import { listExtensionFiles, readRegularFile } from '../extensions/extension-files.js';
@@ -29,7 +30,12 @@ export interface BuildContext {
   dispose(): Promise<void>;
 }
 
-export async function writeBuildContext(dockerfile: string, extensions: readonly OrderedExtension[]): Promise<BuildContext> {
+/** Ctrl-C while the context is written removes it and ends in an INTERRUPTED error. */
+export function writeBuildContext(dockerfile: string, extensions: readonly OrderedExtension[]): Promise<BuildContext> {
+  return catchSignals((interruption) => writeContext(dockerfile, extensions, () => interruption.check('interrupted; no build context was left behind')));
+}
+
+async function writeContext(dockerfile: string, extensions: readonly OrderedExtension[], stopIfInterrupted: () => void): Promise<BuildContext> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'rockts-build-'));
   const dispose = () => rm(root, { recursive: true, force: true });
   try {
@@ -49,8 +55,10 @@ export async function writeBuildContext(dockerfile: string, extensions: readonly
         await writeFile(copy, await readRegularFile(file.source), { mode: file.stats.mode & 0o777 });
         await chmod(copy, file.stats.mode & 0o777);
         await utimes(copy, file.stats.atime, file.stats.mtime);
+        stopIfInterrupted();
       }
     }
+    stopIfInterrupted();
     return { dir, dockerfile: dockerfilePath, iidFile: path.join(root, 'image-id'), engineEnv: { TMPDIR: tmp }, dispose };
   } catch (error) {
     await dispose();
