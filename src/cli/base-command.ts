@@ -53,6 +53,17 @@ export const engineFlag = Flags.string({
   options: ['docker', 'podman'],
 });
 
+/**
+ * For commands that take a command to run after `--` (run, exec): the words before the
+ * first `--`, for oclif to parse, and the words after it, untouched (undefined without
+ * `--`). oclif's own parse takes the words after `--` apart: with `-c FILE` before it,
+ * `-- sh -c x` lost `sh`.
+ */
+export function splitAtSeparator(argv: readonly string[]): { own: string[]; command: string[] | undefined } {
+  const separator = argv.indexOf('--');
+  return separator === -1 ? { own: [...argv], command: undefined } : { own: argv.slice(0, separator), command: argv.slice(separator + 1) };
+}
+
 export abstract class BaseCommand extends Command {
   protected projectOptions(configFile: string | undefined): ProjectOptions {
     return {

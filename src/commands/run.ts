@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, engineFlag, splitAtSeparator } from '../cli/base-command.js';
 import { runContainer } from '../run-container.js';
 
 export default class RunCommand extends BaseCommand {
@@ -24,12 +24,9 @@ export default class RunCommand extends BaseCommand {
   };
 
   async run(): Promise<void> {
-    // Everything after the first `--` is the command, untouched: oclif's parser takes words
-    // after `--` apart (with `-c FILE` before it, `-- sh -c x` lost `sh`).
-    const given = [...this.argv];
-    const separator = given.indexOf('--');
-    const { flags, argv: parsed } = await this.parse(RunCommand, separator === -1 ? given : given.slice(0, separator));
-    const argv = separator === -1 ? parsed : given.slice(separator + 1);
+    const { own, command } = splitAtSeparator(this.argv);
+    const { flags, argv: parsed } = await this.parse(RunCommand, own);
+    const argv = command ?? parsed;
     const code = await runContainer(
       this.projectOptions(flags.config),
       { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined },
