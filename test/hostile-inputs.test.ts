@@ -94,3 +94,13 @@ test('a 50 MB rockerc.yaml is refused before it is parsed; /dev/zero and a FIFO 
   execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
   expect(await rockts(['dockerfile', '-c', 'pipe.yaml'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/pipe.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
 });
+
+test('a template over 1 MiB is refused without being read whole', async () => {
+  const ext = await localExtension();
+  await writeFile(path.join(ext, 'setup.Dockerfile.hbs'), `RUN true\n${'# padding\n'.repeat(120_000)}`);
+  expect(await rockts(['dockerfile'])).toEqual({
+    code: 3,
+    stdout: '',
+    stderr: `${path.relative(dir, ext)}/setup.Dockerfile.hbs:1:1: expected a template of at most 1 MiB (1048576 bytes), found a larger one\n`,
+  });
+});

@@ -19,6 +19,9 @@ const TEMPLATE_FILES: readonly [TemplateKind, string][] = [
   ['user', 'user.Dockerfile.hbs'],
 ];
 
+/** A template is read only up to this size (README, "Limits"). */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 /** The built-in extensions shipped in this package's extensions/ folder. */
 export const BUILTIN_EXTENSIONS_DIR = fileURLToPath(new URL('../../extensions/', import.meta.url));
 
@@ -32,8 +35,12 @@ export async function loadExtension(dir: string, source: ExtensionSource): Promi
   const templates: TemplateSource[] = [];
   for (const [kind, fileName] of TEMPLATE_FILES) {
     const file = path.join(dir, fileName);
-    const templateText = await readOptionalText(file);
-    if (templateText !== undefined) templates.push({ kind, file, text: templateText });
+    const templateText = await readOptionalText(file, MAX_TEMPLATE_BYTES);
+    if (templateText === undefined) continue;
+    if (Buffer.byteLength(templateText) > MAX_TEMPLATE_BYTES) {
+      throw new RocktsError('TEMPLATE_INVALID', `expected a template of at most 1 MiB (${MAX_TEMPLATE_BYTES} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+    }
+    templates.push({ kind, file, text: templateText });
   }
   const hasFiles = await isDirectory(path.join(dir, 'files'));
   const hasBuilder = templates.some((t) => t.kind === 'builder');
