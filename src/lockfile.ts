@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RocktsError } from './core/errors.js';
 import type { LoadedExtension, OrderedExtension } from './core/types.js';
-import { listExtensionFiles, readOptionalText, readRegularFile } from './extensions/extension-files.js';
+import { listExtensionFiles, readChunks, readOptionalText } from './extensions/extension-files.js';
 import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from './yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
@@ -65,8 +65,9 @@ export async function hashFolder(dir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of await listExtensionFiles(dir)) {
     const executable = (file.stats.mode & 0o111) !== 0;
-    const content = createHash('sha256').update(await readRegularFile(file.source)).digest('hex');
-    hash.update(`${file.relative}\0${executable ? 'x' : '-'}\0${content}\n`);
+    const content = createHash('sha256');
+    await readChunks(file.source, (chunk) => content.update(chunk));
+    hash.update(`${file.relative}\0${executable ? 'x' : '-'}\0${content.digest('hex')}\n`);
   }
   return hash.digest('hex');
 }

@@ -168,3 +168,18 @@ test('Ctrl-C while the build context is written removes it', async () => {
   expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
   expect(process.listenerCount('SIGINT')).toBe(0);
 });
+
+test('a file larger than one read chunk is hashed and copied whole', async () => {
+  const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'x');
+  await writeFile(path.join(ext, 'files/big.bin'), big);
+  const before = await hashFolder(ext);
+  big[big.length - 1] = 0x79;
+  await writeFile(path.join(ext, 'files/big.bin'), big);
+  expect(await hashFolder(ext)).not.toBe(before);
+  const context = await writeBuildContext('FROM scratch\n', [extension()]);
+  try {
+    expect((await readFile(path.join(context.dir, 'files/ext/big.bin'))).equals(big)).toBe(true);
+  } finally {
+    await context.dispose();
+  }
+});

@@ -7,13 +7,13 @@
  * Nothing is written into the project folder. Symlinks inside the extension folder are
  * copied as the files they point to; special files and links leading out are refused.
  */
-import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { catchSignals } from '../catch-signals.js';
 import { filesDirFor } from '../core/build-plan.js';
 import type { OrderedExtension } from '../core/types.js';
-import { listExtensionFiles, readRegularFile } from '../extensions/extension-files.js';
+import { listExtensionFiles, readChunks, type ExtensionFile } from '../extensions/extension-files.js';
 
 export interface BuildContext {
   /** The folder sent to the engine as the build context. */
@@ -50,11 +50,7 @@ async function writeContext(dockerfile: string, extensions: readonly OrderedExte
       const target = path.join(dir, filesDirFor(e.name));
       await mkdir(target, { recursive: true });
       for (const file of await listExtensionFiles(e.extension.dir, 'files')) {
-        const copy = path.join(target, path.relative('files', file.relative));
-        await mkdir(path.dirname(copy), { recursive: true });
-        await writeFile(copy, await readRegularFile(file.source), { mode: file.stats.mode & 0o777 });
-        await chmod(copy, file.stats.mode & 0o777);
-        await utimes(copy, file.stats.atime, file.stats.mtime);
+        await copyFile(file, path.join(target, path.relative('files', file.relative)));
         stopIfInterrupted();
       }
     }
@@ -64,4 +60,18 @@ async function writeContext(dockerfile: string, extensions: readonly OrderedExte
     await dispose();
     throw error;
   }
+}
+
+/** A copy of `file` at `copy`, with its mode and times, written chunk by chunk. */
+async function copyFile(file: ExtensionFile, copy: string): Promise<void> {
+  await mkdir(path.dirname(copy), { recursive: true });
+  const output = await open(copy, 'wx', file.stats.mode & 0o777);
+  try {
+    // writeFile on a handle writes the whole chunk at the current position.
+    await readChunks(file.source, (chunk) => output.writeFile(chunk));
+    await output.chmod(file.stats.mode & 0o777);
+  } finally {
+    await output.close();
+  }
+  await utimes(copy, file.stats.atime, file.stats.mtime);
 }

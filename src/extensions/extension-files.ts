@@ -71,10 +71,11 @@ export async function listExtensionFiles(root: string, start = ''): Promise<Exte
 }
 
 /**
- * The content of a regular file, opened without blocking and checked before it is read,
- * so a FIFO or a device (or a file swapped for one) is refused rather than read.
+ * Reads a regular file chunk by chunk (so a large one never sits in memory whole): it is
+ * opened without blocking and checked before it is read, so a FIFO or a device (or a
+ * file swapped for one) is refused rather than read. Stops after `maxBytes` + 1 bytes.
  */
-export async function readRegularFile(file: string, maxBytes = Infinity): Promise<Buffer> {
+export async function readChunks(file: string, onChunk: (chunk: Buffer) => unknown, maxBytes = Infinity): Promise<void> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -84,15 +85,27 @@ export async function readRegularFile(file: string, maxBytes = Infinity): Promis
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw oddity(file, describeKind(stats));
-    if (stats.size <= maxBytes) return await handle.readFile();
-    // Enough for the caller to see that it is too long, without reading it all.
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(maxBytes + 1), 0, maxBytes + 1, 0);
-    return buffer.subarray(0, bytesRead);
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (let total = 0; total <= maxBytes; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+      if (bytesRead === 0) break;
+      await onChunk(Buffer.from(buffer.subarray(0, bytesRead)));
+      total += bytesRead;
+    }
   } catch (error) {
     throw error instanceof RocktsError ? error : ioError(file, error);
   } finally {
     await handle.close();
   }
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The content of a regular file (see readChunks), up to `maxBytes` + 1 bytes. */
+export async function readRegularFile(file: string, maxBytes = Infinity): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await readChunks(file, (chunk) => chunks.push(chunk), maxBytes);
+  return Buffer.concat(chunks);
 }
 
 /**
