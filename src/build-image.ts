@@ -73,7 +73,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const build = composed.config.build;
   flags = { ...flags, pull: flags.pull || build.pull?.value === true, noCache: flags.noCache || build.noCache?.value === true };
   if (!IMAGE_TAG.test(tag)) {
-    throw new RocktsError('CONFIG_INVALID', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
+    throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
@@ -102,7 +102,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     ...flags,
     contextDir: path.dirname(base.value),
     dockerfile: base.value,
-    iidFile: path.join(context.dir, 'base-image-id'),
+    iidFile: path.join(path.dirname(context.dir), 'base-image-id'),
     tag: composed.config.image.value,
     network,
     cacheTo: [],
@@ -112,7 +112,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);
-    say(`build context: ${context.dir} (kept for inspection)`);
+    say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
     return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
@@ -121,13 +121,13 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     const started = Date.now();
     if (baseCommand) {
       say(`rockts: building ${composed.config.image.value} from ${path.relative(process.cwd(), base!.value) || base!.value} (dockerfile:)`);
-      const built = await runStreaming(baseCommand.bin, baseCommand.args, baseCommand.env);
+      const built = await runStreaming(baseCommand.bin, baseCommand.args, { ...baseCommand.env, ...context.engineEnv });
       if (built.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
       if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
       say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
     }
     const running = script === undefined ? command : underTerminal(command, script, { columns: process.stderr.columns || 80, rows: process.stderr.rows || 24 });
-    const run = await runStreaming(running.bin, running.args, running.env);
+    const run = await runStreaming(running.bin, running.args, { ...running.env, ...context.engineEnv });
     const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);

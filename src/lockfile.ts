@@ -5,13 +5,13 @@
  * when it is missing or would change, and says what changed; `rockts lock` refreshes it.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RocktsError } from './core/errors.js';
 import type { LoadedExtension, OrderedExtension } from './core/types.js';
-import { parseYaml, zodIssuesToErrors } from './yaml-source.js';
+import { listExtensionFiles, readChunks, readOptionalText } from './extensions/extension-files.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from './yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
 const LOCK_VERSION = 1;
@@ -58,26 +58,16 @@ function lockSource(extension: LoadedExtension, lockDir: string): string {
 
 /**
  * sha256 over every file below `dir` (not node_modules or .git), in path order: its
- * relative path, whether it is executable, and the sha256 of its content.
+ * relative path, whether it is executable, and the sha256 of its content. Symlinks are
+ * followed within the folder and special files refused (see listExtensionFiles).
  */
 export async function hashFolder(dir: string): Promise<string> {
-  const files: string[] = [];
-  const walk = async (relative: string) => {
-    for (const entry of await readdir(path.join(dir, relative), { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === '.git') continue;
-      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push(child);
-    }
-  };
-  await walk('');
-  files.sort();
   const hash = createHash('sha256');
-  for (const file of files) {
-    const full = path.join(dir, file);
-    const executable = ((await stat(full)).mode & 0o111) !== 0;
-    const content = createHash('sha256').update(await readFile(full)).digest('hex');
-    hash.update(`${file}\0${executable ? 'x' : '-'}\0${content}\n`);
+  for (const file of await listExtensionFiles(dir)) {
+    const executable = (file.stats.mode & 0o111) !== 0;
+    const content = createHash('sha256');
+    await readChunks(file.source, (chunk) => content.update(chunk));
+    hash.update(`${file.relative}\0${executable ? 'x' : '-'}\0${content.digest('hex')}\n`);
   }
   return hash.digest('hex');
 }
@@ -92,10 +82,7 @@ export function formatLock(entries: readonly LockEntry[]): string {
 
 /** The lock in `file`, or undefined when there is none. */
 export async function readLock(file: string): Promise<LockEntry[] | undefined> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${error.message}`, { cause: error });
-  });
+  const text = await readOptionalText(file, YAML_LIMITS.bytes);
   if (text === undefined) return undefined;
   const source = parseYaml(text, file, 'CONFIG_INVALID');
   const parsed = lockSchema.safeParse(source.data);

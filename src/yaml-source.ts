@@ -3,7 +3,7 @@
  * so that every problem, from a YAML syntax error to a zod schema issue, names the file,
  * line and column where the user can fix it.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from './core/grammar.js';
 import { RocktsError, type ErrorCode, type SourceLocation } from './core/errors.js';
@@ -20,28 +20,141 @@ export interface YamlSource {
   locateKey(path: YamlPath): SourceLocation;
 }
 
-/** Parses YAML text; syntax errors become located RocktsErrors with `code`. */
-export function parseYaml(text: string, file: string, code: ErrorCode): YamlSource {
+/**
+ * What a YAML document may hold, so that no file can make rockts run out of memory or
+ * stack (README, "Limits"): its size, how deeply it nests, how many aliases it expands,
+ * and how long one string value may be.
+ */
+export const YAML_LIMITS = { bytes: 1024 * 1024, depth: 64, aliases: 100, valueLength: 4096 } as const;
+
+export interface ParseYamlOptions {
+  /** The longest string value accepted (default YAML_LIMITS.valueLength). */
+  readonly maxValueLength?: number;
+}
+
+/**
+ * Parses YAML text; syntax errors and documents beyond YAML_LIMITS become located
+ * RocktsErrors with `code`. A `__proto__` key is an error too: it would be dropped
+ * from the data without a word.
+ */
+export function parseYaml(text: string, file: string, code: ErrorCode, options: ParseYamlOptions = {}): YamlSource {
+  checkSizeAndNesting(text, file, code);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors].map(
     (e) => new RocktsError(code, `invalid YAML: ${firstLine(e.message)}`, { location: at(e.pos[0]) }),
   );
+  if (problems.length === 0) problems.push(...checkNodes(doc, options.maxValueLength ?? YAML_LIMITS.valueLength, code, at));
   if (problems.length > 0) throw RocktsError.combine(problems);
   const find = (path: YamlPath) => findNode(doc, path);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: YAML_LIMITS.aliases });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = firstAlias(doc);
+    throw new RocktsError(code, `invalid YAML: aliases expand to too much data (more than ${YAML_LIMITS.aliases} copies); write the values out instead`, {
+      location: at(alias?.range?.[0] ?? 0),
+    });
+  }
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     locate: (path) => at(find(path).node?.range?.[0] ?? 0),
     locateKey: (path) => {
       const found = find(path);
       return at(found.key?.range?.[0] ?? found.node?.range?.[0] ?? 0);
     },
   };
+}
+
+/**
+ * Size and nesting are checked before the yaml library composes the document: it does
+ * so recursively, and nesting deep enough to exhaust the stack can take the process down.
+ */
+function checkSizeAndNesting(text: string, file: string, code: ErrorCode): void {
+  // Files are read up to one byte past the limit (readOptionalText), so the size found is not told.
+  if (Buffer.byteLength(text, 'utf8') > YAML_LIMITS.bytes) {
+    throw new RocktsError(code, `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+  }
+  const tooDeep = findDeepNesting(text);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep).split('\n');
+    const location = { file, line: before.length, column: before[before.length - 1]!.length + 1 };
+    throw new RocktsError(code, `expected at most ${YAML_LIMITS.depth} levels of nesting, found more`, { location });
+  }
+}
+
+/**
+ * The offset of the first collection nested deeper than YAML_LIMITS.depth, if any. The
+ * lexer finds deep flow collections (`[[[…`) and compact block ones (`- - - …`) in one
+ * pass that stops there; the parser's tokens, walked without recursion, then give the
+ * exact depth of what is left (indentation keeps that small within 1 MiB).
+ */
+function findDeepNesting(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let leading = 0;
+  for (const source of new Lexer().lex(text)) {
+    // The lexer's own markers are not in the text.
+    if (source === CST.DOCUMENT || source === CST.FLOW_END || source === CST.SCALAR) continue;
+    const type = CST.tokenType(source);
+    if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+    else if (type === 'flow-seq-end' || type === 'flow-map-end') flow--;
+    if (type === 'seq-item-ind' || type === 'explicit-key-ind') leading++;
+    else if (type !== 'space') leading = 0;
+    if (flow > YAML_LIMITS.depth || leading > YAML_LIMITS.depth) return offset;
+    offset += source.length;
+  }
+  for (const document of new Parser().parse(text)) {
+    const pending: { token: CST.Token | null | undefined; depth: number }[] = [{ token: document, depth: 0 }];
+    while (pending.length > 0) {
+      const { token, depth } = pending.pop()!;
+      if (token?.type === 'document') pending.push({ token: token.value, depth });
+      if (token?.type !== 'block-map' && token?.type !== 'block-seq' && token?.type !== 'flow-collection') continue;
+      if (depth + 1 > YAML_LIMITS.depth) return token.offset;
+      for (const item of token.items) pending.push({ token: item.key, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** `__proto__` keys and string lengths (nesting is already bounded). */
+function checkNodes(doc: Document, maxValueLength: number, code: ErrorCode, at: (offset: number) => SourceLocation): RocktsError[] {
+  const problems: RocktsError[] = [];
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > maxValueLength) {
+      problems.push(new RocktsError(code, `expected a value of at most ${maxValueLength} characters, found one of ${node.value.length}`, { location: at(node.range?.[0] ?? 0) }));
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    for (const item of node.items) {
+      if (!isPair(item)) {
+        pending.push(item);
+      } else if (isScalar(item.key) && item.key.value === '__proto__') {
+        problems.push(new RocktsError(code, "expected a key other than '__proto__', which rockts cannot read as data, found '__proto__'", { location: at(item.key.range?.[0] ?? 0) }));
+      } else {
+        pending.push(item.key, item.value);
+      }
+    }
+  }
+  return problems;
+}
+
+function firstAlias(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

@@ -121,7 +121,7 @@ test('init --detect lists what the project files call for, with the reasons', as
 
 test('init refuses an image reference that could inject text', async () => {
   const result = await rockts(['init', '--image', 'ubuntu\nRUN evil']);
-  expect(result.code).toBe(3);
+  expect(result).toMatchObject({ code: 2, stderr: 'rockts: --image: expected an image reference such as ubuntu:24.04, found "ubuntu\\nRUN evil"\n' });
   expect((await readdir(dir)).length).toBe(0);
 });
 
@@ -221,7 +221,7 @@ describe('engine detection, before any build', () => {
     expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag demo:dev --iidfile \S+ --progress plain --load \S+\n$/);
     const contextDir = /Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!;
     expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
-    await rm(contextDir, { recursive: true, force: true });
+    await rm(path.dirname(contextDir), { recursive: true, force: true });
   });
 });
 

@@ -113,7 +113,7 @@ async function buildImage(
       network,
     });
     const started = performance.now();
-    const run = await runStreaming(command.bin, command.args, command.env, false);
+    const run = await runStreaming(command.bin, command.args, { ...command.env, ...context.engineEnv }, false);
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'interrupted; the test images were removed');
     if (run.code !== 0) return { ok: false, detail: describeBuildFailure(run.log, owners, dockerfile) };
     return { ok: true, seconds: (performance.now() - started) / 1000 };

@@ -3,7 +3,7 @@
  * environment, and turning errors into the documented exit codes.
  */
 import { Command, Errors, Flags } from '@oclif/core';
-import { formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
+import { escapeControls, formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import { suggestNames } from '../core/suggest.js';
 import { composeProject, loadProject, type ProjectOptions } from '../load-project.js';
 import { displayPath, processProjectOptions } from './project-options.js';
@@ -59,6 +59,17 @@ export const containerNameFlag = Flags.string({ description: 'the container `roc
 /** --json: the result as JSON on stdout, and an error as JSON on stderr (see `catch`). */
 export const jsonFlag = Flags.boolean({ description: 'print the result as JSON on stdout (errors as JSON on stderr)' });
 
+/**
+ * For commands that take a command to run after `--` (run, exec): the words before the
+ * first `--`, for oclif to parse, and the words after it, untouched (undefined without
+ * `--`). oclif's own parse takes the words after `--` apart: with `-c FILE` before it,
+ * `-- sh -c x` lost `sh`.
+ */
+export function splitAtSeparator(argv: readonly string[]): { own: string[]; command: string[] | undefined } {
+  const separator = argv.indexOf('--');
+  return separator === -1 ? { own: [...argv], command: undefined } : { own: argv.slice(0, separator), command: argv.slice(separator + 1) };
+}
+
 export abstract class BaseCommand extends Command {
   protected projectOptions(configFile: string | undefined): ProjectOptions {
     return processProjectOptions(configFile, this.config.version, (warning) => this.warnUser(warning));
@@ -109,7 +120,7 @@ export abstract class BaseCommand extends Command {
       // oclif's flag and argument parse errors.
       const message = error.message.replace(/\n?See more help with --help\s*$/, '');
       const hint = this.flagSuggestions(message).map((s) => `'${s}'`).join(' or ');
-      process.stderr.write(`rockts: ${message}${hint ? ` (did you mean ${hint}?)` : ''}\nSee \`rockts ${(this.id ?? '').replaceAll(':', ' ')} --help\`.\n`);
+      process.stderr.write(`rockts: ${escapeControls(message)}${hint ? ` (did you mean ${hint}?)` : ''}\nSee \`rockts ${(this.id ?? '').replaceAll(':', ' ')} --help\`.\n`);
       return this.exit(EXIT.usage);
     }
     process.stderr.write(`rockts: internal error: ${error.stack ?? error.message}\nPlease report this as a bug.\n`);

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag, splitAtSeparator } from '../cli/base-command.js';
 import { execInProject } from '../container-lifecycle.js';
 
 export default class ExecCommand extends BaseCommand {
@@ -12,7 +12,9 @@ export default class ExecCommand extends BaseCommand {
   static override flags = { config: configFlag, engine: engineFlag, name: containerNameFlag, json: jsonFlag };
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(ExecCommand);
+    const { own, command } = splitAtSeparator(this.argv);
+    const { flags, argv: parsed } = await this.parse(ExecCommand, own);
+    const argv = command ?? parsed;
     const result = await execInProject(
       this.projectOptions(flags.config),
       { engine: flags.engine as 'docker' | 'podman' | undefined, name: flags.name, command: argv as string[], tty: Boolean(process.stdin.isTTY) && !flags.json },

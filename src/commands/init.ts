@@ -25,7 +25,7 @@ export default class InitCommand extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(InitCommand);
     if (!IMAGE_REFERENCE.test(flags.image)) {
-      throw new RocktsError('CONFIG_INVALID', `--image: expected an image reference such as ubuntu:24.04, found ${JSON.stringify(flags.image)}`);
+      throw new RocktsError('USAGE', `--image: expected an image reference such as ubuntu:24.04, found ${JSON.stringify(flags.image)}`);
     }
     const target = path.resolve(flags.config);
     const detected = flags.detect ? await detectExtensions(path.dirname(target)) : undefined;

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, configFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
+import { BaseCommand, configFlag, engineFlag, jsonFlag, splitAtSeparator } from '../cli/base-command.js';
 import { runContainer } from '../run-container.js';
 
 export default class RunCommand extends BaseCommand {
@@ -25,7 +25,9 @@ export default class RunCommand extends BaseCommand {
   };
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(RunCommand);
+    const { own, command } = splitAtSeparator(this.argv);
+    const { flags, argv: parsed } = await this.parse(RunCommand, own);
+    const argv = command ?? parsed;
     const result = await runContainer(
       this.projectOptions(flags.config),
       { keep: flags.keep, name: flags.name, detach: flags.detach, network: flags.network, command: argv as string[], engine: flags.engine as 'docker' | 'podman' | undefined, json: flags.json },

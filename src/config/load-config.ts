@@ -2,7 +2,6 @@
  * Reads rockerc.yaml (and ~/.rockerc.yaml when present) from disk and returns the
  * merged Config. All file access for configuration happens here.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
@@ -10,6 +9,8 @@ import { detectExtensions } from './detect-extensions.js';
 import { applyRockerItems, blockedNames } from './apply-rocker.js';
 import { mergeConfig } from './merge-config.js';
 import { parseConfig, type ConfigLayer } from './parse-config.js';
+import { readOptionalText } from '../extensions/extension-files.js';
+import { YAML_LIMITS } from '../yaml-source.js';
 
 export const CONFIG_FILE_NAME = 'rockerc.yaml';
 export const GLOBAL_CONFIG_FILE_NAME = '.rockerc.yaml';
@@ -60,11 +61,7 @@ async function withAutoExtensions(layer: ConfigLayer, projectDir: string): Promi
   return { ...layer, extensions: [...entries, ...layer.extensions] };
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
+/** A FIFO or device is refused, not read, and a huge file is read only past the limit. */
+function readText(file: string): Promise<string | undefined> {
+  return readOptionalText(file, YAML_LIMITS.bytes);
 }

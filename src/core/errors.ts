@@ -108,7 +108,24 @@ export function formatWarning(warning: RocktsError, displayPath: (file: string) 
 }
 
 function formatLocation(location: SourceLocation, displayPath: (file: string) => string): string {
-  return `${displayPath(location.file)}:${location.line}:${location.column}`;
+  return `${escapeControls(displayPath(location.file), PATH_CONTROLS)}:${location.line}:${location.column}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const MESSAGE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const PATH_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Control characters from names, values and paths the user (or a package) chose are shown
+ * escaped (`\x1b`), so a crafted name cannot retitle the terminal, fake a line or reorder text; messages
+ * keep their own line breaks and tabs.
+ */
+export function escapeControls(text: string, controls: RegExp = MESSAGE_CONTROLS): string {
+  return text.replace(controls, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 function formatProblem(problem: RocktsError, displayPath: (file: string) => string, kind = ''): string[] {
@@ -120,7 +137,7 @@ function formatProblem(problem: RocktsError, displayPath: (file: string) => stri
   const notes = problem.notes.map(
     (n) => `  ${n.message}${n.location ? ` (${formatLocation(n.location, displayPath)})` : ''}`,
   );
-  return [`${where}${problem.message}${hint}`, ...notes];
+  return [escapeControls(`${where}${problem.message}${hint}`), ...notes.map((n) => escapeControls(n))];
 }
 
 function compareLocations(a: RocktsError, b: RocktsError): number {

@@ -15,8 +15,11 @@ export const IMAGE_TAG =
 /** A Debian package name, optionally with an architecture and a version pin (pkg:arm64=1.2-1). */
 export const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+~:-]+)?$/;
 
-/** An extension name: lower-case, digits and dashes, starting with a letter or digit. */
-export const EXTENSION_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * An extension name: lower-case, digits and dashes, starting with a letter or digit, at
+ * most 63 characters (it becomes a stage name and a folder name in the build context).
+ */
+export const EXTENSION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** An npm package name, optionally scoped: rockts-extension-foo, @team/rockts-extensions. */
 export const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;

@@ -30,79 +30,91 @@ export function orderExtensions(extensions: readonly ResolvedExtension[]): Order
       }
     }
   }
-  const incoming = new Map(names.map((n) => [n, edges.filter((e) => e.to === n)]));
-  const outgoing = new Map(names.map((n) => [n, edges.filter((e) => e.from === n)]));
-  const cycle = findCycle(names, outgoing);
-  if (cycle) throw cycleError(cycle);
+  const incoming = new Map(names.map((n) => [n, [] as OrderEdge[]]));
+  const outgoing = new Map(names.map((n) => [n, [] as OrderEdge[]]));
+  for (const edge of edges) {
+    incoming.get(edge.to)!.push(edge);
+    outgoing.get(edge.from)!.push(edge);
+  }
+  const search = searchGraph(names, outgoing);
+  if ('cycle' in search) throw cycleError(search.cycle);
 
-  // Effective priority: the maximum over the extension and everything after it.
+  // Effective priority: the maximum over the extension and everything after it. Computed
+  // in depth-first post-order, so every extension's successors are known before it.
   const effective = new Map<string, { priority: number; from: string }>();
-  const effectiveOf = (name: string): { priority: number; from: string } => {
-    const known = effective.get(name);
-    if (known) return known;
+  for (const name of search.postOrder) {
     let best = { priority: byName.get(name)!.extension.manifest.cachePriority, from: name };
     for (const edge of outgoing.get(name)!) {
-      const next = effectiveOf(edge.to);
+      const next = effective.get(edge.to)!;
       if (next.priority > best.priority || (next.priority === best.priority && best.from !== name && compareCodePoints(next.from, best.from) < 0)) {
         best = next;
       }
     }
     effective.set(name, best);
-    return best;
-  };
+  }
 
-  const placed = new Set<string>();
+  const goesFirst = (a: string, b: string) => {
+    const difference = effective.get(a)!.priority - effective.get(b)!.priority;
+    return difference !== 0 ? difference > 0 : compareCodePoints(a, b) < 0;
+  };
+  const waiting = new Map(names.map((n) => [n, incoming.get(n)!.length]));
+  const ready = new Set(names.filter((n) => waiting.get(n) === 0));
   const ordered: OrderedExtension[] = [];
   while (ordered.length < names.length) {
-    let pick: string | undefined;
-    for (const name of names) {
-      if (placed.has(name) || !incoming.get(name)!.every((e) => placed.has(e.from))) continue;
-      if (pick === undefined || effectiveOf(name).priority > effectiveOf(pick).priority) pick = name;
+    // searchGraph found no cycle, so some extension is ready.
+    let name: string | undefined;
+    for (const candidate of ready) if (name === undefined || goesFirst(candidate, name)) name = candidate;
+    ready.delete(name!);
+    for (const edge of outgoing.get(name!)!) {
+      const left = waiting.get(edge.to)! - 1;
+      waiting.set(edge.to, left);
+      if (left === 0) ready.add(edge.to);
     }
-    // findCycle guarantees a ready extension; names are scanned in code-point order, so ties go to the smallest.
-    const name = pick!;
-    placed.add(name);
-    const { priority, from } = effectiveOf(name);
+    const { priority, from } = effective.get(name!)!;
     ordered.push({
-      ...byName.get(name)!,
+      ...byName.get(name!)!,
       effectivePriority: priority,
       priorityFrom: from === name ? undefined : from,
-      dependencies: incoming.get(name)!,
+      dependencies: incoming.get(name!)!,
     });
   }
   return ordered;
 }
 
-/** A cycle among the edges, as the list of edges that form it, starting at its smallest name. */
-function findCycle(names: readonly string[], outgoing: ReadonlyMap<string, readonly OrderEdge[]>): OrderEdge[] | undefined {
+/**
+ * A depth-first search without recursion (a chain of thousands of extensions must not
+ * overflow the stack): the first cycle found, as the list of edges that form it starting
+ * at its smallest name, or else every extension in post-order.
+ */
+function searchGraph(names: readonly string[], outgoing: ReadonlyMap<string, readonly OrderEdge[]>): { cycle: OrderEdge[] } | { postOrder: string[] } {
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: OrderEdge[] = [];
-  const visit = (name: string): OrderEdge[] | undefined => {
-    state.set(name, 'visiting');
-    for (const edge of outgoing.get(name)!) {
-      if (state.get(edge.to) === 'visiting') {
-        const start = stack.findIndex((e) => e.from === edge.to);
-        return [...(start === -1 ? [] : stack.slice(start)), edge];
+  const postOrder: string[] = [];
+  for (const root of names) {
+    if (state.has(root)) continue;
+    // The path from the root: the edges taken, and for each folder on it the next edge to try.
+    const path: OrderEdge[] = [];
+    const frames: { name: string; next: number }[] = [{ name: root, next: 0 }];
+    state.set(root, 'visiting');
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const edge = outgoing.get(frame.name)![frame.next++];
+      if (edge === undefined) {
+        state.set(frame.name, 'done');
+        postOrder.push(frame.name);
+        frames.pop();
+        path.pop();
+      } else if (state.get(edge.to) === 'visiting') {
+        const cycle = [...path.slice(path.findIndex((e) => e.from === edge.to)), edge];
+        const smallest = cycle.reduce((best, e, i) => (compareCodePoints(e.from, cycle[best]!.from) < 0 ? i : best), 0);
+        return { cycle: [...cycle.slice(smallest), ...cycle.slice(0, smallest)] };
+      } else if (!state.has(edge.to)) {
+        state.set(edge.to, 'visiting');
+        path.push(edge);
+        frames.push({ name: edge.to, next: 0 });
       }
-      if (state.get(edge.to) === undefined) {
-        stack.push(edge);
-        const found = visit(edge.to);
-        if (found) return found;
-        stack.pop();
-      }
-    }
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of names) {
-    if (state.get(name) !== undefined) continue;
-    const cycle = visit(name);
-    if (cycle) {
-      const smallest = cycle.reduce((best, e, i) => (compareCodePoints(e.from, cycle[best]!.from) < 0 ? i : best), 0);
-      return [...cycle.slice(smallest), ...cycle.slice(0, smallest)];
     }
   }
-  return undefined;
+  return { postOrder };
 }
 
 function cycleError(cycle: readonly OrderEdge[]): RocktsError {

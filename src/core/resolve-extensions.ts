@@ -94,7 +94,10 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
     if (offered.length <= 1) return offered[0];
     const sibling = offered.find((e) => samePackage(e, requiredBy));
     if (sibling) return sibling;
-    const ways = offered.map((e) => `\`${e.source.kind === 'package' ? e.source.package : BUILTIN_PACKAGE}/${name}\``);
+    // `rockts/NAME` always means the built-in: a package named rockts is chosen by its folder.
+    const ways = offered.map((e) =>
+      e.source.kind !== 'package' ? `\`${BUILTIN_PACKAGE}/${name}\`` : e.source.package === BUILTIN_PACKAGE ? `its folder (${e.dir})` : `\`${e.source.package}/${name}\``,
+    );
     problems.push(
       new RocktsError('COMPOSITION_CONFLICT', `extension '${name}' is offered by ${offered.length} sources; choose one in rockerc.yaml by writing ${ways.join(' or ')}`, {
         location,

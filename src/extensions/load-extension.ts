@@ -3,12 +3,14 @@
  * ships files/. All file access for extensions happens here; templates are checked by
  * the core when the extension is used.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { ExtensionSource, LoadedExtension, TemplateKind, TemplateSource } from '../core/types.js';
+import { readOptionalText } from './extension-files.js';
 import { parseManifest } from './parse-manifest.js';
+import { YAML_LIMITS } from '../yaml-source.js';
 
 export const MANIFEST_FILE_NAME = 'extension.yaml';
 const TEMPLATE_FILES: readonly [TemplateKind, string][] = [
@@ -17,12 +19,15 @@ const TEMPLATE_FILES: readonly [TemplateKind, string][] = [
   ['user', 'user.Dockerfile.hbs'],
 ];
 
+/** A template is read only up to this size (README, "Limits"). */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 /** The built-in extensions shipped in this package's extensions/ folder. */
 export const BUILTIN_EXTENSIONS_DIR = fileURLToPath(new URL('../../extensions/', import.meta.url));
 
 export async function loadExtension(dir: string, source: ExtensionSource): Promise<LoadedExtension> {
   const manifestFile = path.join(dir, MANIFEST_FILE_NAME);
-  const text = await readOptional(manifestFile);
+  const text = await readOptionalText(manifestFile, YAML_LIMITS.bytes);
   if (text === undefined) {
     throw new RocktsError('EXTENSION_UNKNOWN', `no ${MANIFEST_FILE_NAME} in extension folder ${dir}`);
   }
@@ -30,8 +35,12 @@ export async function loadExtension(dir: string, source: ExtensionSource): Promi
   const templates: TemplateSource[] = [];
   for (const [kind, fileName] of TEMPLATE_FILES) {
     const file = path.join(dir, fileName);
-    const templateText = await readOptional(file);
-    if (templateText !== undefined) templates.push({ kind, file, text: templateText });
+    const templateText = await readOptionalText(file, MAX_TEMPLATE_BYTES);
+    if (templateText === undefined) continue;
+    if (Buffer.byteLength(templateText) > MAX_TEMPLATE_BYTES) {
+      throw new RocktsError('TEMPLATE_INVALID', `expected a template of at most 1 MiB (${MAX_TEMPLATE_BYTES} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+    }
+    templates.push({ kind, file, text: templateText });
   }
   const hasFiles = await isDirectory(path.join(dir, 'files'));
   const hasBuilder = templates.some((t) => t.kind === 'builder');
@@ -52,7 +61,11 @@ export async function loadExtension(dir: string, source: ExtensionSource): Promi
  * Problems in several folders are reported together.
  */
 export async function discoverExtensions(root: string, source: ExtensionSource): Promise<LoadedExtension[]> {
-  const entries = await readdir(root, { withFileTypes: true });
+  const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    const what = source.kind === 'builtin' ? 'the built-in extensions folder' : 'extensions folder';
+    const reason = error.code === 'ENOENT' ? 'it does not exist' : error.code === 'ENOTDIR' ? 'it is not a folder' : error.message;
+    throw new RocktsError('IO_FAILED', `cannot read ${what} ${root}: ${reason}`, { cause: error });
+  });
   const dirs = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -61,7 +74,7 @@ export async function discoverExtensions(root: string, source: ExtensionSource):
   const problems: RocktsError[] = [];
   for (const name of dirs) {
     const dir = path.join(root, name);
-    if ((await readOptional(path.join(dir, MANIFEST_FILE_NAME))) === undefined) continue;
+    if ((await readOptionalText(path.join(dir, MANIFEST_FILE_NAME))) === undefined) continue;
     try {
       loaded.push(await loadExtension(dir, source));
     } catch (error) {
@@ -71,16 +84,6 @@ export async function discoverExtensions(root: string, source: ExtensionSource):
   }
   throwIfAny(problems);
   return loaded;
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 async function isDirectory(dir: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ABSOLUTE_PATH, APT_PACKAGE, ENV_NAME, EXTENSION_NAME, IMAGE_REFERENCE } from '../core/grammar.js';
 
-const extensionName = z.string().regex(EXTENSION_NAME, { message: 'an extension name: lower-case letters, digits and dashes' });
+const extensionName = z.string().regex(EXTENSION_NAME, { message: 'an extension name: lower-case letters, digits and dashes, at most 63 characters' });
 const aptPackage = z.string().regex(APT_PACKAGE, { message: 'a Debian package name such as curl or libssl-dev' });
 const absolutePath = z.string().regex(ABSOLUTE_PATH, { message: 'an absolute path of letters, digits and ._+@/-' });
 const envMap = z.record(z.string().regex(ENV_NAME, { message: 'an environment variable name' }), z.string());

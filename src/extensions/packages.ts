@@ -9,7 +9,7 @@
  * wins, as in Node's own resolution.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
@@ -17,7 +17,8 @@ import { RocktsError } from '../core/errors.js';
 import { describeValue } from '../core/grammar.js';
 import { EXTENSION_API_VERSION } from '../core/resolve-extensions.js';
 import type { LoadedExtension } from '../core/types.js';
-import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { readOptionalText } from './extension-files.js';
 import { loadExtension } from './load-extension.js';
 
 /** The npm keyword that marks an extension package (for `npm search`). */
@@ -102,8 +103,9 @@ export async function discoverPackages(folders: readonly string[]): Promise<Map<
       if (!mentionsRockts(root)) continue;
       const manifest = await readPackageJson(root);
       if (manifest === undefined) continue;
-      // A package.json that is not JSON counts when it mentions rockts: it was meant to be one.
-      const candidate = manifest instanceof RocktsError ? /rockts/.test(manifest.text) : isExtensionPackage(manifest.data);
+      // A package.json that is not JSON counts when it mentions rockts: it was meant to be
+      // one; one that cannot be read counts too, as rockts cannot tell.
+      const candidate = manifest instanceof RocktsError ? manifest.code === 'IO_FAILED' || /rockts/.test(manifest.text) : isExtensionPackage(manifest.data);
       if (candidate) found.set(name, await loadPackage(name, root, manifest));
     }
   }
@@ -171,9 +173,12 @@ async function loadPackage(name: string, root: string, source: YamlSource | Rock
   const problems: RocktsError[] = [];
   for (const [index, folder] of rockts.extensions.entries()) {
     const dir = path.resolve(root, folder);
-    const inside = path.relative(root, dir);
+    // Where the folder really is: a symlink may lead out of the package.
+    const real = await realpath(dir).catch(() => dir);
+    const inside = path.relative(await realpath(root).catch(() => root), real);
     if (inside.startsWith('..') || path.isAbsolute(inside)) {
-      problems.push(located(['extensions', index], `rockts.extensions[${index}]: expected a folder inside the package, found ${describeValue(folder)}`));
+      const through = real === dir ? '' : ` (a symlink to ${real})`;
+      problems.push(located(['extensions', index], `rockts.extensions[${index}]: expected a folder inside the package, found ${describeValue(folder)}${through}`));
       continue;
     }
     try {
@@ -232,12 +237,20 @@ async function listFolders(folder: string): Promise<string[]> {
  */
 async function readPackageJson(root: string): Promise<YamlSource | (RocktsError & { text: string }) | undefined> {
   const file = path.join(root, 'package.json');
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
+    text = await readOptionalText(file, YAML_LIMITS.bytes);
+  } catch (error) {
+    if (error instanceof RocktsError) return Object.assign(error, { text: '' });
+    throw error;
   }
+  if (text === undefined) return undefined;
+  if (Buffer.byteLength(text) > YAML_LIMITS.bytes) {
+    const problem = new RocktsError('PACKAGE_INVALID', `expected a package.json of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
+    return Object.assign(problem, { text: '' });
+  }
+  // npm ignores a UTF-8 byte order mark, and so does rockts.
+  text = text.replace(/^\uFEFF/, '');
   try {
     JSON.parse(text);
   } catch (error) {
@@ -249,7 +262,7 @@ async function readPackageJson(root: string): Promise<YamlSource | (RocktsError 
     return Object.assign(problem, { text });
   }
   try {
-    return parseYaml(text, file, 'PACKAGE_INVALID');
+    return parseYaml(text, file, 'PACKAGE_INVALID', { maxValueLength: Infinity });
   } catch {
     // Valid JSON that YAML rejects (e.g. tab indentation): the data without positions.
     const data: unknown = JSON.parse(text);

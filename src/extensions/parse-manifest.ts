@@ -6,6 +6,7 @@
 import semver from 'semver';
 import { CONTROL_CHARACTER, OPTION_NAME, describeValue } from '../core/grammar.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
+import { findBacktrackingRisk } from '../core/check-pattern.js';
 import { checkOptionValue } from '../core/option-values.js';
 import { suggestNames } from '../core/suggest.js';
 import { unknownRunVariables } from '../core/run-settings.js';
@@ -103,6 +104,11 @@ function parseOptions(doc: ManifestDocument, source: YamlSource, problems: Rockt
         new RegExp(spec.pattern, 'u');
       } catch (error) {
         problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.pattern: expected a JavaScript regular expression, found ${describeValue(spec.pattern)} (${(error as Error).message})`, { location: at('pattern') }));
+        continue;
+      }
+      const risk = findBacktrackingRisk(spec.pattern);
+      if (risk !== undefined) {
+        problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.pattern: expected a pattern that matches in bounded time, found ${describeValue(spec.pattern)}, which has ${risk}; README "Limits" says what is refused`, { location: at('pattern') }));
         continue;
       }
     }

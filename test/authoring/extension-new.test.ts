@@ -76,9 +76,9 @@ test('the scenarios cover the default options and a changed option', async () =>
 });
 
 test.each([
-  ['Greeter', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]*$), found "Greeter"'],
-  ['-x', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]*$), found "-x"'],
-  ['a/b', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]*$), found "a/b"'],
+  ['Greeter', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]{0,62}$), found "Greeter"'],
+  ['-x', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]{0,62}$), found "-x"'],
+  ['a/b', 'NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ^[a-z0-9][a-z0-9-]{0,62}$), found "a/b"'],
   ['base', "NAME: 'base' would name its builder stage like a shared builder base stage (rockts-builder-base...); choose another name"],
 ])('refuses the name %j and writes nothing', async (name, message) => {
   const result = await run(['extension', 'new', '--', name]);

@@ -87,3 +87,12 @@ test('a cycle names every extension in it and who declared each edge', () => {
 test('an extension that requires itself is a cycle', () => {
   expect(() => order({ name: 'self', requires: ['self'] })).toThrow("dependency cycle: self → self");
 });
+
+test('a requires chain of 10,000 extensions is ordered, and a cycle closing it is found, without overflowing the stack', () => {
+  const chain = (n: number, closed: boolean): FakeExtension[] =>
+    Array.from({ length: n }, (_, i) => ({ name: `e${String(i).padStart(5, '0')}`, requires: i + 1 < n ? [`e${String(i + 1).padStart(5, '0')}`] : closed ? ['e00000'] : [] }));
+  const names = order(...chain(10_000, false));
+  expect(names).toHaveLength(10_000);
+  expect(names.slice(0, 2)).toEqual(['e09999', 'e09998']);
+  expect(() => order(...chain(10_000, true))).toThrow(/^dependency cycle: e00000 → e00001 → /);
+});

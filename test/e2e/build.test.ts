@@ -160,9 +160,12 @@ describeWithEngine(`rockts build on ${engine.name}`, () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
+    const ran = new RegExp(`(?:^|\\s)${nonce}\\r?$`, 'm');
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (stderr.includes(`echo ${nonce} && sleep 120`) && !child.killed) child.kill('SIGINT');
+      // Once the step runs (its echo printed), not when it is announced: Podman's own
+      // temporary folder exists only then.
+      if (ran.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);

@@ -128,7 +128,9 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
   test("passes the command's exit code through, and does not rebuild an up-to-date image", async () => {
     await writeConfig('hi');
     await rocktsWith(engine, dir, ['build', '--network', 'host']);
-    const result = await rocktsWith(engine, dir, ['run', '--', 'sh', '-c', 'exit 7']);
+    // -c before `--` once made oclif take the command's own -c and drop `sh`.
+    const result = await rocktsWith(engine, dir, ['run', '-c', 'rockerc.yaml', '--', 'sh', '-c', 'echo "$0 $1"; exit 7', 'a', '-d']);
+    expect(result.stdout).toBe('a -d\n');
     expect(result.code).toBe(7);
     expect(result.stderr).not.toContain('building');
   });

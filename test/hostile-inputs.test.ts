@@ -1,0 +1,106 @@
+/**
+ * Inputs that once crashed or hung rockts, run as a user would (a real `node bin/run.js`
+ * process): each ends in a message naming the path and a documented exit code.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { rocktsIn, type CliResult } from './helpers/engine.js';
+import { ROOT } from './helpers/project.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-robust-cli-'));
+  // Readable by the unprivileged user some tests run as.
+  await chmod(dir, 0o755);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function rockts(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return rocktsIn(dir, args, { HOME: dir, NO_COLOR: '1', ...options.env });
+}
+
+/** As root every file is readable: run as nobody then, to meet a permission error. */
+function rocktsUnprivileged(args: string[]): Promise<CliResult> {
+  if (process.getuid?.() !== 0) return rockts(args);
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env: { ...process.env, HOME: dir, NO_COLOR: '1' }, uid: 65534, gid: 65534 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function localExtension(): Promise<string> {
+  const ext = path.join(dir, 'ext');
+  await mkdir(path.join(ext, 'files'), { recursive: true });
+  await writeFile(path.join(ext, 'extension.yaml'), 'name: ext\nversion: 1.0.0\ndescription: local\nrockts: "^0.1"\n');
+  await writeFile(path.join(ext, 'setup.Dockerfile.hbs'), 'RUN true\n');
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [./ext]\n');
+  return ext;
+}
+
+test('a FIFO in an extension folder: `rockts lock` exits 4 naming it, without waiting on it', async () => {
+  const ext = await localExtension();
+  execFileSync('mkfifo', [path.join(ext, 'notes')]);
+  expect(await rockts(['lock'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${ext}/notes: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('a template that is a symlink to /dev/zero or a FIFO is refused when the extension loads', async () => {
+  const ext = await localExtension();
+  await rm(path.join(ext, 'setup.Dockerfile.hbs'));
+  await symlink('/dev/zero', path.join(ext, 'setup.Dockerfile.hbs'));
+  expect(await rockts(['dockerfile'])).toMatchObject({ code: 4, stderr: `rockerc.yaml:2:14: cannot use ${ext}/setup.Dockerfile.hbs: found a character device; expected regular files and folders only\n` });
+  await rm(path.join(ext, 'setup.Dockerfile.hbs'));
+  execFileSync('mkfifo', [path.join(ext, 'pipe')]);
+  await symlink('pipe', path.join(ext, 'user.Dockerfile.hbs'));
+  expect(await rockts(['dockerfile'])).toMatchObject({ code: 4, stderr: `rockerc.yaml:2:14: cannot use ${ext}/user.Dockerfile.hbs: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('ROCKTS_BUILTIN_EXTENSIONS naming a missing folder exits 4 naming it', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const missing = path.join(dir, 'no-such-folder');
+  expect(await rockts(['dockerfile'], { env: { ROCKTS_BUILTIN_EXTENSIONS: missing } })).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `rockts: cannot read the built-in extensions folder ${missing}: it does not exist\n`,
+  });
+});
+
+test('an unreadable package.json is reported as unreadable, not as a missing package', async () => {
+  const pkg = path.join(dir, 'node_modules/rockts-extension-locked');
+  await mkdir(pkg, { recursive: true });
+  await writeFile(path.join(pkg, 'package.json'), '{ "name": "rockts-extension-locked", "version": "1.0.0", "rockts": { "api": "^0.1", "extensions": ["./x"] } }\n');
+  await chmod(path.join(pkg, 'package.json'), 0o000);
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [rockts-extension-locked/x]\n');
+  const result = await rocktsUnprivileged(['dockerfile']);
+  expect(result).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:2:14: cannot read ${pkg}/package.json: permission denied\n` });
+});
+
+test('a bad flag value exits 2, as the README says', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  expect(await rockts(['build', '--dry-run', '--tag', 'Not A Tag'])).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('rockts: --tag: expected an image tag such as myproject-dev or myproject:dev, found "Not A Tag"\n'),
+  });
+});
+
+test('a 50 MB rockerc.yaml is refused before it is parsed; /dev/zero and a FIFO as the config are refused without reading them', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), `image: ubuntu:24.04\nextensions: [hello]\nargs:\n${'  - a-long-list-item\n'.repeat(2_500_000)}`);
+  expect(await rockts(['dockerfile'])).toEqual({ code: 3, stdout: '', stderr: 'rockerc.yaml:1:1: expected a file of at most 1 MiB (1048576 bytes), found a larger one\n' });
+  expect(await rockts(['dockerfile', '-c', '/dev/zero'])).toEqual({ code: 4, stdout: '', stderr: 'rockts: cannot use /dev/zero: found a character device; expected regular files and folders only\n' });
+  execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+  expect(await rockts(['dockerfile', '-c', 'pipe.yaml'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/pipe.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('a template over 1 MiB is refused without being read whole', async () => {
+  const ext = await localExtension();
+  await writeFile(path.join(ext, 'setup.Dockerfile.hbs'), `RUN true\n${'# padding\n'.repeat(120_000)}`);
+  expect(await rockts(['dockerfile'])).toEqual({
+    code: 3,
+    stdout: '',
+    stderr: `${path.relative(dir, ext)}/setup.Dockerfile.hbs:1:1: expected a template of at most 1 MiB (1048576 bytes), found a larger one\n`,
+  });
+});
