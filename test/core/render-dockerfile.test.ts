@@ -40,7 +40,7 @@ test('a snippet that continues into the next one is refused, naming the extensio
   const { plan } = composed([A, B]);
   const setup = plan.final.setup.map((s) => (s.extension === 'a' ? { ...s, body: 'RUN true\nRUN echo a \\' } : s));
   expect(failure({ ...plan, final: { ...plan.final, setup } })).toEqual({
-    message: "extension 'a': BuildKit would read lines 23-25 as one RUN instruction, running into the text after it (line 23 of the composed Dockerfile)",
+    message: "extension 'a': BuildKit would read lines 25-27 as one RUN instruction, running into the text after it (line 25 of the composed Dockerfile)",
     location: { file: 'fake/a/setup.Dockerfile.hbs', line: 2, column: 1 },
   });
 });
@@ -49,7 +49,7 @@ test('a heredoc left open in a snippet is refused', () => {
   const { plan } = composed([A, B]);
   const setup = plan.final.setup.map((s) => ({ ...s, body: s.extension === 'a' ? 'RUN cat <<EOF' : 'RUN true\nEOF' }));
   expect(failure({ ...plan, final: { ...plan.final, setup } }).message).toBe(
-    "extension 'a': BuildKit would read lines 22-25 as one RUN instruction, running into the text after it (line 22 of the composed Dockerfile)",
+    "extension 'a': BuildKit would read lines 24-27 as one RUN instruction, running into the text after it (line 24 of the composed Dockerfile)",
   );
   const unterminated = plan.builders.map((b) => ({ ...b, body: 'RUN cat <<NEVER' }));
   expect(failure({ ...plan, builders: unterminated }).message).toBe(
@@ -61,7 +61,7 @@ test('a stage or a user switch the plan does not have is refused', () => {
   const { plan } = composed([A, B]);
   const builders = plan.builders.map((b) => ({ ...b, body: 'RUN true\nFROM scratch AS rockts-builder-base-evil' }));
   expect(failure({ ...plan, builders }).message).toBe(
-    "extension 'a': BuildKit would read the stage FROM scratch AS rockts-builder-base-evil, where the plan has FROM ubuntu:24.04 AS rockts-final (line 18 of the composed Dockerfile)",
+    "extension 'a': BuildKit would read the stage FROM scratch AS rockts-builder-base-evil, where the plan has FROM ubuntu:24.04 AS rockts-final (line 20 of the composed Dockerfile)",
   );
   const setup = plan.final.setup.map((s) => ({ ...s, body: 'USER root' }));
   expect(failure({ ...plan, final: { ...plan.final, setup } }).message).toBe(
