@@ -53,7 +53,7 @@ test('a heredoc left open in a snippet is refused', () => {
   );
   const unterminated = plan.builders.map((b) => ({ ...b, body: 'RUN cat <<NEVER' }));
   expect(failure({ ...plan, builders: unterminated }).message).toBe(
-    "extension 'a': BuildKit would refuse the composed Dockerfile: unterminated heredoc: no line 'NEVER' ends the heredoc <<NEVER opened here (line 17 of the composed Dockerfile)",
+    "extension 'a': BuildKit would refuse the composed Dockerfile: unterminated heredoc: no line 'NEVER' ends the heredoc <<NEVER opened here (line 19 of the composed Dockerfile)",
   );
 });
 
@@ -65,7 +65,7 @@ test('a stage or a user switch the plan does not have is refused', () => {
   );
   const setup = plan.final.setup.map((s) => ({ ...s, body: 'USER root' }));
   expect(failure({ ...plan, final: { ...plan.final, setup } }).message).toBe(
-    "extension 'a': BuildKit would switch the final stage's user to root, root, where the plan switches to no one (line 22 of the composed Dockerfile)",
+    "extension 'a': BuildKit would switch the final stage's user to root, root, where the plan switches to no one (line 24 of the composed Dockerfile)",
   );
 });
 
