@@ -10,6 +10,7 @@ import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
 import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
+import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
@@ -94,6 +95,8 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
   const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
   const script = !flags.dryRun && live && engine.kind === 'docker' && process.stderr.isTTY ? await findTerminalWrapper() : undefined;
+  // The host's proxies reach both builds as BuildKit's predefined ARGs (proxy-env.ts).
+  const buildArgs = [...proxyVariables(process.env), ...flags.buildArgs];
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   const base = composed.config.dockerfile;
   // dockerfile: its image is built first, with its folder as context; the final stage
@@ -105,11 +108,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     iidFile: path.join(path.dirname(context.dir), 'base-image-id'),
     tag: composed.config.image.value,
     network,
+    buildArgs,
     cacheTo: [],
     target: undefined,
   });
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
-  const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
+  const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs });
   if (flags.dryRun) {
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);

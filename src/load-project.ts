@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { loadCompanyCa } from './config/load-ca.js';
 import { loadConfig } from './config/load-config.js';
 import { compose, type Composition } from './core/compose.js';
 import { RocktsError, throwIfAny } from './core/errors.js';
@@ -54,7 +55,8 @@ export interface Project {
 export async function loadProject(options: ProjectOptions): Promise<Project> {
   const loaded = await loadConfig({ file: options.configFile, cwd: options.cwd, home: options.home });
   const configProblems = [...loaded.problems];
-  const config = await withDockerfileImage(loaded.config, configProblems);
+  const ca = await loadCompanyCa(await withDockerfileImage(loaded.config, configProblems), configProblems);
+  const config = ca.config;
   const discovered = await loadBuiltinsFor(options);
   const projectDir = path.dirname(path.resolve(options.cwd, config.file));
   const folders = searchFolders(projectDir, options.globalNodeModules);
@@ -85,7 +87,7 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     if (pkg.intended.some((name) => wanted.has(name) && !offered.has(name))) problems.push(pkg.problem);
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
-  return { config, problems, builtins, packages, chosen, contextFiles: deps?.contextFiles ?? [], deps: deps?.summary };
+  return { config, problems, builtins, packages, chosen, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary };
 }
 
 /** For `dockerfile:`, the image becomes the tag that Dockerfile is built to. */

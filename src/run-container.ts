@@ -14,6 +14,7 @@ import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
 import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
+import { proxyRunArgs } from './docker/proxy-env.js';
 import type { Project, ProjectOptions } from './load-project.js';
 
 export interface RunFlags extends RunCommandFlags {
@@ -53,7 +54,8 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     detach: settings.detach,
     tty: Boolean(process.stdin.isTTY) && !settings.detach && !flags.json,
     network: settings.network ?? network,
-    extensionArgs: settings.args,
+    // The host's proxies (values read by the engine from its environment), then the extensions'.
+    extensionArgs: [...proxyRunArgs(process.env), ...settings.args],
     command: flags.command,
   };
 

@@ -164,6 +164,8 @@ function scenarioConfig(dir: string, scenario: TestScenario, file: string, overr
       apt: overrides.builderApt !== undefined ? overrides.builderApt.map(at) : scenario.builderApt,
       images: [],
     },
+    mirrors: [],
+    ca: undefined,
   };
 }
 

@@ -62,6 +62,10 @@ export const configSchema = z.strictObject({
       images: z.record(z.string(), imageReference).optional(),
     })
     .optional(),
+  /** Upstream URL prefix → mirror URL prefix; both are checked as URLs by parse-config.ts. */
+  mirrors: z.record(z.string(), z.string({ message: 'a mirror URL prefix such as https://mirror.example/nodejs/' })).optional(),
+  /** A PEM file of company CA certificates, relative to the config file's folder. */
+  ca: z.string().regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'a path to a PEM file of CA certificates, such as certs/company-ca.pem' }).optional(),
 });
 
 export type ConfigDocument = z.infer<typeof configSchema>;

@@ -76,8 +76,17 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     run,
     readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
+    ...mergeNetwork(project, global),
   };
   return { config, problems };
+}
+
+/** `mirrors:` key by key (the project's entry for an upstream wins) and `ca:` (the project's wins). */
+function mergeNetwork(project: ConfigLayer, global: ConfigLayer | undefined): Pick<Config, 'mirrors' | 'ca'> {
+  const mirrors = new Map<string, Config['mirrors'][number]>();
+  for (const entry of [...(global?.mirrors ?? []), ...project.mirrors]) mirrors.set(entry.upstream.value, entry);
+  const ca = project.ca ?? global?.ca;
+  return { mirrors: [...mirrors.values()], ca: ca && { file: ca, sha256: undefined } };
 }
 
 /** Within one file, naming an extension twice is fine unless both name options. */

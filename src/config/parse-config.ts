@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import { describeValue, EXTENSION_NAME, PACKAGE_NAME } from '../core/grammar.js';
+import { describeBadMirrorUrl, type Mirror } from '../core/mirrors.js';
 import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, Reading, RunConfig, SourceLocation } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { suggestNames } from '../core/suggest.js';
@@ -47,6 +48,9 @@ export interface ConfigLayer {
   readonly builderImages: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
   /** `extensions: auto`: the loader fills in what the project's files call for. */
   readonly autoExtensions: SourceLocation | undefined;
+  readonly mirrors: readonly Mirror[];
+  /** `ca:`, resolved against the file's folder. */
+  readonly ca: Located<string> | undefined;
 }
 
 export interface ParseConfigContext {
@@ -145,7 +149,29 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
       extension: { value: name, location: source.locateKey(['builder', 'images', name]) },
       image: at(image, ['builder', 'images', name]),
     })),
+    mirrors: parseMirrors(doc.mirrors ?? {}, source, problems),
+    ca: doc.ca === undefined ? undefined : at(path.resolve(context.baseDir, doc.ca), ['ca']),
   };
+}
+
+/** `mirrors:` entries whose upstream and mirror are both URL prefixes; the others become problems. */
+function parseMirrors(map: Readonly<Record<string, string>>, source: YamlSource, problems: RocktsError[]): Mirror[] {
+  const mirrors: Mirror[] = [];
+  for (const [upstream, mirror] of Object.entries(map)) {
+    const entry = {
+      upstream: { value: upstream, location: source.locateKey(['mirrors', upstream]) },
+      mirror: { value: mirror, location: source.locate(['mirrors', upstream]) },
+    };
+    let valid = true;
+    for (const [what, located] of [['upstream', entry.upstream], ['mirror', entry.mirror]] as const) {
+      const expected = describeBadMirrorUrl(located.value);
+      if (expected === undefined) continue;
+      valid = false;
+      problems.push(new RocktsError('CONFIG_INVALID', `mirrors: expected the ${what} to be ${expected}, found ${describeValue(located.value)}`, { location: located.location }));
+    }
+    if (valid) mirrors.push(entry);
+  }
+  return mirrors;
 }
 
 /**

@@ -4,6 +4,7 @@
  * user switch and per-user snippets, labels), each group in extension order.
  */
 import { createHash } from 'node:crypto';
+import { CA_PACKAGE } from './company-ca.js';
 import { RocktsError, throwIfAny } from './errors.js';
 import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
 import { compareCodePoints } from './suggest.js';
@@ -73,6 +74,7 @@ export function buildPlan(input: PlanInput): Plan {
       stage: builderStageName(e.name),
       builderBaseImage: e.builderBaseImage,
       filesDir: filesDirFor(e.name),
+      mirrors: config.mirrors,
       ...(kind === 'builder' ? {} : { image, ...(hostUser ? { user: hostUser } : {}) }),
     };
     try {
@@ -86,7 +88,9 @@ export function buildPlan(input: PlanInput): Plan {
 
   const baseStages = new Map<string, BuilderBaseStage>();
   const builders: BuilderStage[] = [];
-  const builderApt = [...new Set((config.builder.apt ?? DEFAULT_BUILDER_APT.map((value) => ({ value }))).map((a) => a.value))].sort(compareCodePoints);
+  const companyCa = config.ca !== undefined;
+  const caApt = companyCa ? [CA_PACKAGE] : [];
+  const builderApt = sortedUnique([...(config.builder.apt ?? DEFAULT_BUILDER_APT.map((value) => ({ value }))).map((a) => a.value), ...caApt]);
   for (const e of extensions) {
     const body = render(e, 'builder');
     if (body === undefined) continue;
@@ -136,7 +140,7 @@ export function buildPlan(input: PlanInput): Plan {
   const baseList = [...baseStages.values()];
   const final = {
     image,
-    apt: sortedUnique(extensions.flatMap(finalApt)),
+    apt: sortedUnique([...extensions.flatMap(finalApt), ...caApt]),
     copies,
     env,
     setup,
@@ -149,6 +153,8 @@ export function buildPlan(input: PlanInput): Plan {
   const configHash = hashComposition({
     image,
     syntax: config.syntax?.value ?? null,
+    // The CA's contents are not in the Dockerfile; a new CA must still mean a new composition.
+    ...(companyCa ? { ca: config.ca!.sha256 ?? null } : {}),
     builderBases: baseList,
     builders: builders.map(withoutFile),
     final: { ...final, setup: final.setup.map(withoutFile), userSnippets: final.userSnippets.map(withoutFile) },
@@ -162,6 +168,7 @@ export function buildPlan(input: PlanInput): Plan {
     extensions,
     builderBases: baseList,
     builders,
+    companyCa,
     final: {
       ...final,
       labels: [

@@ -4,6 +4,7 @@
  * always gives the same bytes.
  */
 import { FINAL_STAGE } from './build-plan.js';
+import { trustCompanyCa } from './company-ca.js';
 import { readDockerfile, type DockerfileInstruction } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';
 import { dropLinkFlags, inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
@@ -54,6 +55,7 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
     blankLine();
     emit(`FROM ${base.image} AS ${base.stage}`);
     emit(aptInstall(base.apt, features.lockedCacheMounts));
+    if (plan.companyCa) emit(trustCompanyCa(INDENT));
   }
   for (const builder of plan.builders) {
     blankLine();
@@ -66,6 +68,7 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
   blankLine();
   emit(`FROM ${final.image} AS ${FINAL_STAGE}`);
   if (final.apt.length > 0) emit(aptInstall(final.apt, features.lockedCacheMounts));
+  if (plan.companyCa) emit(trustCompanyCa(INDENT));
   for (const c of final.copies) emit(`${copy} --from=${c.stage} ${c.from} ${c.to}`, c.extension);
   if (final.env.length > 0) {
     const pairs = final.env.map((v) =>

@@ -12,6 +12,7 @@ import Handlebars from 'handlebars';
 import { readDockerfile, type ReadDockerfile } from './dockerfile-reader.js';
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER } from './grammar.js';
+import { applyMirrors, MIRROR_URL, type Mirror } from './mirrors.js';
 import { suggestNames } from './suggest.js';
 import type { HostUser, LoadedExtension, Scalar, TemplateKind, TemplateSource } from './types.js';
 
@@ -27,7 +28,17 @@ handlebars.registerHelper('lookup', (object: unknown, field: unknown, options: H
   throw error;
 });
 
-const HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'quote', 'eq'] as const;
+/**
+ * `{{url "https://upstream/prefix/"}}`: the URL, rerouted through the config's mirrors
+ * (mirrors.ts). Its one argument is a string literal (checked before rendering), so the
+ * rendered text is always an upstream URL or a configured mirror URL.
+ */
+handlebars.registerHelper('url', (upstream: unknown, options: Handlebars.HelperOptions) => {
+  const root = (options.data as { root?: TemplateContext } | undefined)?.root;
+  return applyMirrors(String(upstream), root?.mirrors ?? []);
+});
+
+const HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'quote', 'eq', 'url'] as const;
 const SCOPE_CHANGING = new Set(['each', 'with']);
 const USER_FIELDS = ['name', 'uid', 'gid', 'home'] as const;
 const BUILDER_VARIABLES = ['name', 'version', 'options', 'outDir', 'stage', 'builderBaseImage', 'filesDir'] as const;
@@ -44,6 +55,8 @@ export interface TemplateContext {
   readonly filesDir: string;
   readonly image?: string;
   readonly user?: HostUser;
+  /** The config's mirrors, for the `url` helper; not a template variable. */
+  readonly mirrors?: readonly Mirror[];
 }
 
 /** Checks one template's source without rendering it; returns every problem found. */
@@ -107,6 +120,13 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
           );
         } else if (head && !helper && !scoped) {
           checkPath(head);
+        } else if (helper === 'url') {
+          const literal = call.params.length === 1 && call.params[0]!.type === 'StringLiteral' ? (call.params[0] as hbs.AST.StringLiteral).value : undefined;
+          if (literal === undefined || !MIRROR_URL.test(literal) || (call.hash?.pairs.length ?? 0) > 0) {
+            const { line, column } = head!.loc.start;
+            const found = call.params.map((p) => (p.type === 'StringLiteral' ? JSON.stringify((p as hbs.AST.StringLiteral).value) : p.type)).join(' ') || 'nothing';
+            problems.push(templateError(`expected one quoted http(s) URL after url, such as {{url "https://nodejs.org/dist/"}}, found ${found}`, template.file, line, column + 1));
+          }
         }
         for (const param of call.params) visit(param, scoped);
         for (const pair of call.hash?.pairs ?? []) visit(pair.value, scoped);

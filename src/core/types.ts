@@ -5,6 +5,7 @@
  * arrays, never in object-key order.
  */
 import type { SourceLocation } from './errors.js';
+import type { Mirror } from './mirrors.js';
 
 export type { SourceLocation } from './errors.js';
 
@@ -116,6 +117,14 @@ export interface Config {
     /** Per-extension builder base images, overriding baseImage and the manifests. */
     readonly images: readonly { readonly extension: Located<string>; readonly image: Located<string> }[];
   };
+  /** `mirrors:`: upstream URL prefix → mirror prefix, for the templates' `url` helper. */
+  readonly mirrors: readonly Mirror[];
+  /**
+   * `ca:`: a PEM file of company CA certificates (absolute path), trusted in every
+   * builder and the final image. `sha256` is that of its contents, set by the project
+   * loader once it has read the file; it joins the composition hash.
+   */
+  readonly ca: { readonly file: Located<string>; readonly sha256: string | undefined } | undefined;
 }
 
 // ---------------------------------------------------------------- extensions
@@ -307,5 +316,7 @@ export interface Plan {
   readonly builderBases: readonly BuilderBaseStage[];
   readonly builders: readonly BuilderStage[];
   readonly final: FinalStage;
+  /** `ca:` is set: every builder base and the final stage trust the company CA (company-ca.ts). */
+  readonly companyCa: boolean;
   readonly configHash: string;
 }

@@ -69,5 +69,7 @@ export function fakeConfig(image: string, names: readonly string[]): Config {
     run: NO_RUN_SETTINGS,
     readings: [],
     builder: { baseImage: undefined, apt: undefined, images: [] },
+    mirrors: [],
+    ca: undefined,
   };
 }

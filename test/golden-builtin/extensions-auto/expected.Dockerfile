@@ -57,6 +57,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     for component in $(echo 'clippy,rustfmt' | tr ',' ' '); do \
         set -- "$@" --component "$component"; \
     done; \
+    RUSTUP_DIST_SERVER=https://static.rust-lang.org \
     /tmp/rustup-init -y --no-modify-path \
         --profile 'minimal' \
         --default-toolchain '1.83.0' \
@@ -135,4 +136,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,pixi" \
-    rockts.config="sha256:401878f5107052ad14c8a19300a0180c14fbc6f19326a992188246a6c8238c49"
+    rockts.config="sha256:5e6adc574a497b0e27328106af86662d41ed45a1a5ab3c4316b741861312c03c"
