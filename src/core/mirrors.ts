@@ -24,7 +24,7 @@ export interface Mirror {
 /** What is wrong with `text` as a mirror map URL, or undefined when it is one. */
 export function describeBadMirrorUrl(text: string): string | undefined {
   if (MIRROR_URL.test(text)) return undefined;
-  if (/^https?:\/\/[^/]*@/.test(text)) return 'credentials in a URL would be written into the Dockerfile; give the mirror a URL without them (use a proxy or .netrc for authentication)';
+  if (/^https?:\/\/[^/]*@/.test(text)) return 'a URL without credentials (they would be written into the Dockerfile; authenticate at a proxy instead)';
   return 'an http(s) URL prefix such as https://mirror.example/nodejs/ (letters, digits and - . _ ~ % + , = : only; no credentials, query or fragment)';
 }
 

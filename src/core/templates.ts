@@ -124,7 +124,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
           const literal = call.params.length === 1 && call.params[0]!.type === 'StringLiteral' ? (call.params[0] as hbs.AST.StringLiteral).value : undefined;
           if (literal === undefined || !MIRROR_URL.test(literal) || (call.hash?.pairs.length ?? 0) > 0) {
             const { line, column } = head!.loc.start;
-            const found = call.params.map((p) => (p.type === 'StringLiteral' ? JSON.stringify((p as hbs.AST.StringLiteral).value) : p.type)).join(' ') || 'nothing';
+            const found = call.params.map((p) => (p.type === 'StringLiteral' ? JSON.stringify((p as hbs.AST.StringLiteral).value) : p.type === 'PathExpression' ? `the variable ${(p as hbs.AST.PathExpression).original}` : p.type)).join(' ') || 'nothing';
             problems.push(templateError(`expected one quoted http(s) URL after url, such as {{url "https://nodejs.org/dist/"}}, found ${found}`, template.file, line, column + 1));
           }
         }
