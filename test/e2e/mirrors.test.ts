@@ -145,9 +145,10 @@ afterAll(async () => {
 async function rockts(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const all = { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS, ...env };
   if (process.getuid?.() !== 0) return rocktsIn(dir, args, all);
+  // The project folder too: rockts writes rockts.lock there.
   const home = path.join(dir, 'home');
   await mkdir(home, { recursive: true });
-  await chown(home, MAPPED_UID, MAPPED_UID);
+  for (const owned of [dir, home]) await chown(owned, MAPPED_UID, MAPPED_UID);
   return rocktsAsUid(DOCKER_26, MAPPED_UID, home, [...args.slice(0, 1), '-c', path.join(dir, 'rockerc.yaml'), ...args.slice(1)], all);
 }
 
