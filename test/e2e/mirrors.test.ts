@@ -12,7 +12,7 @@
  * tarball is kept in ~/.cache/rockts-test/node-mirror between runs.
  */
 import { jest } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -141,15 +141,20 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `docker …` without blocking this process (the mirror and proxy live in it). */
+function dockerAsync(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('docker', [...args], { timeout: 300_000 }, (error, stdout, stderr) => (error ? reject(new Error(`docker ${args[0]} failed: ${stderr}`)) : resolve(stdout)));
+  });
+}
+
 /** rockts as the mapped user when the tests run as root (so `user` maps uid 4242), else as is. */
 async function rockts(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const all = { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS, ...env };
   if (process.getuid?.() !== 0) return rocktsIn(dir, args, all);
-  // The project folder too: rockts writes rockts.lock there.
-  const home = path.join(dir, 'home');
-  await mkdir(home, { recursive: true });
-  for (const owned of [dir, home]) await chown(owned, MAPPED_UID, MAPPED_UID);
-  return rocktsAsUid(DOCKER_26, MAPPED_UID, home, [...args.slice(0, 1), '-c', path.join(dir, 'rockerc.yaml'), ...args.slice(1)], all);
+  // The project folder is its home too (as in the run tests); rockts writes rockts.lock there.
+  await chown(dir, MAPPED_UID, MAPPED_UID);
+  return rocktsAsUid(DOCKER_26, MAPPED_UID, dir, args, all);
 }
 
 describeWithEngine('the npm built-in through a loopback HTTPS mirror, a proxy and a company CA (Docker 26)', () => {
@@ -193,7 +198,8 @@ describeWithEngine('the npm built-in through a loopback HTTPS mirror, a proxy an
       `node -e 'require("https").get(process.argv[1], (r) => { console.log("mirror", r.statusCode); r.resume(); }).on("error", (e) => { console.log(e.message); process.exit(1); })' ${mirrorUrl}v${NODE_VERSION}/SHASUMS256.txt`,
     ].join(' && ');
     const uid = process.getuid?.() === 0 ? MAPPED_UID : process.getuid?.();
-    const out = docker(DOCKER_26, ['run', '--rm', '--network=host', '--user', `${uid}`, tag, 'sh', '-c', script]);
+    // Asynchronously: the mirror is served by this process, which must stay free to answer.
+    const out = await dockerAsync(['run', '--rm', '--network=host', '--user', `${uid}`, tag, 'sh', '-c', script]);
     expect(out.trim().split('\n')).toEqual([`${uid}`, `v${NODE_VERSION}`, NPM_VERSION, NPM_VERSION, 'mirror 200']);
 
     // The proxy reached the build only: it is neither in the image's environment nor in its history.
@@ -203,6 +209,6 @@ describeWithEngine('the npm built-in through a loopback HTTPS mirror, a proxy an
 
     // `rockts run` hands the host's proxy settings to the container.
     const run = await rockts(['run', '--network', 'host', '--', 'sh', '-c', 'echo "$HTTPS_PROXY $NO_PROXY"'], proxyEnv);
-    expect([run.code, run.stdout.trim()]).toEqual([0, `${proxyEnv.HTTPS_PROXY} ${proxyEnv.NO_PROXY}`]);
+    expect([run.code, run.stdout.trim(), run.code === 0 ? '' : run.stderr.slice(-3000)]).toEqual([0, `${proxyEnv.HTTPS_PROXY} ${proxyEnv.NO_PROXY}`, '']);
   });
 });
