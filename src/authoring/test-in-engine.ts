@@ -13,6 +13,7 @@ import { runSettings, type HostContext } from '../core/run-settings.js';
 import type { OrderedExtension } from '../core/types.js';
 import { buildFailure } from '../build-image.js';
 import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
+import { proxyVariables } from '../docker/proxy-env.js';
 import { writeBuildContext } from '../docker/build-context.js';
 import { execCapture, type Engine } from '../docker/engine.js';
 import { runStreaming } from '../docker/run-streaming.js';
@@ -111,6 +112,8 @@ async function buildImage(
       iidFile: context.iidFile,
       tag,
       network,
+      // Behind a proxy, extension tests download through it like `rockts build` does.
+      buildArgs: proxyVariables(process.env),
     });
     const started = performance.now();
     const run = await runStreaming(command.bin, command.args, { ...command.env, ...context.engineEnv }, false);

@@ -69,3 +69,17 @@ test('mirrors that no template URL matches leave the Dockerfile byte-identical',
   expect(render(unrelated)).toBe(render(base));
   expect(render(related)).toContain('RUN curl -fsSLO https://m.example/tools/v1/tool.tar.gz');
 });
+
+test('a company CA adds the same lines whatever its certificates, and its sha256 changes the config label', () => {
+  const available = [fakeExtension({ name: 'tool', builder: 'RUN true' })];
+  const base = fakeConfig('ubuntu:24.04', ['tool']);
+  const withCa = (sha256: string): Config => ({ ...base, ca: { file: { value: '/p/company-ca.pem', location: at }, sha256 } });
+  const render = (config: Config) => compose({ config, available, chosen: new Map(), rocktsVersion: '0.0.0-test', hostUser: undefined });
+  const [a, b] = [render(withCa('a'.repeat(64))), render(withCa('b'.repeat(64)))];
+  const withoutLabel = (text: string) => text.replace(/rockts\.config="[^"]*"/, '');
+  expect(withoutLabel(a.dockerfile)).toBe(withoutLabel(b.dockerfile));
+  expect(a.plan.configHash).not.toBe(b.plan.configHash);
+  // Once in the builder base, once in the final stage; and without ca: not at all.
+  expect(a.dockerfile.match(/^RUN update-ca-certificates$/gm)).toHaveLength(2);
+  expect(render(base).dockerfile).not.toMatch(/update-ca-certificates|rockts-ca/);
+});
