@@ -216,9 +216,10 @@ describe('engine detection, before any build', () => {
     const bin = path.join(dir, 'bin');
     await mkdir(bin);
     await symlink(process.execPath, path.join(bin, 'node'));
-    const result = await rockts(['build', '--dry-run', '--tag', 'demo:dev'], { env: { PATH: bin } });
+    // The host's proxy settings go by name: the value (here with a password) stays out of the command line.
+    const result = await rockts(['build', '--dry-run', '--tag', 'demo:dev'], { env: { PATH: bin, HTTPS_PROXY: 'http://user:secret@proxy.example:3128', no_proxy: 'localhost' } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag demo:dev --iidfile \S+ --progress plain --load \S+\n$/);
+    expect(result.stdout).toMatch(/^docker buildx build --file \S+\/Dockerfile --tag demo:dev --iidfile \S+ --progress plain --load --build-arg HTTPS_PROXY --build-arg no_proxy \S+\n$/);
     const contextDir = /Dockerfile: (\S+)\/Dockerfile/.exec(result.stderr)![1]!;
     expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
     await rm(path.dirname(contextDir), { recursive: true, force: true });
