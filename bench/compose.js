@@ -81,6 +81,8 @@ const config = {
   extensions: available.map((e) => ({ ref: { kind: 'name', name: e.manifest.name }, options: [], location: { file: 'rockerc.yaml', line: 2, column: 1 } })),
   blacklist: [],
   builder: { baseImage: undefined, apt: undefined, images: [] },
+  mirrors: [],
+  ca: undefined,
 };
 
 const phases = { resolve: [], order: [], plan: [], render: [], total: [] };
