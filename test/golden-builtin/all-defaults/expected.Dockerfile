@@ -57,6 +57,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     for component in $(echo 'clippy,rustfmt' | tr ',' ' '); do \
         set -- "$@" --component "$component"; \
     done; \
+    RUSTUP_DIST_SERVER=https://static.rust-lang.org \
     /tmp/rustup-init -y --no-modify-path \
         --profile 'minimal' \
         --default-toolchain '1.83.0' \
@@ -243,4 +244,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:510f21c58c30906eca5d871d9881c6d5922a25921a71213da83640e90ad270d1"
+    rockts.config="sha256:23ccd7c92fe61bddda61c0b2ce9ed397dd8fff50b67d66802b9e22c53bacbc9e"

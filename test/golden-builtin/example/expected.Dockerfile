@@ -57,6 +57,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     for component in $(echo 'clippy,rustfmt' | tr ',' ' '); do \
         set -- "$@" --component "$component"; \
     done; \
+    RUSTUP_DIST_SERVER=https://static.rust-lang.org \
     /tmp/rustup-init -y --no-modify-path \
         --profile 'minimal' \
         --default-toolchain '1.83.0' \
@@ -269,4 +270,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,git,ssh,x11,palanteer,pixi,user" \
-    rockts.config="sha256:f74d8822efb8e44be78aecbf6b1d0f0b8399527ed5b44d6c173e7429b553ee98"
+    rockts.config="sha256:2771e07b40a305a9189fb1060ef3caa918b5661dcaf40eea121fb71b8360c471"

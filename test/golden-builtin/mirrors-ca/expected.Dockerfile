@@ -125,8 +125,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         libgl1-mesa-dev \
         libx11-dev \
         libxext-dev \
-        libxrender-dev \
-        python3
+        libxrender-dev
 # palanteer: build the viewer from a pinned tag or commit of
 #   https://github.com/dfeneyrou/palanteer
 # Only the `palanteer` target (the viewer, build/bin/palanteer) is built. The C++
@@ -219,6 +218,7 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sh
         libgl1 \
         libgl1-mesa-dri \
         libglx-mesa0 \
+        libglx0 \
         libopengl0 \
         libssl-dev \
         libstdc++6 \
@@ -247,4 +247,4 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:f59d3f292eca6ad1033670c2e02102e1f89507054840e74a2024e2d7ead3d53f"
+    rockts.config="sha256:b5e34df5891b88b8849bb0bee113dd17dbf69ab1f3e1e184053185a9c0846b85"

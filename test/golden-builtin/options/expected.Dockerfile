@@ -52,6 +52,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     for component in $(echo '' | tr ',' ' '); do \
         set -- "$@" --component "$component"; \
     done; \
+    RUSTUP_DIST_SERVER=https://static.rust-lang.org \
     /tmp/rustup-init -y --no-modify-path \
         --profile 'default' \
         --default-toolchain '1.82.0' \
@@ -232,4 +233,4 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo,npm,palanteer,pixi" \
-    rockts.config="sha256:8d2014eb395ade0a7fb4af8d775cac11ecd162e5d7d10cb36339f53fe022b2b1"
+    rockts.config="sha256:3f0a78d7ac8a8bae160d0d81f9f1feeb930d4cfac3c63d1c8275846be086a9b5"
