@@ -73,7 +73,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-claude; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-claude/package.json "$prefix/"; \
-    npm install --prefix "$prefix" --save-exact --omit=dev --no-audit --no-fund --cache /var/cache/rockts-npm-cli "@anthropic-ai/claude-code@${version}"; \
+    npm install --prefix "$prefix" --save-exact --omit=dev --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli "@anthropic-ai/claude-code@${version}"; \
     installed="$(node -p "require('${prefix}/node_modules/@anthropic-ai/claude-code/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/claude/usr/local/lib /opt/rockts/claude/usr/local/bin; \
@@ -97,7 +97,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-codex; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-codex/package.json "$prefix/"; \
-    npm install --prefix "$prefix" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund --cache /var/cache/rockts-npm-cli "@openai/codex@${version}"; \
+    npm install --prefix "$prefix" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli "@openai/codex@${version}"; \
     installed="$(node -p "require('${prefix}/node_modules/@openai/codex/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/codex/usr/local/lib /opt/rockts/codex/usr/local/bin; \
@@ -122,7 +122,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-gemini; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-gemini/package.json "$prefix/"; \
-    npm install --prefix "$prefix" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund --cache /var/cache/rockts-npm-cli "@google/gemini-cli@${version}"; \
+    npm install --prefix "$prefix" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli "@google/gemini-cli@${version}"; \
     installed="$(node -p "require('${prefix}/node_modules/@google/gemini-cli/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/gemini/usr/local/lib /opt/rockts/gemini/usr/local/bin; \
@@ -169,4 +169,4 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="npm,user,claude,codex,gemini" \
-    rockts.config="sha256:a4fb9f8a7f2abedb630dbd7481b694adf2a5b70e8a548a1796db49b0df6940b2"
+    rockts.config="sha256:186fa68060b647bcc681af19bee4966d84fa9241a9bfc8e81ffd4c6dd9eccf3d"

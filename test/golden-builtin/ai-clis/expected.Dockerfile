@@ -73,7 +73,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-claude; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-claude/package.json /tmp/rockts-claude/package-lock.json "$prefix/"; \
-    npm ci --prefix "$prefix" --omit=dev --no-audit --no-fund --cache /var/cache/rockts-npm-cli; \
+    npm ci --prefix "$prefix" --omit=dev --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli; \
     installed="$(node -p "require('${prefix}/node_modules/@anthropic-ai/claude-code/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/claude/usr/local/lib /opt/rockts/claude/usr/local/bin; \
@@ -97,7 +97,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-codex; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-codex/package.json /tmp/rockts-codex/package-lock.json "$prefix/"; \
-    npm ci --prefix "$prefix" --omit=dev --ignore-scripts --no-audit --no-fund --cache /var/cache/rockts-npm-cli; \
+    npm ci --prefix "$prefix" --omit=dev --ignore-scripts --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli; \
     installed="$(node -p "require('${prefix}/node_modules/@openai/codex/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/codex/usr/local/lib /opt/rockts/codex/usr/local/bin; \
@@ -122,7 +122,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     prefix=/usr/local/lib/rockts-gemini; \
     mkdir -p "$prefix"; \
     cp /tmp/rockts-gemini/package.json /tmp/rockts-gemini/package-lock.json "$prefix/"; \
-    npm ci --prefix "$prefix" --omit=dev --ignore-scripts --no-audit --no-fund --cache /var/cache/rockts-npm-cli; \
+    npm ci --prefix "$prefix" --omit=dev --ignore-scripts --no-audit --no-fund --registry https://registry.npmjs.org/ --cache /var/cache/rockts-npm-cli; \
     installed="$(node -p "require('${prefix}/node_modules/@google/gemini-cli/package.json').version")"; \
     [ "$installed" = "$version" ]; \
     mkdir -p /opt/rockts/gemini/usr/local/lib /opt/rockts/gemini/usr/local/bin; \
@@ -169,4 +169,4 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="npm,user,claude,codex,gemini" \
-    rockts.config="sha256:6cf21d4ef703ffd63c36469663423b63db2fe1a27a230458fde02ae2e5e9913b"
+    rockts.config="sha256:6bd026989bb00d129919dd621e127098b40b8021a9ab295d17b2c5936ce789ef"
