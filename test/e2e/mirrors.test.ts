@@ -164,7 +164,7 @@ describeWithEngine('the npm built-in through a loopback HTTPS mirror, a proxy an
       path.join(dir, 'rockerc.yaml'),
       [
         `image: ${BASE_IMAGE}`,
-        'extensions: [npm, user]',
+        'extensions: [npm, user, curl]',
         'builder:',
         `  baseImage: ${BASE_IMAGE}`,
         '  apt: [ca-certificates, curl]',
@@ -188,19 +188,23 @@ describeWithEngine('the npm built-in through a loopback HTTPS mirror, a proxy an
     expect(served.slice(1).filter((r) => r !== `GET /nodejs/v${NODE_VERSION}/${TARBALL}`)).toEqual([]);
     expect(tunnelled.length).toBe(served.length);
     expect(new Set(tunnelled)).toEqual(new Set([`127.0.0.1:${mirrorPort}`]));
+    const fromBuild = served.length;
 
-    // As the mapped user: node, npm and npx work, and Node trusts the company CA (NODE_EXTRA_CA_CERTS).
+    // As the mapped user: node, npm and npx work, and Node (NODE_EXTRA_CA_CERTS) and curl
+    // (the system store) in the final image trust the company CA.
     const script = [
       'id -u',
       'node --version',
       'npm --version',
       'npx --version',
       `node -e 'require("https").get(process.argv[1], (r) => { console.log("mirror", r.statusCode); r.resume(); }).on("error", (e) => { console.log(e.message); process.exit(1); })' ${mirrorUrl}v${NODE_VERSION}/SHASUMS256.txt`,
+      `curl -fsS -o /dev/null -w 'curl %{http_code}\\n' ${mirrorUrl}v${NODE_VERSION}/SHASUMS256.txt`,
     ].join(' && ');
     const uid = process.getuid?.() === 0 ? MAPPED_UID : process.getuid?.();
     // Asynchronously: the mirror is served by this process, which must stay free to answer.
     const out = await dockerAsync(['run', '--rm', '--network=host', '--user', `${uid}`, tag, 'sh', '-c', script]);
-    expect(out.trim().split('\n')).toEqual([`${uid}`, `v${NODE_VERSION}`, NPM_VERSION, NPM_VERSION, 'mirror 200']);
+    expect(served.slice(fromBuild)).toEqual([shasumsRequest, shasumsRequest]);
+    expect(out.trim().split('\n')).toEqual([`${uid}`, `v${NODE_VERSION}`, NPM_VERSION, NPM_VERSION, 'mirror 200', 'curl 200']);
 
     // The proxy reached the build only: it is neither in the image's environment nor in its history.
     const inspected = docker(DOCKER_26, ['image', 'inspect', '--format', '{{json .Config.Env}}', tag]);
