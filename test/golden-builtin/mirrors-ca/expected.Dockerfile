@@ -2,11 +2,13 @@
 # Extensions (in order): cargo, npm, palanteer, pixi
 
 FROM ubuntu:22.04 AS rockts-builder-base
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
-    && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         build-essential \
         ca-certificates \
         cmake \
@@ -77,10 +79,13 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     cp -a "$RUSTUP_HOME" "$CARGO_HOME" /opt/rockts/cargo/usr/local/
 
 FROM rockts-builder-base AS rockts-builder-npm
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         xz-utils
 # npm: Node.js from the official binary tarball
 #   https://nodejs.org/dist/v<version>/node-v<version>-linux-<x64|arm64>.tar.xz
@@ -118,10 +123,13 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm,id=rockts-npm,sharing=locked
     PATH="/opt/rockts/npm/usr/local/bin:$PATH" npm --version
 
 FROM rockts-builder-base AS rockts-builder-palanteer
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         libgl1-mesa-dev \
         libx11-dev \
         libxext-dev \
@@ -208,10 +216,13 @@ RUN --mount=type=cache,target=/var/cache/rockts-pixi,id=rockts-pixi,sharing=lock
     esac
 
 FROM ubuntu:24.04 AS rockts-final
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-24.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-24.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         ca-certificates \
         gcc \
         libc6-dev \

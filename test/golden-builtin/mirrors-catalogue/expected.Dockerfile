@@ -2,11 +2,13 @@
 # Extensions (in order): cuda, ros, conda, npm, nvim, fzf, gitui, lazygit, uv, user, claude, codex, gemini
 
 FROM ubuntu:22.04 AS rockts-builder-base
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
-    && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         build-essential \
         ca-certificates \
         cmake \
@@ -14,10 +16,13 @@ RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sh
         git
 
 FROM rockts-builder-base AS rockts-builder-cuda
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         gnupg
 # cuda: NVIDIA's repository signing key, 3bf863cc.pub (the key of the ubuntu2204,
 # ubuntu2404 and debian12 repositories), accepted only with its fingerprint
@@ -36,10 +41,13 @@ RUN set -eu; \
     rm -f /tmp/cuda.pub
 
 FROM rockts-builder-base AS rockts-builder-ros
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         gnupg
 # ros: the ROS repository's signing key, shipped in files/ros.key and accepted only with
 # its fingerprint C1CF6E31E6BADE8868B172B4F42ED6FBAB17C654 (see files/README.md), turned
@@ -97,10 +105,13 @@ RUN --mount=type=cache,target=/var/cache/rockts-conda,id=rockts-conda,sharing=lo
     rm -f /tmp/miniforge.sha256
 
 FROM rockts-builder-base AS rockts-builder-npm
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         xz-utils
 # npm: Node.js from the official binary tarball
 #   https://nodejs.org/dist/v<version>/node-v<version>-linux-<x64|arm64>.tar.xz
@@ -409,10 +420,13 @@ RUN --mount=type=cache,target=/var/cache/rockts-npm-cli,id=rockts-npm-cli,sharin
     rm -rf /tmp/rockts-gemini
 
 FROM ubuntu:22.04 AS rockts-final
-RUN --mount=type=cache,id=rockts-apt-cache-ubuntu-22.04,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,id=rockts-apt-lists-ubuntu-22.04,target=/var/lib/apt/lists,sharing=locked \
-    apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends \
+RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked \
+    . /etc/os-release \
+    && apt="/var/cache/rockts-apt/$ID-${VERSION_ID:-$VERSION_CODENAME}-$(dpkg --print-architecture)" \
+    && mkdir -p "$apt/archives/partial" "$apt/lists/partial" \
+    && set -- -o Dir::Cache="$apt" -o Dir::State::lists="$apt/lists" \
+    && apt-get "$@" update \
+    && DEBIAN_FRONTEND=noninteractive apt-get "$@" install --yes --no-install-recommends \
         ca-certificates \
         g++ \
         git \
