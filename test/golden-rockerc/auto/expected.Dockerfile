@@ -57,6 +57,7 @@ RUN --mount=type=cache,target=/var/cache/rockts-cargo,id=rockts-cargo,sharing=lo
     for component in $(echo 'clippy,rustfmt' | tr ',' ' '); do \
         set -- "$@" --component "$component"; \
     done; \
+    RUSTUP_DIST_SERVER=https://static.rust-lang.org \
     /tmp/rustup-init -y --no-modify-path \
         --profile 'minimal' \
         --default-toolchain '1.83.0' \
@@ -88,4 +89,4 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo" \
-    rockts.config="sha256:4e166a632dc3e8b2553b80bfa97e4d1816fcb2f948f924434c5b391d16eec051"
+    rockts.config="sha256:894ea9786b16901f2ea2d6b9104211774b35ce1d73d94ee03b4c9a77083eb34c"
