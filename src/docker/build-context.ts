@@ -7,7 +7,7 @@
  * Nothing is written into the project folder. Symlinks inside the extension folder are
  * copied as the files they point to; special files and links leading out are refused.
  */
-import { mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { catchSignals } from '../catch-signals.js';
@@ -47,6 +47,7 @@ async function writeContext(dockerfile: string, extensions: readonly OrderedExte
     const tmp = path.join(root, 'tmp');
     await mkdir(dir);
     await mkdir(tmp);
+    await linkBuildahCache(tmp);
     const dockerfilePath = await fillBuildContext(dir, dockerfile, extensions, files, stopIfInterrupted);
     stopIfInterrupted();
     return { dir, dockerfile: dockerfilePath, iidFile: path.join(root, 'image-id'), engineEnv: { TMPDIR: tmp }, dispose };
@@ -54,6 +55,21 @@ async function writeContext(dockerfile: string, extensions: readonly OrderedExte
     await dispose();
     throw error;
   }
+}
+
+/**
+ * Buildah (Podman) keeps RUN cache mounts, the apt cache among them, under
+ * $TMPDIR/buildah-cache (buildah-cache-<uid> when rootless). The engine's private TMPDIR
+ * would make every build start with an empty cache, so it gets a link to the folder
+ * Buildah uses without one, in containers.conf's default /var/tmp. Removing the build
+ * folder removes only the link.
+ */
+async function linkBuildahCache(tmp: string): Promise<void> {
+  const uid = process.getuid?.() ?? 0;
+  const name = uid === 0 ? 'buildah-cache' : `buildah-cache-${uid}`;
+  const shared = path.join('/var/tmp', name);
+  await mkdir(shared, { recursive: true, mode: 0o700 });
+  await symlink(shared, path.join(tmp, name));
 }
 
 /**
