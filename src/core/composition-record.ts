@@ -203,11 +203,19 @@ function keyStages(input: RecordInput): KeyedStage[] {
         : from !== undefined
           ? (lastKey(from) ?? `image\0${from}`)
           : (input.filesDigests.get(owner ?? '') ?? '');
-    const key = digest(`${current.last}\0${instruction.raw}\0${source}`);
+    const key = digest(`${current.last}\0${withoutCacheIds(instruction.raw)}\0${source}`);
     current.last = key;
     current.steps.push({ key, keyword: instruction.keyword, text: showInstruction(instruction.raw), owner });
   }
   return stages.map(({ last: _last, ...stage }) => stage);
+}
+
+/**
+ * A cache mount's id and sharing mode are not part of a step's cache key (measured:
+ * renaming the apt cache ids re-runs nothing), so they are left out of ours.
+ */
+function withoutCacheIds(raw: string): string {
+  return raw.replace(/--mount=type=cache,[^\s\\]*/g, (mount) => mount.replace(/,(?:id|sharing)=[^,\s\\]*/g, ''));
 }
 
 /** An instruction as BuildKit and Podman print it: continuations joined, whitespace collapsed. */
