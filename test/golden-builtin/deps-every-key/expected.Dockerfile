@@ -81,4 +81,5 @@ USER dev
 # run_user (project.deps.yaml)
 RUN echo "hello from $(id -un)" > ~/deps-hello
 LABEL rockts.extensions="user,deps" \
-    rockts.config="sha256:16d3fcd53e4eb8665c036b855ec475d27367793a45edf80b17db3e798c206f87"
+    rockts.config="sha256:16d3fcd53e4eb8665c036b855ec475d27367793a45edf80b17db3e798c206f87" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"build-essential\",\"ca-certificates\",\"curl\",\"git\",\"software-properties-common\"],\"bases\":[],\"ext\":[{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"deps\",\"v\":\"0.1.0\",\"o\":[[\"filter\",\"*.deps.yaml\"]],\"b\":null,\"t\":\"e50f1471fbb3\",\"f\":\"4ff45c06fa2e\"}],\"keys\":[\"5451db27752b\",\"b5a3724bc156\",\"871567bebd3f\",\"da805bf4e6e5\",\"62042a9e4d90\",\"950b0aa2c348\",\"8e7e1897b687\",\"28937b315795\",\"5c4d0e40824d\",\"433060fcc4cf\",\"ffca51bc30c4\",\"b3c4937896dc\",\"9b8d4e6f486d\",\"245f0a05fe87\",\"9b6a2e41a692\",\"53ec9a976b9d\"]}"

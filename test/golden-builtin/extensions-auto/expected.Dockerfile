@@ -135,4 +135,5 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,pixi" \
-    rockts.config="sha256:401878f5107052ad14c8a19300a0180c14fbc6f19326a992188246a6c8238c49"
+    rockts.config="sha256:401878f5107052ad14c8a19300a0180c14fbc6f19326a992188246a6c8238c49" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"gcc\",\"libc6-dev\",\"libssl-dev\",\"pkg-config\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cargo\",\"v\":\"0.1.0\",\"o\":[[\"toolchain\",\"1.83.0\"],[\"profile\",\"minimal\"],[\"components\",\"clippy,rustfmt\"],[\"rustupVersion\",\"1.28.2\"]],\"b\":\"ubuntu:22.04\",\"t\":\"6541b54c1501\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"7a4cfbb041ae\",\"f\":null}],\"keys\":[\"a1f5542a63d2\",\"9483b639146b\",\"d04a5680cbfc\",\"06ca9e41de57\",\"f35fca49b5b7\",\"8da353dca04d\",\"dede5bc0f409\",\"544d54469b41\",\"cb31a7c734d6\"]}"
