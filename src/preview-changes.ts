@@ -60,6 +60,7 @@ function describeStep(step: PreviewStep): string {
     ...(step.owner ? [step.owner] : []),
     ...(step.runs && step.expensive ? ['expensive'] : []),
     ...(step.ifOutputChanges ? ["cached after all if its builder's output is unchanged"] : []),
+    ...(step.runs && !step.expensive && !step.ifOutputChanges && /^COPY --link /.test(step.text) ? ['a layer merge, nothing copied'] : []),
   ];
   const text = step.text.length > 100 ? `${step.text.slice(0, 99)}…` : step.text;
   return marks.length > 0 ? `${text}  [${marks.join('; ')}]` : text;
