@@ -115,6 +115,17 @@ describeWithEngine(`rockts plan --changes on ${engine.name}`, () => {
     }
   }
 
+  test('an image without a record, and --against without --changes', async () => {
+    await writeConfig({ image: fresh('a'), extensions: ['links'], builderImages: [] });
+    const plan = await rockts(['plan', '--changes', '--against', BASE_IMAGE]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(new RegExp(`^${BASE_IMAGE} \\([0-9a-f]{12}\\) carries no rockts record this rockts can read: everything is listed as running\\.\n`));
+    expect(plan.stdout).toContain(`Summary: 0 of 0 builders and ${engine.kind === 'podman' ? '3 of 3' : '2 of 2'} final steps will run (the previous image has no rockts record)\n`);
+    const usage = await rockts(['plan', '--against', BASE_IMAGE]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--changes');
+  });
+
   test('every change in the series is predicted exactly', async () => {
     const project: Project = {
       image: fresh('a'),
