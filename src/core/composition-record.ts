@@ -167,7 +167,10 @@ function splitInstructions(text: string): Instruction[] {
       parts.push(next);
       open = /\\$/.test(next);
     }
-    for (const marker of parts.join('\n').matchAll(/<<(-?)["']?([A-Za-z_][A-Za-z0-9_]*)["']?/g)) {
+    const keyword = /^\s*([A-Za-z]+)/.exec(parts[0]!)?.[1]?.toUpperCase() ?? '';
+    // Heredocs belong to RUN, COPY and ADD only (https://docs.docker.com/reference/dockerfile/#here-documents).
+    const heredocs = ['RUN', 'COPY', 'ADD'].includes(keyword) ? parts.join('\n').matchAll(/<<(-?)["']?([A-Za-z_][A-Za-z0-9_]*)["']?/g) : [];
+    for (const marker of heredocs) {
       const [, strip, word] = marker;
       while (i + 1 < lines.length) {
         const next = lines[++i]!;
@@ -175,7 +178,7 @@ function splitInstructions(text: string): Instruction[] {
         if ((strip ? next.replace(/^\t+/, '') : next) === word) break;
       }
     }
-    out.push({ keyword: /^\s*([A-Za-z]+)/.exec(parts[0]!)?.[1]?.toUpperCase() ?? '', raw: parts.join('\n'), line: start });
+    out.push({ keyword, raw: parts.join('\n'), line: start });
   }
   return out;
 }

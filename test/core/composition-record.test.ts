@@ -2,11 +2,11 @@
  * The record an image carries and the preview computed from it, in-process: compose a
  * project, change it, compare. The engine's side is checked by test/e2e/changes.test.ts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeRecord, encodeRecord, previewChanges, RECORD_LABEL, type EngineFacts } from '../../src/core/composition-record.js';
-import { BUILDAH_FEATURES, DOCKER_20_FEATURES } from '../../src/core/plain-forms.js';
+import { decodeRecord, encodeRecord, previewChanges, RECORD_LABEL, recordComposition, type EngineFacts } from '../../src/core/composition-record.js';
+import { BUILDAH_FEATURES, DOCKER_20_FEATURES, MODERN_FEATURES } from '../../src/core/plain-forms.js';
 import type { DockerfileFeatures } from '../../src/core/plain-forms.js';
 import { describeChanges } from '../../src/preview-changes.js';
 import { composeCase, FIXTURE_EXTENSIONS } from '../helpers/project.js';
@@ -136,4 +136,17 @@ test('without MergeOp a copy that re-runs is a real copy; Podman also reports EN
   const podmanAfter = await composeWith(['hello', 'tool: { version: "3.0.0" }'], 'ubuntu:24.04', BUILDAH_FEATURES);
   const podman = previewChanges(podmanBefore.record, podmanAfter, { reportsMetadata: true, mergeOp: false });
   expect(podman.stages.find((s) => s.kind === 'final')!.steps.filter((s) => s.runs).map((s) => s.text.slice(0, 4))).toEqual(['COPY', 'COPY', 'ENV ', 'LABE']);
+});
+
+test('a heredoc body is part of its RUN, and cache-mount ids are not part of any key', async () => {
+  await mkdir(path.join(dir, 'scripted'));
+  await writeFile(path.join(dir, 'scripted/extension.yaml'), 'name: scripted\nversion: 1.0.0\ndescription: heredoc\nrockts: "^0.1"\n');
+  await writeFile(path.join(dir, 'scripted/builder.Dockerfile.hbs'), "RUN <<'EOF'\nset -eu\nmkdir -p {{outDir}}\nFROM looks like an instruction\nEOF\nRUN true\n");
+  const composed = await composeWith(['./scripted', 'hello']);
+  const builder = composed.stages.find((s) => s.stage === 'rockts-builder-scripted')!;
+  expect(builder.steps.map((s) => s.text)).toEqual(["RUN <<'EOF' set -eu mkdir -p /opt/rockts/scripted FROM looks like an instruction EOF", 'RUN true']);
+  const input = { plan: composed.plan, owners: composed.owners, features: MODERN_FEATURES, filesDigests: new Map<string, string>() };
+  const renamed = composed.dockerfile.replace(/id=rockts-apt-(cache|lists)-/g, 'id=elsewhere-$1-').replace(/sharing=locked/g, 'sharing=shared');
+  expect(renamed).not.toBe(composed.dockerfile);
+  expect(recordComposition({ ...input, dockerfile: renamed }).record.keys).toEqual(recordComposition({ ...input, dockerfile: composed.dockerfile }).record.keys);
 });
