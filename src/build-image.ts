@@ -88,11 +88,10 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     );
   }
 
-  await announceChanges(composed, engine, tag, flags, say);
-
   const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
+  await announceChanges(composed, engine, tag, flags, say);
 
   // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
   const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
