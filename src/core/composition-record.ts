@@ -84,7 +84,7 @@ export function recordComposition(input: RecordInput): { record: CompositionReco
       stages
         .flatMap((s) => s.steps)
         .filter((s) => s.owner === name)
-        .map((s) => s.text)
+        .map((s) => withoutCacheIds(s.text))
         .join('\n'),
     );
   const builderOf = new Set(plan.builders.map((b) => b.extension));
