@@ -88,4 +88,5 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo" \
-    rockts.config="sha256:4e166a632dc3e8b2553b80bfa97e4d1816fcb2f948f924434c5b391d16eec051"
+    rockts.config="sha256:4e166a632dc3e8b2553b80bfa97e4d1816fcb2f948f924434c5b391d16eec051" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"gcc\",\"libc6-dev\",\"libssl-dev\",\"pkg-config\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cargo\",\"v\":\"0.1.0\",\"o\":[[\"toolchain\",\"1.83.0\"],[\"profile\",\"minimal\"],[\"components\",\"clippy,rustfmt\"],[\"rustupVersion\",\"1.28.2\"]],\"b\":\"ubuntu:22.04\",\"t\":\"ce824fe362d7\",\"f\":null}],\"keys\":[\"269e568d3ff1\",\"bdf54583871d\",\"0c48ec535f15\",\"f5384ebe837e\",\"5cbdb31b7ce3\",\"a3aa90df88f6\"]}"
