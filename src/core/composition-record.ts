@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FINAL_STAGE } from './build-plan.js';
+import { readDockerfile } from './dockerfile-reader.js';
 import type { DockerfileFeatures } from './plain-forms.js';
 import type { Plan, Scalar } from './types.js';
 
@@ -142,53 +143,14 @@ export function decodeRecord(text: string | undefined): CompositionRecord | unde
 
 // ---------------------------------------------------------------- keys
 
-interface Instruction {
-  readonly keyword: string;
-  /** The instruction's lines as written (continuations and heredoc bodies included). */
-  readonly raw: string;
-  readonly line: number;
-}
-
-/**
- * Splits Dockerfile text into instructions: comment and blank lines dropped, `\`
- * continuations and RUN/COPY heredoc bodies kept with their instruction.
- */
-function splitInstructions(text: string): Instruction[] {
-  const lines = text.split('\n');
-  const out: Instruction[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (/^\s*(#|$)/.test(lines[i]!)) continue;
-    const start = i;
-    const parts = [lines[i]!];
-    let open = /\\$/.test(lines[i]!);
-    while (open && i + 1 < lines.length) {
-      const next = lines[++i]!;
-      if (/^\s*#/.test(next)) continue;
-      parts.push(next);
-      open = /\\$/.test(next);
-    }
-    const keyword = /^\s*([A-Za-z]+)/.exec(parts[0]!)?.[1]?.toUpperCase() ?? '';
-    // Heredocs belong to RUN, COPY and ADD only (https://docs.docker.com/reference/dockerfile/#here-documents).
-    const heredocs = ['RUN', 'COPY', 'ADD'].includes(keyword) ? parts.join('\n').matchAll(/<<(-?)["']?([A-Za-z_][A-Za-z0-9_]*)["']?/g) : [];
-    for (const marker of heredocs) {
-      const [, strip, word] = marker;
-      while (i + 1 < lines.length) {
-        const next = lines[++i]!;
-        parts.push(next);
-        if ((strip ? next.replace(/^\t+/, '') : next) === word) break;
-      }
-    }
-    out.push({ keyword, raw: parts.join('\n'), line: start });
-  }
-  return out;
-}
-
 function keyStages(input: RecordInput): KeyedStage[] {
   const { plan } = input;
   const stages: { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; last: string }[] = [];
   const lastKey = (name: string) => stages.find((s) => s.stage === name)?.last;
-  for (const instruction of splitInstructions(input.dockerfile)) {
-    const owner = input.owners[instruction.line];
+  // The one Dockerfile reader splits as BuildKit does; a heredoc's body is part of its instruction.
+  for (const read of readDockerfile(input.dockerfile, 'Dockerfile').instructions) {
+    const instruction = { keyword: read.keyword, raw: [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n') };
+    const owner = input.owners[read.startLine - 1];
     if (instruction.keyword === 'FROM') {
       const [, image, name] = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(instruction.raw) ?? [];
       const stage = name ?? `stage-${stages.length}`;
