@@ -18,6 +18,7 @@ import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
 import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { describeChanges, previewAgainst } from './preview-changes.js';
 import { defaultTag } from './image-tag.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
@@ -91,6 +92,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
+  await announceChanges(composed, engine, tag, flags, say);
 
   // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
   const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
@@ -143,6 +145,19 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     return { tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
   } finally {
     await context.dispose();
+  }
+}
+
+/** Every build says what it is about to run: the summary line, or with --dry-run the full preview. */
+async function announceChanges(composed: Composition, engine: Engine, tag: string, flags: BuildFlags, say: Say): Promise<void> {
+  if (flags.noCache) return say('rockts: --no-cache: every step will run');
+  try {
+    const changes = await previewAgainst(composed, engine, tag, flags.builder);
+    say(flags.dryRun ? describeChanges(changes).trimEnd() : `rockts: ${changes.preview.summary}`);
+  } catch (error) {
+    // The preview is advice: an engine that cannot be asked (a dry run without one) does not stop the build.
+    if (!(error instanceof RocktsError)) throw error;
+    say(`rockts: cannot say what will run (${error.message})`);
   }
 }
 

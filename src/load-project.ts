@@ -3,6 +3,7 @@
  * extension packages and the folders the config names, then hand everything to the
  * pure core.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,7 +65,9 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
   const deps = await loadProjectDeps(config, discovered, projectDir, problems);
-  const builtins = deps ? discovered.map((e) => (e.manifest.name === DEPS_EXTENSION ? deps.extension : e)) : discovered;
+  // Its COPY lines read the generated context files: they stand in for its files/ in the image's record.
+  const depsExtension = deps && { ...deps.extension, filesDigest: digestContextFiles(deps.contextFiles) };
+  const builtins = depsExtension ? discovered.map((e) => (e.manifest.name === DEPS_EXTENSION ? depsExtension : e)) : discovered;
   const named = new Set<string>();
   for (const entry of config.extensions) {
     const key = refKey(entry.ref);
@@ -124,6 +127,13 @@ async function loadProjectDeps(config: Config, builtins: readonly LoadedExtensio
 /** The built-in extensions: from the build's index, or read from the folder tests point at. */
 function loadBuiltinsFor(options: ProjectOptions): Promise<LoadedExtension[]> {
   return options.builtinDir === undefined ? loadBuiltins() : discoverExtensions(options.builtinDir, { kind: 'builtin' });
+}
+
+/** sha256 over generated context files: each path and content, in path order. */
+function digestContextFiles(files: readonly ContextFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(`${file.path}\0`).update(file.content).update('\n');
+  return hash.digest('hex');
 }
 
 function ignoredPackage(pkg: ExtensionPackage, problem: RocktsError): RocktsError {

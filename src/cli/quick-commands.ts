@@ -3,6 +3,7 @@
  * the quick path (quick-start.ts) both run these, so the two can never differ.
  */
 import path from 'node:path';
+import { RocktsError } from '../core/errors.js';
 import { describePlan, planToJson } from '../describe-plan.js';
 import { devcontainerStatus } from '../devcontainer-status.js';
 import { composeProject } from '../load-project.js';
@@ -22,6 +23,8 @@ export const dockerfileCommand: QuickCommand = async (flags, version, warn) => {
 
 /** The ordered extensions, stages and why, as text or (`json`) for machines. */
 export const planCommand: QuickCommand = async (flags, version, warn) => {
+  // --changes asks the engine: commands/plan.ts runs it under oclif (a failed quick run prints nothing).
+  if (flags.changes === true || flags.against !== undefined || flags.engine !== undefined) throw new RocktsError('USAGE', 'plan --changes runs under oclif');
   const { plan, config, deps } = await composeProject(processProjectOptions(optional(flags.config), version, warn));
   const devcontainer = await devcontainerStatus(path.dirname(path.resolve(config.file)), plan.configHash);
   if (flags.json === true) {

@@ -3,6 +3,7 @@
  * resolveExtensions → orderExtensions → buildPlan → renderDockerfile.
  */
 import { buildPlan } from './build-plan.js';
+import { encodeRecord, RECORD_LABEL, recordComposition, type CompositionRecord, type KeyedStage } from './composition-record.js';
 import { orderExtensions } from './order-extensions.js';
 import { MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import { renderDockerfile } from './render-dockerfile.js';
@@ -21,11 +22,14 @@ export interface Composition {
   readonly dockerfile: string;
   /** For each Dockerfile line, the extension that wrote it (undefined for the composer's own). */
   readonly owners: readonly (string | undefined)[];
+  /** What the image records of itself (its rockts.record label), and every stage's steps with their cache keys. */
+  readonly record: CompositionRecord;
+  readonly stages: readonly KeyedStage[];
 }
 
 export function compose(input: ComposeInput): Composition {
   const ordered = orderExtensions(resolveExtensions(input));
-  const plan = buildPlan({
+  const planned = buildPlan({
     config: input.config,
     extensions: ordered,
     rocktsVersion: input.rocktsVersion,
@@ -33,6 +37,11 @@ export function compose(input: ComposeInput): Composition {
     defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
   });
   const features = input.config.syntax !== undefined ? MODERN_FEATURES : (input.features ?? MODERN_FEATURES);
+  // The record describes every instruction but the LABEL line that carries it.
+  const draft = renderDockerfile({ ...planned, final: { ...planned.final, labels: [] } }, features);
+  const filesDigests = new Map(planned.extensions.flatMap((e) => (e.extension.filesDigest ? [[e.name, e.extension.filesDigest] as const] : [])));
+  const { record, stages } = recordComposition({ plan: planned, dockerfile: draft.text, owners: draft.owners, features, filesDigests });
+  const plan = { ...planned, final: { ...planned.final, labels: [...planned.final.labels, { name: RECORD_LABEL, value: encodeRecord(record) }] } };
   const { text, owners } = renderDockerfile(plan, features);
-  return { plan, dockerfile: text, owners };
+  return { plan, dockerfile: text, owners, record, stages };
 }

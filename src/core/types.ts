@@ -224,6 +224,8 @@ export interface LoadedExtension {
   readonly source: ExtensionSource;
   readonly templates: readonly TemplateSource[];
   readonly hasFiles: boolean;
+  /** sha256 of files/ (paths, executable bits, contents), when it has one: a COPY from it is cached while this holds. */
+  readonly filesDigest?: string;
 }
 
 // ---------------------------------------------------------------- resolution

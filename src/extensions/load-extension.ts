@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { ExtensionSource, LoadedExtension, TemplateKind, TemplateSource } from '../core/types.js';
 import { readOptionalText } from './extension-files.js';
+import { hashFolder } from '../lockfile.js';
 import { parseManifest } from './parse-manifest.js';
 import { YAML_LIMITS } from '../yaml-source.js';
 
@@ -53,7 +54,7 @@ export async function loadExtension(dir: string, source: ExtensionSource): Promi
     problems.push(new RocktsError('MANIFEST_INVALID', 'final.copy: expected a builder.Dockerfile.hbs to copy from, found none', where));
   }
   throwIfAny(problems);
-  return { manifest, manifestFile, dir, source, templates, hasFiles };
+  return { manifest, manifestFile, dir, source, templates, hasFiles, ...(hasFiles ? { filesDigest: await hashFolder(path.join(dir, 'files')) } : {}) };
 }
 
 /**

@@ -105,4 +105,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="cuda,gpu,user" \
-    rockts.config="sha256:e2f504f183398b7607346579612c64b26e1c26ebea0ed69498bc420a9fa9689b"
+    rockts.config="sha256:e2f504f183398b7607346579612c64b26e1c26ebea0ed69498bc420a9fa9689b" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"g++\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cuda\",\"v\":\"0.1.0\",\"o\":[[\"cudaVersion\",\"12.6\"]],\"b\":\"ubuntu:22.04\",\"t\":\"03a3df57e0e9\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"9d45af1c85f5\",\"4ce679b7439a\",\"6142fe270aeb\",\"6970386a4d39\",\"87982b65aaee\",\"449faa39aef6\",\"d8d221394cd9\",\"869ca42675dc\"]}"

@@ -81,4 +81,5 @@ USER dev
 # run_user (project.deps.yaml)
 RUN echo "hello from $(id -un)" > ~/deps-hello
 LABEL rockts.extensions="user,deps" \
-    rockts.config="sha256:16d3fcd53e4eb8665c036b855ec475d27367793a45edf80b17db3e798c206f87"
+    rockts.config="sha256:16d3fcd53e4eb8665c036b855ec475d27367793a45edf80b17db3e798c206f87" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"build-essential\",\"ca-certificates\",\"curl\",\"git\",\"software-properties-common\"],\"bases\":[],\"ext\":[{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"deps\",\"v\":\"0.1.0\",\"o\":[[\"filter\",\"*.deps.yaml\"]],\"b\":null,\"t\":\"e50f1471fbb3\",\"f\":\"4ff45c06fa2e\"}],\"keys\":[\"c528d77db49c\",\"633ba345e688\",\"a61a514ed1f7\",\"8795c6b17797\",\"db8853eb2c36\",\"5951e56f8084\",\"dad713f6da22\",\"2815f6051808\",\"232f5cb2f45a\",\"b5ffcd84ce5e\",\"95bb73ab2779\",\"f760b4c60e66\",\"bf7174874aba\",\"692c5d7da409\",\"3b5768757c64\",\"ef01dc676654\"]}"

@@ -23,4 +23,5 @@ RUN apt-get update && \
     echo chained; \
     echo done
 LABEL rockts.extensions="deps" \
-    rockts.config="sha256:e876e76caad1aca071c4d9cd2d079794dda0901f05bdc4a71a38ebc459ddb5f3"
+    rockts.config="sha256:e876e76caad1aca071c4d9cd2d079794dda0901f05bdc4a71a38ebc459ddb5f3" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"git\",\"git-lfs\"],\"bases\":[],\"ext\":[{\"n\":\"deps\",\"v\":\"0.1.0\",\"o\":[[\"filter\",\"*.deps_test.yaml\"]],\"b\":null,\"t\":\"1b40fe3d0828\",\"f\":\"e3b0c44298fc\"}],\"keys\":[\"9e57348417b0\",\"933c1b25b94e\",\"617096c5f35e\",\"25c40f4cd2ed\",\"b578821cf293\"]}"

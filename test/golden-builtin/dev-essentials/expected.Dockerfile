@@ -63,4 +63,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="home,pulse,ccache,dev-helpers,vcstool,user" \
-    rockts.config="sha256:6c63cc25809caf59675864246bae46e80b42976a2dd494bb638c72281d150d53"
+    rockts.config="sha256:6c63cc25809caf59675864246bae46e80b42976a2dd494bb638c72281d150d53" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"byobu\",\"ccache\",\"emacs-nox\",\"git\",\"pulseaudio-utils\",\"vcstool\"],\"bases\":[],\"ext\":[{\"n\":\"home\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pulse\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"a207595a576c\",\"f\":null},{\"n\":\"ccache\",\"v\":\"0.1.0\",\"o\":[[\"maxSize\",\"5G\"],[\"masquerade\",true]],\"b\":null,\"t\":\"a66b5113a920\",\"f\":null},{\"n\":\"dev-helpers\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"vcstool\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"23dbc50be6cf\",\"0b3ea8e3e081\",\"9b7fa83c1005\",\"a4474205c5e6\",\"0d038cf4d2a1\",\"31b9c0df7959\",\"735fc497acb8\"]}"

@@ -45,4 +45,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="curl,git,gpu,ssh,x11,tz,user" \
-    rockts.config="sha256:f431cc5429dd2a7b853212199c154b1b875b12da9c987c819df5e5c47a8c9453"
+    rockts.config="sha256:f431cc5429dd2a7b853212199c154b1b875b12da9c987c819df5e5c47a8c9453" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"ca-certificates\",\"curl\",\"git\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"curl\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"231bfffe0a0a\",\"813a35365643\",\"0109d8a28092\",\"94ef0b257b8d\",\"e1d215f34725\"]}"

@@ -136,4 +136,5 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="cargo,pixi" \
-    rockts.config="sha256:5e6adc574a497b0e27328106af86662d41ed45a1a5ab3c4316b741861312c03c"
+    rockts.config="sha256:5e6adc574a497b0e27328106af86662d41ed45a1a5ab3c4316b741861312c03c" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"gcc\",\"libc6-dev\",\"libssl-dev\",\"pkg-config\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cargo\",\"v\":\"0.1.0\",\"o\":[[\"toolchain\",\"1.83.0\"],[\"profile\",\"minimal\"],[\"components\",\"clippy,rustfmt\"],[\"rustupVersion\",\"1.28.2\"]],\"b\":\"ubuntu:22.04\",\"t\":\"88cb2dd64f93\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"97a36e74ca74\",\"0193c74f5d88\",\"ebf75ba48927\",\"23510f0ed7c4\",\"03f6cf0d6971\",\"a5338341f7e9\",\"cc36d38dd279\",\"8d1f9aaa9599\"]}"

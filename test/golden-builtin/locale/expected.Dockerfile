@@ -27,4 +27,5 @@ RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
     && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 LABEL rockts.extensions="locale,tz" \
-    rockts.config="sha256:f6d39ba6f2affb3e7be6fd8640438315e79a69aa9323f2d1a4534cd1f6ef16cb"
+    rockts.config="sha256:f6d39ba6f2affb3e7be6fd8640438315e79a69aa9323f2d1a4534cd1f6ef16cb" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"locales\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"locale\",\"v\":\"0.1.0\",\"o\":[[\"locale\",\"de_DE.UTF-8\"]],\"b\":null,\"t\":\"16e406ad858b\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null}],\"keys\":[\"1654de1bcc88\",\"6d9e390fb56f\",\"84436d4fb3f7\",\"3075c3302085\"]}"

@@ -99,4 +99,5 @@ RUN line="source /opt/ros/"'humble'"/setup.bash" \
     && { grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; } \
     && rosdep update --rosdistro 'humble'
 LABEL rockts.extensions="ros,user" \
-    rockts.config="sha256:a2ac8250e49ebac263946a2dfaa7c161121ae5cba9f458b6440393daccc4bb11"
+    rockts.config="sha256:a2ac8250e49ebac263946a2dfaa7c161121ae5cba9f458b6440393daccc4bb11" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"ros\",\"v\":\"0.1.0\",\"o\":[[\"distro\",\"humble\"],[\"variant\",\"desktop\"]],\"b\":\"ubuntu:22.04\",\"t\":\"cc0b5b80c2cb\",\"f\":\"8aca5b33bc08\"},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"9d45af1c85f5\",\"9268aa28be56\",\"7ef1982d3cc1\",\"4ae012cff5fb\",\"ee9365b58235\",\"667d68b5eebf\",\"de7d78ab2ee2\",\"ac06ec152ab9\",\"8bffabfd78ea\"]}"

@@ -99,4 +99,5 @@ RUN line="source /opt/ros/"'jazzy'"/setup.bash" \
     && { grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; } \
     && rosdep update --rosdistro 'jazzy'
 LABEL rockts.extensions="ros,user" \
-    rockts.config="sha256:aa93c2fd6142ea7807598a7c79f0b1777730ecaae6fcd8b72122e85fc4060408"
+    rockts.config="sha256:aa93c2fd6142ea7807598a7c79f0b1777730ecaae6fcd8b72122e85fc4060408" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"ros\",\"v\":\"0.1.0\",\"o\":[[\"distro\",\"jazzy\"],[\"variant\",\"ros-base\"]],\"b\":\"ubuntu:22.04\",\"t\":\"edb89f3600c9\",\"f\":\"8aca5b33bc08\"},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"9d45af1c85f5\",\"9268aa28be56\",\"7ef1982d3cc1\",\"0b1deccd7831\",\"50ad663ce02f\",\"b336fafdc543\",\"642c2738fe3e\",\"8d33f968b8d5\",\"3eded3f0ce1e\"]}"

@@ -17,4 +17,5 @@ RUN test -f /usr/share/zoneinfo/'Europe/Berlin' \
     && ln -sf /usr/share/zoneinfo/'Europe/Berlin' /etc/localtime \
     && echo 'Europe/Berlin' > /etc/timezone
 LABEL rockts.extensions="tz" \
-    rockts.config="sha256:f524dccc8e62d427bc24766975d46cbaebaa3b2c08471e52a6c30a43d1f91ffa"
+    rockts.config="sha256:f524dccc8e62d427bc24766975d46cbaebaa3b2c08471e52a6c30a43d1f91ffa" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Europe/Berlin\"]],\"b\":null,\"t\":\"46a52c2b6fa3\",\"f\":null}],\"keys\":[\"40807125ef09\",\"25bc4f109663\",\"cc2d734fcef7\"]}"

@@ -36,4 +36,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="user" \
-    rockts.config="sha256:eefa7ec2419431bfea2c04e7c31adc7f245824a264a2cafc63c55e97688242be"
+    rockts.config="sha256:eefa7ec2419431bfea2c04e7c31adc7f245824a264a2cafc63c55e97688242be" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"sudo\"],\"bases\":[],\"ext\":[{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",true]],\"b\":null,\"t\":\"738a7dbf80b8\",\"f\":null}],\"keys\":[\"7a597f3c2fb1\",\"18f40856e4c9\",\"6e588696dddb\"]}"

@@ -95,4 +95,5 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="pixi,user" \
-    rockts.config="sha256:561bce7066cd7dc907c9df0f2f09b78112d9a29c8019eda52fe9defa78ffd6e9"
+    rockts.config="sha256:561bce7066cd7dc907c9df0f2f09b78112d9a29c8019eda52fe9defa78ffd6e9" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"301815f83c73\",\"b3bc8a93aa2d\",\"63e7536e5d3d\",\"10f79617aee3\",\"d6de2beed104\"]}"

@@ -30,4 +30,5 @@ RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
     && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
 LABEL rockts.extensions="git,gpu,ssh,locale,tz" \
-    rockts.config="sha256:ca9e4725463a0ae5da72f0f5458569115a8d73fb2de5b880dad95b0448267aa0"
+    rockts.config="sha256:ca9e4725463a0ae5da72f0f5458569115a8d73fb2de5b880dad95b0448267aa0" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"git\",\"less\",\"locales\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"1\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"locale\",\"v\":\"0.1.0\",\"o\":[[\"locale\",\"en_US.UTF-8\"]],\"b\":null,\"t\":\"e30592a71957\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null}],\"keys\":[\"1190dcdf4650\",\"14a8b6db159f\",\"864aab1dd3d1\",\"cf5146ba163e\"]}"

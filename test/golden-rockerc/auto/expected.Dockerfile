@@ -89,4 +89,5 @@ ENV RUSTUP_HOME="/usr/local/rustup" \
     CARGO_HOME="/usr/local/cargo" \
     PATH="/usr/local/cargo/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="cargo" \
-    rockts.config="sha256:894ea9786b16901f2ea2d6b9104211774b35ce1d73d94ee03b4c9a77083eb34c"
+    rockts.config="sha256:894ea9786b16901f2ea2d6b9104211774b35ce1d73d94ee03b4c9a77083eb34c" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"gcc\",\"libc6-dev\",\"libssl-dev\",\"pkg-config\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cargo\",\"v\":\"0.1.0\",\"o\":[[\"toolchain\",\"1.83.0\"],[\"profile\",\"minimal\"],[\"components\",\"clippy,rustfmt\"],[\"rustupVersion\",\"1.28.2\"]],\"b\":\"ubuntu:22.04\",\"t\":\"88cb2dd64f93\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"97a36e74ca74\",\"0193c74f5d88\",\"23510f0ed7c4\",\"03f6cf0d6971\",\"ef4de58f889b\"]}"

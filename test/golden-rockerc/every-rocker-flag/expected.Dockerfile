@@ -26,4 +26,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="gpu,user" \
-    rockts.config="sha256:11618c7dbf6be874704a34533aeefb805b394a7c1992889a33141db7b9dd3b30"
+    rockts.config="sha256:11618c7dbf6be874704a34533aeefb805b394a7c1992889a33141db7b9dd3b30" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[],\"bases\":[],\"ext\":[{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/sh\"],[\"sudo\",false]],\"b\":null,\"t\":\"804b9566ab29\",\"f\":null}],\"keys\":[\"b93d69b0e9a7\",\"d816fb7b0ea7\"]}"

@@ -98,4 +98,5 @@ RUN touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="git,pixi,user" \
-    rockts.config="sha256:942bdef3acfa97f0c7d51fa01c252066dfb2bfc3e704cac1cf26341bb00717ba"
+    rockts.config="sha256:942bdef3acfa97f0c7d51fa01c252066dfb2bfc3e704cac1cf26341bb00717ba" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"less\",\"openssh-client\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"fcca023cc9e5\",\"b72e445da7f6\",\"62d225e1ef54\",\"3cb39c124304\",\"fe95e3efda8a\"]}"

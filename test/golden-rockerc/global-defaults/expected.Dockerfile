@@ -43,4 +43,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="git,ssh,tz,user" \
-    rockts.config="sha256:88a5456959512f3249cdf6a9614f283ec08e9d4be5d7d178832c22f0c5fb684f"
+    rockts.config="sha256:88a5456959512f3249cdf6a9614f283ec08e9d4be5d7d178832c22f0c5fb684f" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[\"git\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"a56e9ac0e73b\",\"c4ffa8560161\",\"2a03f6b456d5\",\"10507afed1c1\",\"d9a341b1a253\"]}"

@@ -36,4 +36,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="git,ssh,x11,user" \
-    rockts.config="sha256:f71c5c8e9b2269edfd278e25b6ff1fe02e5872817d54c8e3179a6e8410024b2d"
+    rockts.config="sha256:f71c5c8e9b2269edfd278e25b6ff1fe02e5872817d54c8e3179a6e8410024b2d" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"git\",\"less\",\"openssh-client\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"2834efdcb24c\",\"d64fd5751969\",\"1c88ecac67cc\"]}"

@@ -36,4 +36,5 @@ RUN set -eu; \
     fi
 USER dev
 LABEL rockts.extensions="git,user" \
-    rockts.config="sha256:4e9c27e2cb26e59019165015dcf42316db28195cbd4aa0c31bb484542a10a37f"
+    rockts.config="sha256:4e9c27e2cb26e59019165015dcf42316db28195cbd4aa0c31bb484542a10a37f" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"git\",\"less\",\"openssh-client\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"2834efdcb24c\",\"d64fd5751969\",\"1c88ecac67cc\"]}"

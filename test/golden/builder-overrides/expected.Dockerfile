@@ -58,4 +58,5 @@ ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="libbase,tool,hello" \
-    rockts.config="sha256:a8b5d83cfb378d0eb02839eb1fd61374569896bc39e08fc3eb9ae83a591bdabc"
+    rockts.config="sha256:a8b5d83cfb378d0eb02839eb1fd61374569896bc39e08fc3eb9ae83a591bdabc" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"libbz2-1.0\",\"zlib1g\"],\"bases\":[[\"rockts-builder-base\",\"debian:bookworm\",[\"build-essential\",\"ca-certificates\"]],[\"rockts-builder-base-ubuntu-20.04\",\"ubuntu:20.04\",[\"build-essential\",\"ca-certificates\"]]],\"ext\":[{\"n\":\"libbase\",\"v\":\"0.3.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tool\",\"v\":\"2.1.0\",\"o\":[[\"version\",\"1.2.3\"],[\"channel\",\"stable\"],[\"jobs\",2]],\"b\":\"debian:bookworm\",\"t\":\"5d36fd50bb6d\",\"f\":null},{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hello\"],[\"optimize\",true]],\"b\":\"ubuntu:20.04\",\"t\":\"500b06d2fe32\",\"f\":\"505db6d8c9c6\"}],\"keys\":[\"24859f26a045\",\"18396f88d99c\",\"39572d860a2f\",\"7d86cb1d61cd\",\"eb3ef8f2841a\",\"1ded21240215\",\"066a3d3f529b\",\"b4e6ce5f17ff\",\"df860029516e\",\"3bf6ec2c6b9e\"]}"

@@ -42,4 +42,5 @@ COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
 # links: setup
 RUN ln -sf /usr/bin/less /usr/local/bin/pager
 LABEL rockts.extensions="hello,links" \
-    rockts.config="sha256:203b28efd7d59e4832f14d4b0d63bb82768fbf664d8a2ef19d25914b56b19b17"
+    rockts.config="sha256:203b28efd7d59e4832f14d4b0d63bb82768fbf664d8a2ef19d25914b56b19b17" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"myproject-base:485f0ed4c172\",\"apt\":[\"less\"],\"bases\":[[\"rockts-builder-base\",\"debian:bookworm\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hello\"],[\"optimize\",true]],\"b\":\"debian:bookworm\",\"t\":\"500b06d2fe32\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"e5e37b2829e1\",\"f\":null}],\"keys\":[\"6525a9a48cf0\",\"2359d914343b\",\"7fa619f8a678\",\"bca916346bea\",\"1ea9bec0b28b\",\"c323a2b41abb\",\"5aa7ac9f7e3d\"]}"

@@ -39,4 +39,5 @@ COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
 # links: setup
 RUN ln -sf /usr/bin/less /usr/local/bin/pager
 LABEL rockts.extensions="hello,links" \
-    rockts.config="sha256:e70489c0a72186f4134028d06e8035819f46c2a0e90e0983987385ac60b2a9ee"
+    rockts.config="sha256:e70489c0a72186f4134028d06e8035819f46c2a0e90e0983987385ac60b2a9ee" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"less\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"from project\"],[\"optimize\",false]],\"b\":\"ubuntu:22.04\",\"t\":\"336ec4a2a6aa\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"e5e37b2829e1\",\"f\":null}],\"keys\":[\"13ec16a30415\",\"b7fc88c31066\",\"a0136181233c\",\"1a866392176f\",\"b665802e8809\",\"4bcc88d90156\",\"051b3be9854b\"]}"

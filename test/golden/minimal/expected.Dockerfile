@@ -3,4 +3,5 @@
 
 FROM debian:bookworm AS rockts-final
 LABEL rockts.extensions="" \
-    rockts.config="sha256:8b3e38fe9234b7eaaffa5c0d8b102312790832143150c857bb37599747da18a6"
+    rockts.config="sha256:8b3e38fe9234b7eaaffa5c0d8b102312790832143150c857bb37599747da18a6" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[],\"bases\":[],\"ext\":[],\"keys\":[]}"

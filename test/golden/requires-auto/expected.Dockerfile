@@ -36,4 +36,5 @@ ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
 LABEL rockts.extensions="libbase,tool" \
-    rockts.config="sha256:85eb52915a7ad27561978b22e912b7ada4d20148f37b4a09f4b15a4177a73834"
+    rockts.config="sha256:85eb52915a7ad27561978b22e912b7ada4d20148f37b4a09f4b15a4177a73834" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"libbz2-1.0\",\"zlib1g\"],\"bases\":[[\"rockts-builder-base-debian-bookworm\",\"debian:bookworm\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"libbase\",\"v\":\"0.3.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tool\",\"v\":\"2.1.0\",\"o\":[[\"version\",\"1.2.3\"],[\"channel\",\"stable\"],[\"jobs\",2]],\"b\":\"debian:bookworm\",\"t\":\"5d36fd50bb6d\",\"f\":null}],\"keys\":[\"6525a9a48cf0\",\"edd049db54a6\",\"066a3d3f529b\",\"aa4e1e235188\",\"936236377cb0\"]}"

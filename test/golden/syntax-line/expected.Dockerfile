@@ -14,4 +14,5 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
 # links: setup
 RUN ln -sf /usr/bin/less /usr/local/bin/pager
 LABEL rockts.extensions="links" \
-    rockts.config="sha256:c193bb562b50f6d38f135a14ae0b2a264ef4d9cd8a291308e1d4694113f06554"
+    rockts.config="sha256:c193bb562b50f6d38f135a14ae0b2a264ef4d9cd8a291308e1d4694113f06554" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"less\"],\"bases\":[],\"ext\":[{\"n\":\"links\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"e5e37b2829e1\",\"f\":null}],\"keys\":[\"b665802e8809\",\"a80a11beb95d\"]}"
