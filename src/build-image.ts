@@ -9,7 +9,7 @@ import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
-import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
+import { bakeCommand, buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
@@ -18,6 +18,9 @@ import { composeLoaded, loadProject, type Project, type ProjectOptions } from '.
 import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { defaultTag } from './image-tag.js';
+import { renderBakeFile } from './core/bake-file.js';
+import { FINAL_STAGE } from './core/build-plan.js';
+import { cacheExportProblem, stageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
@@ -27,9 +30,11 @@ export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfil
   readonly engine: EngineKind | undefined;
   /** --frozen: refuse to build when rockts.lock is missing or would change. */
   readonly frozen: boolean;
+  /** --bake: build through `docker buildx bake` (one target per stage; implied when exporting registry caches). */
+  readonly bake: boolean;
 }
 
-export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false };
+export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false, bake: false };
 
 export interface BuildResult {
   readonly tag: string;
@@ -109,8 +114,35 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     target: undefined,
   });
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
-  const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network });
+  const caches = await usableCaches(composed, engine, flags.builder, say);
+  // A single build exports one cache holding all its stages; bake gives each stage its own.
+  const bake = flags.bake || caches?.settings.export === true;
+  const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network };
+  let command;
+  if (bake) {
+    const file = path.join(path.dirname(context.dir), 'docker-bake.json');
+    const text = renderBakeFile({
+      plan: composed.plan,
+      context: context.dir,
+      dockerfile: path.basename(context.dockerfile),
+      tag,
+      platforms: flags.platform === undefined ? [] : [flags.platform],
+      network,
+      pull: request.pull,
+      noCache: flags.noCache,
+      args: flags.buildArgs,
+      extraCache: { from: flags.cacheFrom, to: flags.cacheTo },
+      cache: caches,
+      output: ['type=docker'],
+    });
+    command = bakeCommand(engine, { file, target: FINAL_STAGE, progress, builder: flags.builder });
+    await writeFileAtomic(file, text);
+  } else {
+    const imported = [...(caches ? [...caches.refs.bases, ...caches.refs.builders, caches.refs.final] : [])].map((c) => `type=registry,ref=${c.ref}`);
+    command = buildCommand(engine, { ...request, cacheFrom: [...imported, ...flags.cacheFrom] });
+  }
   if (flags.dryRun) {
+    if (bake) say(`bake file: ${path.join(path.dirname(context.dir), 'docker-bake.json')}`);
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
@@ -131,7 +163,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
-    const imageId = (await readFile(context.iidFile, 'utf8')).trim();
+    const imageId = bake ? await imageIdOf(engine, tag) : (await readFile(context.iidFile, 'utf8')).trim();
     if (locked === undefined || diffLock(locked, current).length > 0) {
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
@@ -140,6 +172,30 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   } finally {
     await context.dispose();
   }
+}
+
+/**
+ * The config's registry caches as this engine can use them: none without docker buildx
+ * (said once), import only where the engine cannot export (said once, with the fix).
+ */
+async function usableCaches(composed: Composition & Project, engine: Engine, builder: string | undefined, say: Say) {
+  const caches = await stageCaches(composed);
+  if (caches === undefined) return undefined;
+  if (engine.kind !== 'docker' || !engine.buildx) {
+    say(`rockts: note: registry caches (\`cache:\` in ${path.basename(composed.config.file)}) need docker buildx; building without them`);
+    return undefined;
+  }
+  const problem = caches.settings.export ? cacheExportProblem(engine, builder) : undefined;
+  if (problem === undefined) return caches;
+  say(`rockts: note: ${problem}`);
+  return { ...caches, settings: { ...caches.settings, export: false } };
+}
+
+/** The ID of the image bake loaded under `tag` (bake has no --iidfile). */
+async function imageIdOf(engine: Engine, tag: string): Promise<string> {
+  const inspected = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{.Id}}', tag]);
+  if (inspected.code !== 0) throw new RocktsError('BUILD_FAILED', `bake finished but image ${tag} is not in the local image store: ${inspected.stderr.trim()}`);
+  return inspected.stdout.trim();
 }
 
 async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolean, say: Say): Promise<Engine> {

@@ -30,6 +30,7 @@ export default class BuildCommand extends BaseCommand {
     progress: Flags.string({ description: 'BuildKit progress output (Docker; default: live progress on a terminal, plain otherwise)', options: ['auto', 'plain', 'tty', 'quiet'] }),
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
     frozen: Flags.boolean({ description: 'refuse to build when rockts.lock is missing or would change (for CI)' }),
+    bake: Flags.boolean({ description: 'build through docker buildx bake, one target per stage (implied when `cache:` exports registry caches)' }),
     json: Flags.boolean({ description: 'print {imageId, tag, durationMs, cacheHits} as JSON on stdout (errors as JSON on stderr)', exclusive: ['dry-run'] }),
   };
 
@@ -51,6 +52,7 @@ export default class BuildCommand extends BaseCommand {
         dryRun: flags['dry-run'],
         engine: flags.engine as 'docker' | 'podman' | undefined,
         frozen: flags.frozen,
+        bake: flags.bake,
       },
       (message) => process.stderr.write(message + '\n'),
     );

@@ -22,6 +22,10 @@ export interface BakeInput {
   readonly network: string | undefined;
   readonly pull: boolean;
   readonly noCache: boolean;
+  /** Build arguments, KEY=VALUE, for every target. */
+  readonly args: readonly string[];
+  /** More cache sources and destinations for the final target (`rockts build --cache-from/--cache-to`). */
+  readonly extraCache: { readonly from: readonly string[]; readonly to: readonly string[] };
   /** Registry caches, when the config has a `cache:` block. */
   readonly cache: { readonly settings: CacheSettings; readonly refs: CacheRefs } | undefined;
   /** Where the final image goes (`type=docker` loads it into the local image store). */
@@ -37,14 +41,13 @@ export function renderBakeFile(input: BakeInput): string {
     ...(input.network === undefined ? {} : { network: input.network }),
     ...(input.pull ? { pull: true } : {}),
     ...(input.noCache ? { 'no-cache': true } : {}),
+    ...(input.args.length > 0 ? { args: Object.fromEntries(input.args.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])) } : {}),
   };
-  const caching = (stage: string) => {
+  const caching = (stage: string, extra = { from: [] as readonly string[], to: [] as readonly string[] }) => {
     const ref = [...(cache?.refs.bases ?? []), ...(cache?.refs.builders ?? []), ...(cache ? [cache.refs.final] : [])].find((c) => c.stage === stage)?.ref;
-    if (cache === undefined || ref === undefined) return {};
-    return {
-      'cache-from': [`type=registry,ref=${ref}`],
-      'cache-to': cache.settings.export ? [`type=registry,ref=${ref},mode=${cache.settings.mode}`] : [],
-    };
+    const from = [...(ref === undefined ? [] : [`type=registry,ref=${ref}`]), ...extra.from];
+    const to = [...(ref === undefined || !cache?.settings.export ? [] : [`type=registry,ref=${ref},mode=${cache.settings.mode}`]), ...extra.to];
+    return { ...(from.length > 0 ? { 'cache-from': from } : {}), ...(to.length > 0 ? { 'cache-to': to } : {}) };
   };
   const platforms = input.platforms.length > 0 ? { platforms: [...input.platforms] } : {};
   const targets: [string, object][] = [
@@ -59,7 +62,7 @@ export function renderBakeFile(input: BakeInput): string {
         tags: [input.tag],
         labels: Object.fromEntries(plan.final.labels.map((l) => [l.name, l.value])),
         ...platforms,
-        ...caching(FINAL_STAGE),
+        ...caching(FINAL_STAGE, input.extraCache),
         output: [...input.output],
       },
     ],

@@ -103,3 +103,21 @@ export function formatCommand(command: BuildCommand): string {
 function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+export interface BakeRequest {
+  readonly file: string;
+  readonly target: string;
+  readonly progress: BuildRequest['progress'];
+  readonly builder: string | undefined;
+}
+
+/** `docker buildx bake` of one target of a bake file (its `target:` contexts are built first, in parallel). */
+export function bakeCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BakeRequest): BuildCommand {
+  if (engine.kind !== 'docker' || !engine.buildx) {
+    throw new RocktsError('USAGE', `--bake needs docker buildx; ${engine.kind === 'podman' ? 'podman has no bake' : 'install the docker-buildx plugin'}, or build without --bake`);
+  }
+  const args = ['buildx', 'bake', '--file', request.file, '--progress', request.progress ?? 'plain'];
+  if (request.builder !== undefined) args.push('--builder', request.builder);
+  args.push(request.target);
+  return { bin: engine.bin, args, env: {} };
+}
