@@ -9,7 +9,7 @@ import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
-import { bakeCommand, buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
+import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
 import { runStreaming } from './docker/run-streaming.js';
@@ -116,9 +116,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
   const caches = await usableCaches(composed, engine, flags.builder, say);
   // A single build exports one cache holding all its stages; bake gives each stage its own.
-  const bake = flags.bake || caches?.settings.export === true;
+  const bake = flags.bake;
   const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network };
   let command;
+  // Without bake, each builder base and builder stage is built and exported on its own
+  // first (cache only), then the image imports them all from the local build cache.
+  const exports: BuildCommand[] = [];
   if (bake) {
     const file = path.join(path.dirname(context.dir), 'docker-bake.json');
     const text = renderBakeFile({
@@ -138,14 +141,22 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     command = bakeCommand(engine, { file, target: FINAL_STAGE, progress, builder: flags.builder });
     await writeFileAtomic(file, text);
   } else {
-    const imported = [...(caches ? [...caches.refs.bases, ...caches.refs.builders, caches.refs.final] : [])].map((c) => `type=registry,ref=${c.ref}`);
-    command = buildCommand(engine, { ...request, cacheFrom: [...imported, ...flags.cacheFrom] });
+    const from = (ref: string) => `type=registry,ref=${ref}`;
+    const to = (ref: string) => `type=registry,ref=${ref},mode=${caches!.settings.mode}`;
+    const stages = caches ? [...caches.refs.bases, ...caches.refs.builders] : [];
+    if (caches?.settings.export) {
+      for (const stage of stages) exports.push(buildCommand(engine, { ...request, target: stage.stage, cacheOnly: true, cacheFrom: [from(stage.ref)], cacheTo: [to(stage.ref)] }));
+    }
+    const cacheFrom = [...(caches ? [...stages, caches.refs.final].map((c) => from(c.ref)) : []), ...flags.cacheFrom];
+    const cacheTo = [...(caches?.settings.export ? [to(caches.refs.final.ref)] : []), ...flags.cacheTo];
+    command = buildCommand(engine, { ...request, cacheFrom, cacheTo });
   }
   if (flags.dryRun) {
     if (bake) say(`bake file: ${path.join(path.dirname(context.dir), 'docker-bake.json')}`);
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
+    for (const stage of exports) process.stdout.write(formatCommand(stage) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
     return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
   }
@@ -157,6 +168,11 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       if (built.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
       if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
       say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
+    }
+    for (const stage of exports) {
+      const exported = await runStreaming(stage.bin, stage.args, { ...stage.env, ...context.engineEnv });
+      if (exported.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
+      if (exported.code !== 0) throw buildFailure(exported.log, composed.owners, composed.dockerfile);
     }
     const running = script === undefined ? command : underTerminal(command, script, { columns: process.stderr.columns || 80, rows: process.stderr.rows || 24 });
     const run = await runStreaming(running.bin, running.args, { ...running.env, ...context.engineEnv });

@@ -23,6 +23,8 @@ export interface BuildRequest {
   readonly platform: string | undefined;
   /** Build only this stage (and what it needs). */
   readonly target?: string;
+  /** Keep the result only in the build cache (and the --cache-to exports): no tag, no image loaded. */
+  readonly cacheOnly?: boolean;
 }
 
 /** A build with nothing asked beyond the context, Dockerfile and tag. */
@@ -48,9 +50,14 @@ export interface BuildCommand {
 export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
   if (engine.kind === 'podman') return podmanBuild(engine.bin, request);
   const args: string[] = engine.buildx ? ['buildx', 'build'] : ['build'];
-  args.push('--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--progress', request.progress ?? 'plain');
+  args.push('--file', request.dockerfile);
+  if (request.cacheOnly) {
+    if (!engine.buildx) throw new RocktsError('USAGE', 'a cache-only build needs docker buildx');
+    args.push('--output', 'type=cacheonly');
+  } else args.push('--tag', request.tag, '--iidfile', request.iidFile);
+  args.push('--progress', request.progress ?? 'plain');
   // With buildx, --load puts the result in the local image store whatever the builder's driver.
-  if (engine.buildx) args.push('--load');
+  if (engine.buildx && !request.cacheOnly) args.push('--load');
   if (request.network !== undefined) args.push('--network', request.network);
   if (request.noCache) args.push('--no-cache');
   if (request.pull) args.push('--pull');
