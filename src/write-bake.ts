@@ -57,6 +57,9 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
   if (flags.output === undefined) return { text, contextDir: undefined };
   const file = path.resolve(flags.output);
   const contextDir = path.resolve(path.dirname(file), flags.context);
+  if (!(await access(path.dirname(file)).then(() => true, () => false))) {
+    throw new RocktsError('IO_FAILED', `-o: expected an existing folder for ${flags.output}, found no folder ${path.dirname(file)}`);
+  }
   await replaceContext(contextDir, (dir) => fillBuildContext(dir, composed.dockerfile, composed.plan.extensions, composed.contextFiles));
   await writeFileAtomic(file, text);
   return { text, contextDir };

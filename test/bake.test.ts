@@ -79,3 +79,29 @@ describe('cache refs are addressed by content', () => {
     expect(b.builders.get('rockts-builder-hello')).not.toBe(a.builders.get('rockts-builder-hello'));
   });
 });
+
+describe('rockts bake -o', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-bake-o-'));
+    await writeFile(path.join(dir, 'rockerc.yaml'), await readFile(path.join(GOLDEN, 'full/rockerc.yaml'), 'utf8'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('writes the bake file and its build context beside it, and replaces only a context it wrote', async () => {
+    const output = path.join(dir, 'docker-bake.json');
+    const first = await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined });
+    expect(await readFile(output, 'utf8')).toBe(first.text);
+    expect(first.text).toBe(await readFile(path.join(GOLDEN, 'full/expected.docker-bake.json'), 'utf8'));
+    const context = path.join(dir, 'rockts-context');
+    expect((await readdir(context)).sort()).toEqual(['.rockts-context', 'Dockerfile', 'files']);
+    expect(await readdir(path.join(context, 'files'))).toEqual(['hello']);
+    await writeFile(path.join(context, 'stale'), 'x');
+    await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined });
+    expect(await readdir(context)).not.toContain('stale');
+
+    await mkdir(path.join(dir, 'mine'));
+    await expect(writeBake(options(dir), { output, context: 'mine', tag: undefined })).rejects.toThrow(`${path.join(dir, 'mine')} exists and was not written by rockts bake; remove it or choose another --context`);
+    await expect(writeBake(options(dir), { output, context: '../out', tag: undefined })).rejects.toThrow('--context: expected a folder name relative to the bake file, inside its folder (such as rockts-context), found "../out"');
+  });
+});
