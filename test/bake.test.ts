@@ -105,3 +105,17 @@ describe('rockts bake -o', () => {
     await expect(writeBake(options(dir), { output, context: '../out', tag: undefined })).rejects.toThrow('--context: expected a folder name relative to the bake file, inside its folder (such as rockts-context), found "../out"');
   });
 });
+
+test('~/.rockerc.yaml gives the registry once; a project may only say export: false', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-bake-home-'));
+  try {
+    await mkdir(path.join(dir, 'home'));
+    await writeFile(path.join(dir, 'home/.rockerc.yaml'), 'cache: { registry: registry.example/team/rockts-cache, mode: min }\n');
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: debian:bookworm\nextensions: [hello]\ncache: { export: false }\n');
+    const { text } = await writeBake({ ...options(dir), home: path.join(dir, 'home') }, { output: undefined, context: 'rockts-context', tag: undefined });
+    expect(text).toContain('"type=registry,ref=registry.example/team/rockts-cache:rockts-builder-hello-');
+    expect(text).not.toContain('cache-to');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
