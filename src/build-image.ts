@@ -112,6 +112,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     network,
     cacheTo: [],
     target: undefined,
+    push: false,
   });
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
   const caches = await usableCaches(composed, engine, flags.builder, say);
@@ -137,6 +138,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       extraCache: { from: flags.cacheFrom, to: flags.cacheTo },
       cache: caches,
       output: ['type=docker'],
+      push: flags.push === true,
     });
     command = bakeCommand(engine, { file, target: FINAL_STAGE, progress, builder: flags.builder });
     await writeFileAtomic(file, text);

@@ -53,6 +53,7 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
     extraCache: { from: [], to: [] },
     cache: caches,
     output: ['type=docker'],
+    push: false,
   });
   if (flags.output === undefined) return { text, contextDir: undefined };
   const file = path.resolve(flags.output);

@@ -30,6 +30,8 @@ export interface BakeInput {
   readonly cache: { readonly settings: CacheSettings; readonly refs: CacheRefs } | undefined;
   /** Where the final image goes (`type=docker` loads it into the local image store). */
   readonly output: readonly string[];
+  /** Also push the final image to the registry its tag names. */
+  readonly push: boolean;
 }
 
 /** The bake file's text: two-space JSON with a final newline, keys in a fixed order. */
@@ -64,6 +66,7 @@ export function renderBakeFile(input: BakeInput): string {
         ...platforms,
         ...caching(FINAL_STAGE, input.extraCache),
         output: [...input.output],
+        ...(input.push ? { push: true } : {}),
       },
     ],
   ];

@@ -23,6 +23,8 @@ export interface BuildRequest {
   readonly platform: string | undefined;
   /** Build only this stage (and what it needs). */
   readonly target?: string;
+  /** Also push the image to the registry its tag names (buildx). */
+  readonly push?: boolean;
   /** Keep the result only in the build cache (and the --cache-to exports): no tag, no image loaded. */
   readonly cacheOnly?: boolean;
 }
@@ -58,6 +60,10 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
   args.push('--progress', request.progress ?? 'plain');
   // With buildx, --load puts the result in the local image store whatever the builder's driver.
   if (engine.buildx && !request.cacheOnly) args.push('--load');
+  if (request.push && !request.cacheOnly) {
+    if (!engine.buildx) throw new RocktsError('USAGE', '--push needs docker buildx; without it, build, then `docker push` the tag');
+    args.push('--push');
+  }
   if (request.network !== undefined) args.push('--network', request.network);
   if (request.noCache) args.push('--no-cache');
   if (request.pull) args.push('--pull');
@@ -76,6 +82,7 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   for (const [flag, given] of [['--builder', request.builder !== undefined], ['--progress', request.progress !== undefined]] as const) {
     if (given) throw new RocktsError('USAGE', `${flag} is a docker buildx option; podman build has no equivalent (it prints its own progress)`);
   }
+  if (request.push) throw new RocktsError('USAGE', '--push is a docker buildx option; with podman, build, then `podman push` the tag');
   // --layers keeps every step's layer, so unchanged steps are reused (Podman's cache).
   const args = ['build', '--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--layers'];
   if (request.network !== undefined) args.push('--network', request.network);

@@ -80,3 +80,10 @@ test("registry cache export: refused only by the docker driver on Docker's class
   expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, 'team')).toBeUndefined();
   expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, undefined)).toMatch(/^this Docker daemon uses the classic image store, .* Fix: enable the containerd image store/);
 });
+
+test('--push: buildx loads and pushes; refused without buildx and on Podman; never on a cache-only stage build', () => {
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true }).args).toContain('--push');
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, cacheOnly: true }).args).not.toContain('--push');
+  expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, push: true })).toThrow('--push needs docker buildx; without it, build, then `docker push` the tag');
+  expect(() => buildCommand({ kind: 'podman', bin: 'podman', buildx: false }, { ...request, progress: undefined, push: true })).toThrow('--push is a docker buildx option; with podman, build, then `podman push` the tag');
+});

@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
   // Only the images this test tagged; the second daemon's are its own anyway.
-  for (const [engine, name] of [[DOCKER_26, 'a'], [SECOND, 'a'], [SECOND, 'b']] as const) {
+  for (const [engine, name] of [[SECOND, 'a'], [SECOND, 'b']] as const) {
     try {
       docker(engine, ['image', 'rm', `rockts-e2e-cache-${name}-${nonce}`]);
     } catch {
@@ -66,11 +66,11 @@ function project(name: string, image: string, extensions: readonly string[]): st
 }
 
 /** rockts build in a fresh folder; the steps of every build it ran (one per stage export, then the image). */
-async function build(engine: TestEngine, name: string, text: string): Promise<{ steps: Step[]; log: string }> {
+async function build(engine: TestEngine, name: string, text: string, extra: readonly string[] = []): Promise<{ steps: Step[]; log: string }> {
   const dir = path.join(root, `${name}-${engine === DOCKER_26 ? 'main' : 'second'}`);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'rockerc.yaml'), text);
-  const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', '--network', 'host']);
+  const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', '--network', 'host', ...extra]);
   if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
   // BuildKit numbers the steps of each build from #1: parse build by build.
   const builds = result.stderr.split(/^(?=#1 \[internal\] load build definition)/m);
@@ -90,10 +90,13 @@ describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26
     return;
   }
 
-  test('project A exports one cache per stage; on an empty second machine, project B finds the common builder CACHED from the registry and runs its own; project A reuses every builder', async () => {
+  test('project A exports one cache per stage (and --push pushes its image); on an empty second machine, project B finds the common builder CACHED from the registry and runs its own; project A reuses every builder', async () => {
     if (problem !== undefined) throw new Error(problem);
-    const a = await build(DOCKER_26, 'a', A);
+    const pushed = `${REGISTRY}/rockts-e2e-push-${nonce}:a`;
+    const a = await build(DOCKER_26, 'a', A, ['--tag', pushed, '--push']);
     expect(a.log).toMatch(/exporting cache to registry/);
+    expect(JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-push-${nonce}/tags/list`], { encoding: 'utf8' }))).toEqual({ name: `rockts-e2e-push-${nonce}`, tags: ['a'] });
+    docker(DOCKER_26, ['image', 'rm', pushed]);
     const tags = JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-cache-${nonce}/tags/list`], { encoding: 'utf8' })) as { tags: string[] };
     expect(tags.tags.map((t) => t.replace(/-[0-9a-f]{24}$/, '')).sort()).toEqual(['rockts-builder-base', 'rockts-builder-hello', 'rockts-builder-tool', 'rockts-final']);
 
