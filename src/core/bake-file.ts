@@ -30,7 +30,7 @@ export interface BakeInput {
   readonly cache: { readonly settings: CacheSettings; readonly refs: CacheRefs } | undefined;
   /** Where the final image goes (`type=docker` loads it into the local image store). */
   readonly output: readonly string[];
-  /** Also push the final image to the registry its tag names. */
+  /** Also push the final image to the registry its tag names (a second output, `type=registry`). */
   readonly push: boolean;
 }
 
@@ -65,8 +65,8 @@ export function renderBakeFile(input: BakeInput): string {
         labels: Object.fromEntries(plan.final.labels.map((l) => [l.name, l.value])),
         ...platforms,
         ...caching(FINAL_STAGE, input.extraCache),
-        output: [...input.output],
-        ...(input.push ? { push: true } : {}),
+        // bake's `push` does not apply when `output` is set; buildx 0.13+ takes several outputs.
+        output: [...input.output, ...(input.push ? ['type=registry'] : [])],
       },
     ],
   ];
