@@ -81,6 +81,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
+  // buildx reads a build's network from compose files only, never from bake JSON
+  // (docker/buildx#863): a bake build always uses the builder's default network.
+  if (flags.bake && (flags.network !== undefined || (network !== undefined && flags.builder === undefined))) {
+    const why = flags.network === undefined ? 'this engine has no bridge network, so its builds need --network=host' : `--network ${flags.network} was asked for`;
+    throw new RocktsError('USAGE', `--bake: a bake file cannot set the build network (buildx takes it from compose files only), and ${why}; build without --bake (rockts then exports each stage's cache with its own build), or use a builder with its own network (--builder, docker-container driver)`);
+  }
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {
@@ -131,7 +137,6 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       dockerfile: path.basename(context.dockerfile),
       tag,
       platforms: flags.platform === undefined ? [] : [flags.platform],
-      network,
       pull: request.pull,
       noCache: flags.noCache,
       args: flags.buildArgs,

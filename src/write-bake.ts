@@ -46,7 +46,6 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
     dockerfile: 'Dockerfile',
     tag: flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config),
     platforms: [],
-    network: undefined,
     pull: composed.config.build.pull?.value === true,
     noCache: composed.config.build.noCache?.value === true,
     args: [],

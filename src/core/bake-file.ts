@@ -19,7 +19,6 @@ export interface BakeInput {
   readonly dockerfile: string;
   readonly tag: string;
   readonly platforms: readonly string[];
-  readonly network: string | undefined;
   readonly pull: boolean;
   readonly noCache: boolean;
   /** Build arguments, KEY=VALUE, for every target. */
@@ -40,7 +39,6 @@ export function renderBakeFile(input: BakeInput): string {
   const common = {
     context: input.context,
     dockerfile: input.dockerfile,
-    ...(input.network === undefined ? {} : { network: input.network }),
     ...(input.pull ? { pull: true } : {}),
     ...(input.noCache ? { 'no-cache': true } : {}),
     ...(input.args.length > 0 ? { args: Object.fromEntries(input.args.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])) } : {}),
