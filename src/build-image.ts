@@ -9,7 +9,7 @@ import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
-import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
+import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
@@ -20,6 +20,9 @@ import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLoc
 import { writeFileAtomic } from './write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
 import { defaultTag } from './image-tag.js';
+import { renderBakeFile } from './core/bake-file.js';
+import { FINAL_STAGE } from './core/build-plan.js';
+import { cacheExportProblem, stageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
@@ -29,9 +32,11 @@ export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfil
   readonly engine: EngineKind | undefined;
   /** --frozen: refuse to build when rockts.lock is missing or would change. */
   readonly frozen: boolean;
+  /** --bake: build through `docker buildx bake` (one target per stage; implied when exporting registry caches). */
+  readonly bake: boolean;
 }
 
-export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false };
+export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false, bake: false };
 
 export interface BuildResult {
   readonly tag: string;
@@ -78,6 +83,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
+  // buildx reads a build's network from compose files only, never from bake JSON
+  // (docker/buildx#863): a bake build always uses the builder's default network.
+  if (flags.bake && (flags.network !== undefined || (network !== undefined && flags.builder === undefined))) {
+    const why = flags.network === undefined ? 'this engine has no bridge network, so its builds need --network=host' : `--network ${flags.network} was asked for`;
+    throw new RocktsError('USAGE', `--bake: a bake file cannot set the build network (buildx takes it from compose files only), and ${why}; build without --bake (rockts then exports each stage's cache with its own build), or use a builder with its own network (--builder, docker-container driver)`);
+  }
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {
@@ -113,13 +124,52 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     buildArgs,
     cacheTo: [],
     target: undefined,
+    push: false,
   });
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
-  const command = buildCommand(engine, { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs });
+  const caches = await usableCaches(composed, engine, flags.builder, say);
+  // A single build exports one cache holding all its stages; bake gives each stage its own.
+  const bake = flags.bake;
+  const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs };
+  let command;
+  // Without bake, each builder base and builder stage is built and exported on its own
+  // first (cache only), then the image imports them all from the local build cache.
+  const exports: BuildCommand[] = [];
+  if (bake) {
+    const file = path.join(path.dirname(context.dir), 'docker-bake.json');
+    const text = renderBakeFile({
+      plan: composed.plan,
+      context: context.dir,
+      dockerfile: path.basename(context.dockerfile),
+      tag,
+      platforms: flags.platform === undefined ? [] : [flags.platform],
+      pull: request.pull,
+      noCache: flags.noCache,
+      args: flags.buildArgs, // proxies are not written into a file: bake reads no build argument by name
+      extraCache: { from: flags.cacheFrom, to: flags.cacheTo },
+      cache: caches,
+      output: ['type=docker'],
+      push: flags.push === true,
+    });
+    command = bakeCommand(engine, { file, target: FINAL_STAGE, progress, builder: flags.builder });
+    await writeFileAtomic(file, text);
+  } else {
+    const from = (ref: string) => `type=registry,ref=${ref}`;
+    const to = (ref: string) => `type=registry,ref=${ref},mode=${caches!.settings.mode}`;
+    const stages = caches ? [...caches.refs.bases, ...caches.refs.builders] : [];
+    if (caches?.settings.export) {
+      for (const stage of stages) exports.push(buildCommand(engine, { ...request, target: stage.stage, cacheOnly: true, cacheFrom: [from(stage.ref)], cacheTo: [to(stage.ref)] }));
+    }
+    const cacheFrom = [...(caches ? [...stages, caches.refs.final].map((c) => from(c.ref)) : []), ...flags.cacheFrom];
+    const cacheTo = [...(caches?.settings.export ? [to(caches.refs.final.ref)] : []), ...flags.cacheTo];
+    command = buildCommand(engine, { ...request, cacheFrom, cacheTo });
+  }
   if (flags.dryRun) {
+    if (bake) say(`bake file: ${path.join(path.dirname(context.dir), 'docker-bake.json')}`);
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
+    for (const stage of exports) process.stdout.write(formatCommand(stage) + '\n');
     process.stdout.write(formatCommand(command) + '\n');
     return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
   }
@@ -132,12 +182,17 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       if (built.code !== 0) throw new RocktsError('BUILD_FAILED', `building the image of dockerfile: ${base!.value} failed; see its output above`, { location: base!.location });
       say(`rockts: built ${composed.config.image.value}; now building ${tag} from it`);
     }
+    for (const stage of exports) {
+      const exported = await runStreaming(stage.bin, stage.args, { ...stage.env, ...context.engineEnv });
+      if (exported.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
+      if (exported.code !== 0) throw buildFailure(exported.log, composed.owners, composed.dockerfile);
+    }
     const running = script === undefined ? command : underTerminal(command, script, { columns: process.stderr.columns || 80, rows: process.stderr.rows || 24 });
     const run = await runStreaming(running.bin, running.args, { ...running.env, ...context.engineEnv });
     const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
-    const imageId = (await readFile(context.iidFile, 'utf8')).trim();
+    const imageId = bake ? await imageIdOf(engine, tag) : (await readFile(context.iidFile, 'utf8')).trim();
     if (locked === undefined || diffLock(locked, current).length > 0) {
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
@@ -159,6 +214,30 @@ async function announceChanges(composed: Composition, engine: Engine, tag: strin
     if (!(error instanceof RocktsError)) throw error;
     say(`rockts: cannot say what will run (${error.message})`);
   }
+}
+
+/**
+ * The config's registry caches as this engine can use them: none without docker buildx
+ * (said once), import only where the engine cannot export (said once, with the fix).
+ */
+async function usableCaches(composed: Composition & Project, engine: Engine, builder: string | undefined, say: Say) {
+  const caches = await stageCaches(composed);
+  if (caches === undefined) return undefined;
+  if (engine.kind !== 'docker' || !engine.buildx) {
+    say(`rockts: note: registry caches (\`cache:\` in ${path.basename(composed.config.file)}) need docker buildx; building without them`);
+    return undefined;
+  }
+  const problem = caches.settings.export ? cacheExportProblem(engine, builder) : undefined;
+  if (problem === undefined) return caches;
+  say(`rockts: note: ${problem}`);
+  return { ...caches, settings: { ...caches.settings, export: false } };
+}
+
+/** The ID of the image bake loaded under `tag` (bake has no --iidfile). */
+async function imageIdOf(engine: Engine, tag: string): Promise<string> {
+  const inspected = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{.Id}}', tag]);
+  if (inspected.code !== 0) throw new RocktsError('BUILD_FAILED', `bake finished but image ${tag} is not in the local image store: ${inspected.stderr.trim()}`);
+  return inspected.stdout.trim();
 }
 
 async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolean, say: Say): Promise<Engine> {

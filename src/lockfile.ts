@@ -60,10 +60,11 @@ function lockSource(extension: LoadedExtension, lockDir: string): string {
  * sha256 over every file below `dir` (not node_modules or .git), in path order: its
  * relative path, whether it is executable, and the sha256 of its content. Symlinks are
  * followed within the folder and special files refused (see listExtensionFiles).
+ * `start` limits it to one subfolder (e.g. `files`).
  */
-export async function hashFolder(dir: string): Promise<string> {
+export async function hashFolder(dir: string, start = ''): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await listExtensionFiles(dir)) {
+  for (const file of await listExtensionFiles(dir, start)) {
     const executable = (file.stats.mode & 0o111) !== 0;
     const content = createHash('sha256');
     await readChunks(file.source, (chunk) => content.update(chunk));

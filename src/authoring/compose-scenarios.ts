@@ -158,6 +158,7 @@ function scenarioConfig(dir: string, scenario: TestScenario, file: string, overr
     blacklist: [],
     build: { pull: undefined, noCache: undefined },
     run: NO_RUN_SETTINGS,
+    cache: undefined,
     readings: [],
     builder: {
       baseImage: overrides.builderImage !== undefined ? at(overrides.builderImage) : scenario.builderBaseImage,

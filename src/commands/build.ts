@@ -30,6 +30,8 @@ export default class BuildCommand extends BaseCommand {
     progress: Flags.string({ description: 'BuildKit progress output (Docker; default: live progress on a terminal, plain otherwise)', options: ['auto', 'plain', 'tty', 'quiet'] }),
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
     frozen: Flags.boolean({ description: 'refuse to build when rockts.lock is missing or would change (for CI)' }),
+    push: Flags.boolean({ description: 'also push the image to the registry its tag names (docker buildx; the tag must name a registry, e.g. --tag registry.example/team/dev:1)' }),
+    bake: Flags.boolean({ description: 'build through docker buildx bake, one target per stage (in parallel; bake cannot set the build network, so not with --network or on an engine without a bridge network)' }),
     json: Flags.boolean({ description: 'print {imageId, tag, durationMs, cacheHits} as JSON on stdout (errors as JSON on stderr)', exclusive: ['dry-run'] }),
   };
 
@@ -51,6 +53,8 @@ export default class BuildCommand extends BaseCommand {
         dryRun: flags['dry-run'],
         engine: flags.engine as 'docker' | 'podman' | undefined,
         frozen: flags.frozen,
+        bake: flags.bake,
+        push: flags.push,
       },
       (message) => process.stderr.write(message + '\n'),
     );

@@ -6,7 +6,7 @@
  * (read-rocker.ts). parse-config.ts takes them out before this schema checks the rest.
  */
 import { z } from 'zod';
-import { APT_PACKAGE, CONTROL_CHARACTER, ENV_NAME, IMAGE_REFERENCE, IMAGE_TAG } from '../core/grammar.js';
+import { APT_PACKAGE, CONTROL_CHARACTER, ENV_NAME, IMAGE_REFERENCE, IMAGE_TAG, REPOSITORY } from '../core/grammar.js';
 import { RUN_SETTINGS } from '../core/run-settings.js';
 
 const imageReference = z.string().regex(IMAGE_REFERENCE, { message: 'an image reference such as ubuntu:24.04' });
@@ -55,6 +55,14 @@ export const configSchema = z.strictObject({
   disable_args: names.optional(),
   build: z.strictObject({ pull: z.boolean().optional(), noCache: z.boolean().optional() }).optional(),
   run: runSchema.optional(),
+  /** Registry caches addressed by content (core/cache-refs.ts). */
+  cache: z
+    .strictObject({
+      registry: z.string().regex(REPOSITORY, { message: 'a registry repository without tag, such as registry.example/team/rockts-cache' }).optional(),
+      export: z.boolean().optional(),
+      mode: z.enum(['min', 'max'], { message: 'min or max' }).optional(),
+    })
+    .optional(),
   builder: z
     .strictObject({
       baseImage: imageReference.optional(),

@@ -63,6 +63,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
       }),
     );
   }
+  const cache = mergeCache(project, global, problems);
   const config: Config = {
     file: project.file,
     image,
@@ -74,6 +75,7 @@ export function mergeConfig(project: ConfigLayer, global: ConfigLayer | undefine
     blacklist: uniqueBy([...(global?.blacklist ?? []), ...project.blacklist], (l) => l.value),
     build: { pull: project.pull ?? global?.pull, noCache: project.noCache ?? global?.noCache },
     run,
+    cache,
     readings: [...(global?.readings ?? []), ...project.readings],
     builder: { baseImage: project.builderBaseImage ?? global?.builderBaseImage, apt: builderApt, images: [...images.values()] },
     ...mergeNetwork(project, global),
@@ -87,6 +89,26 @@ function mergeNetwork(project: ConfigLayer, global: ConfigLayer | undefined): Pi
   for (const entry of [...(global?.mirrors ?? []), ...project.mirrors]) mirrors.set(entry.upstream.value, entry);
   const ca = project.ca ?? global?.ca;
   return { mirrors: [...mirrors.values()], ca: ca && { file: ca, sha256: undefined } };
+}
+
+/**
+ * `cache:` key by key, the project's over the global file's (a team sets the registry
+ * once at home; a developer's project may only say `export: false`).
+ */
+function mergeCache(project: ConfigLayer, global: ConfigLayer | undefined, problems: RocktsError[]): Config['cache'] {
+  const [p, g] = [project.cache, global?.cache];
+  if (p === undefined && g === undefined) return undefined;
+  const registry = p?.registry ?? g?.registry;
+  if (registry === undefined) {
+    if (p?.registryInvalid || g?.registryInvalid) return undefined;
+    problems.push(
+      new RocktsError('CONFIG_INVALID', 'cache: expected `registry:` (a repository such as registry.example/team/rockts-cache) in this file or ~/.rockerc.yaml, found none', {
+        location: (p ?? g)!.location,
+      }),
+    );
+    return undefined;
+  }
+  return { registry, export: (p?.export ?? g?.export)?.value ?? true, mode: (p?.mode ?? g?.mode)?.value ?? 'max' };
 }
 
 /** Within one file, naming an extension twice is fine unless both name options. */

@@ -37,6 +37,8 @@ export interface ConfigLayer {
   readonly disabled: readonly Located<string>[];
   readonly pull: Located<boolean> | undefined;
   readonly noCache: Located<boolean> | undefined;
+  /** The `cache:` block, key by key (merged key by key with the other file's). */
+  readonly cache: { readonly registry?: Located<string>; readonly export?: Located<boolean>; readonly mode?: Located<'min' | 'max'>; readonly location: SourceLocation; readonly registryInvalid: boolean } | undefined;
   /** The `run:` block; apply-rocker.ts adds what rockerc keys and args say. */
   readonly run: RunConfig;
   /** rockerc `args:` items and top-level keys that are not rockts's own, in file order. */
@@ -79,12 +81,14 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
   const source: YamlSource = { file, data, locate: (p) => yaml.locate(written(p)), locateKey: (p) => yaml.locateKey(written(p)) };
   let parsed = configSchema.safeParse(data);
   let imageInvalid = false;
+  let registryInvalid = false;
   if (!parsed.success) {
     problems.push(...zodIssuesToErrors(parsed.error.issues, source, 'CONFIG_INVALID', configSchema));
     const bad = parsed.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path],
     );
     imageInvalid = bad.some((p) => p[0] === 'image');
+    registryInvalid = bad.some((p) => p[0] === 'cache' && p[1] === 'registry');
     // Check the rest without the invalid parts; if that still fails, report what we have.
     parsed = configSchema.safeParse(withoutPaths(data, bad));
     if (!parsed.success) throw RocktsError.combine(problems);
@@ -140,6 +144,16 @@ export function parseConfig(text: string, file: string, context: ParseConfigCont
     pull: doc.build?.pull === undefined ? undefined : at(doc.build.pull, ['build', 'pull']),
     noCache: doc.build?.noCache === undefined ? undefined : at(doc.build.noCache, ['build', 'noCache']),
     run: parseRunBlock(doc.run ?? {}, source, context),
+    cache:
+      doc.cache === undefined
+        ? undefined
+        : {
+            location: source.locateKey(['cache']),
+            registryInvalid,
+            ...(doc.cache.registry === undefined ? {} : { registry: at(doc.cache.registry, ['cache', 'registry']) }),
+            ...(doc.cache.export === undefined ? {} : { export: at(doc.cache.export, ['cache', 'export']) }),
+            ...(doc.cache.mode === undefined ? {} : { mode: at(doc.cache.mode, ['cache', 'mode']) }),
+          },
     items,
     readings,
     builderBaseImage: doc.builder?.baseImage === undefined ? undefined : at(doc.builder.baseImage, ['builder', 'baseImage']),

@@ -90,6 +90,16 @@ export interface RunConfig {
   readonly keep: Located<boolean> | undefined;
 }
 
+/** The `cache:` block, merged over ~/.rockerc.yaml key by key, defaults applied. */
+export interface CacheConfig {
+  /** A repository without tag; each stage's cache is a tag in it. */
+  readonly registry: Located<string>;
+  /** Push the caches after a build (default true); false only imports. */
+  readonly export: boolean;
+  /** BuildKit's cache export mode (default max: every intermediate layer). */
+  readonly mode: 'min' | 'max';
+}
+
 /** rockerc.yaml (merged over ~/.rockerc.yaml), validated but not yet resolved. */
 export interface Config {
   /** The project config file, as given; used in messages and the generated header. */
@@ -108,6 +118,8 @@ export interface Config {
   readonly blacklist: readonly Located<string>[];
   readonly build: BuildSettings;
   readonly run: RunConfig;
+  /** `cache:`: registry caches addressed by content; undefined without a registry. */
+  readonly cache: CacheConfig | undefined;
   /** Entries read from rocker, rockerc or deps_rocker spellings, in file order (shown by `rockts plan`). */
   readonly readings: readonly Reading[];
   readonly builder: {

@@ -23,6 +23,10 @@ export interface BuildRequest {
   readonly platform: string | undefined;
   /** Build only this stage (and what it needs). */
   readonly target?: string;
+  /** Also push the image to the registry its tag names (buildx). */
+  readonly push?: boolean;
+  /** Keep the result only in the build cache (and the --cache-to exports): no tag, no image loaded. */
+  readonly cacheOnly?: boolean;
 }
 
 /** A build with nothing asked beyond the context, Dockerfile and tag. */
@@ -48,9 +52,18 @@ export interface BuildCommand {
 export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
   if (engine.kind === 'podman') return podmanBuild(engine.bin, request);
   const args: string[] = engine.buildx ? ['buildx', 'build'] : ['build'];
-  args.push('--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--progress', request.progress ?? 'plain');
+  args.push('--file', request.dockerfile);
+  if (request.cacheOnly) {
+    if (!engine.buildx) throw new RocktsError('USAGE', 'a cache-only build needs docker buildx');
+    args.push('--output', 'type=cacheonly');
+  } else args.push('--tag', request.tag, '--iidfile', request.iidFile);
+  args.push('--progress', request.progress ?? 'plain');
   // With buildx, --load puts the result in the local image store whatever the builder's driver.
-  if (engine.buildx) args.push('--load');
+  if (engine.buildx && !request.cacheOnly) args.push('--load');
+  if (request.push && !request.cacheOnly) {
+    if (!engine.buildx) throw new RocktsError('USAGE', '--push needs docker buildx; without it, build, then `docker push` the tag');
+    args.push('--push');
+  }
   if (request.network !== undefined) args.push('--network', request.network);
   if (request.noCache) args.push('--no-cache');
   if (request.pull) args.push('--pull');
@@ -69,6 +82,7 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   for (const [flag, given] of [['--builder', request.builder !== undefined], ['--progress', request.progress !== undefined]] as const) {
     if (given) throw new RocktsError('USAGE', `${flag} is a docker buildx option; podman build has no equivalent (it prints its own progress)`);
   }
+  if (request.push) throw new RocktsError('USAGE', '--push is a docker buildx option; with podman, build, then `podman push` the tag');
   // --layers keeps every step's layer, so unchanged steps are reused (Podman's cache).
   const args = ['build', '--file', request.dockerfile, '--tag', request.tag, '--iidfile', request.iidFile, '--layers'];
   if (request.network !== undefined) args.push('--network', request.network);
@@ -102,4 +116,22 @@ export function formatCommand(command: BuildCommand): string {
 
 function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface BakeRequest {
+  readonly file: string;
+  readonly target: string;
+  readonly progress: BuildRequest['progress'];
+  readonly builder: string | undefined;
+}
+
+/** `docker buildx bake` of one target of a bake file (its `target:` contexts are built first, in parallel). */
+export function bakeCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BakeRequest): BuildCommand {
+  if (engine.kind !== 'docker' || !engine.buildx) {
+    throw new RocktsError('USAGE', `--bake needs docker buildx; ${engine.kind === 'podman' ? 'podman has no bake' : 'install the docker-buildx plugin'}, or build without --bake`);
+  }
+  const args = ['buildx', 'bake', '--file', request.file, '--progress', request.progress ?? 'plain'];
+  if (request.builder !== undefined) args.push('--builder', request.builder);
+  args.push(request.target);
+  return { bin: engine.bin, args, env: {} };
 }

@@ -1,4 +1,5 @@
-import { buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../../src/docker/build-argv.js';
+import { bakeCommand, buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../../src/docker/build-argv.js';
+import { cacheExportProblem } from '../../src/registry-cache.js';
 
 const request: BuildRequest = {
   ...PLAIN_BUILD,
@@ -59,4 +60,30 @@ test('under a terminal: util-linux script runs the same command, quoted, in a ps
   expect(wrapped.args).toEqual(['--quiet', '--return', '--flush', '--command', `stty cols 120 rows 40 2>/dev/null; exec ${formatCommand({ ...command, env: {} })}`, '/dev/null']);
   expect(wrapped.args[4]).toContain(`--build-arg 'GREETING=it'\\''s'`);
   expect(wrapped.env).toEqual({ DOCKER_BUILDKIT: '1' });
+});
+
+test('a cache-only build (one stage exported to its registry cache): no tag, no image loaded, no image ID', () => {
+  const args = buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, target: 'rockts-builder-x', cacheOnly: true, cacheTo: ['type=registry,ref=r/c:x,mode=max'] }).args;
+  expect(args).toEqual(['buildx', 'build', '--file', '/tmp/ctx/Dockerfile', '--output', 'type=cacheonly', '--progress', 'plain', '--cache-to', 'type=registry,ref=r/c:x,mode=max', '--target', 'rockts-builder-x', '/tmp/ctx']);
+  expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, cacheOnly: true })).toThrow('a cache-only build needs docker buildx');
+});
+
+test('bake: docker buildx bake of the final target, with the builder; refused without buildx', () => {
+  expect(bakeCommand({ kind: 'docker', bin: 'docker', buildx: true }, { file: '/b/docker-bake.json', target: 'rockts-final', progress: undefined, builder: 'ci' }).args).toEqual([
+    'buildx', 'bake', '--file', '/b/docker-bake.json', '--progress', 'plain', '--builder', 'ci', 'rockts-final',
+  ]);
+  expect(() => bakeCommand({ kind: 'podman', bin: 'podman', buildx: false }, { file: 'f', target: 't', progress: undefined, builder: undefined })).toThrow('--bake needs docker buildx; podman has no bake, or build without --bake');
+});
+
+test("registry cache export: refused only by the docker driver on Docker's classic store, with the fix", () => {
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: true }, undefined)).toBeUndefined();
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, 'team')).toBeUndefined();
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, undefined)).toMatch(/^this Docker daemon uses the classic image store, .* Fix: enable the containerd image store/);
+});
+
+test('--push: buildx loads and pushes; refused without buildx and on Podman; never on a cache-only stage build', () => {
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true }).args).toContain('--push');
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, cacheOnly: true }).args).not.toContain('--push');
+  expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, push: true })).toThrow('--push needs docker buildx; without it, build, then `docker push` the tag');
+  expect(() => buildCommand({ kind: 'podman', bin: 'podman', buildx: false }, { ...request, progress: undefined, push: true })).toThrow('--push is a docker buildx option; with podman, build, then `podman push` the tag');
 });

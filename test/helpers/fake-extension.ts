@@ -67,6 +67,7 @@ export function fakeConfig(image: string, names: readonly string[]): Config {
     dockerfile: undefined,
     build: { pull: undefined, noCache: undefined },
     run: NO_RUN_SETTINGS,
+    cache: undefined,
     readings: [],
     builder: { baseImage: undefined, apt: undefined, images: [] },
     mirrors: [],

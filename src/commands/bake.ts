@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand, configFlag } from '../cli/base-command.js';
+import { writeBake } from '../write-bake.js';
+
+export default class BakeCommand extends BaseCommand {
+  static override summary = 'Print (or write) a docker-bake.json for CI: one target per stage, each with its own registry cache.';
+  static override description =
+    'One target per builder base stage, one per builder stage and one for the final image, wired with bake `contexts` (target:NAME) so `docker buildx bake` builds independent builders in parallel. With `cache:` in rockerc.yaml, each target imports and exports its own content-addressed registry cache. With -o FILE, the build context (the Dockerfile and the extensions\' files) is written beside it, in the --context folder.';
+  static override examples = [
+    '<%= config.bin %> bake',
+    '<%= config.bin %> bake -o docker-bake.json && docker buildx bake -f docker-bake.json',
+    '<%= config.bin %> bake -o ci/docker-bake.json --context rockts-context --tag registry.example/team/dev:latest',
+  ];
+  static override flags = {
+    config: configFlag,
+    output: Flags.string({ char: 'o', description: 'write the bake file to FILE (atomically) and its build context beside it', helpValue: 'FILE' }),
+    context: Flags.string({ description: 'the build context folder, relative to the bake file', default: 'rockts-context', helpValue: 'DIR' }),
+    tag: Flags.string({ char: 't', description: 'image tag (default: `tag:` in rockerc.yaml, else <folder>-dev)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(BakeCommand);
+    const result = await writeBake(this.projectOptions(flags.config), { output: flags.output, context: flags.context, tag: flags.tag });
+    if (result.contextDir === undefined) {
+      process.stdout.write(result.text);
+      return;
+    }
+    process.stderr.write(`wrote ${this.displayPath(flags.output!)} and its build context ${this.displayPath(result.contextDir)}\n`);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * `rockts bake`: the composition's docker-bake.json (core/bake-file.ts), with its
+ * registry caches, and, when written to a file, the build context beside it, so that
+ * `docker buildx bake -f FILE` builds it in CI without rockts.
+ */
+import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderBakeFile } from './core/bake-file.js';
+import { RocktsError } from './core/errors.js';
+import { IMAGE_TAG } from './core/grammar.js';
+import { fillBuildContext } from './docker/build-context.js';
+import { defaultTag } from './image-tag.js';
+import { composeProject, type ProjectOptions } from './load-project.js';
+import { stageCaches } from './registry-cache.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** A file in the context folder marking it as rockts's to replace. */
+const CONTEXT_MARKER = '.rockts-context';
+
+export interface BakeFlags {
+  /** Write the bake file here (and the context beside it) instead of printing it. */
+  readonly output: string | undefined;
+  /** The build context folder, relative to the bake file. */
+  readonly context: string;
+  readonly tag: string | undefined;
+}
+
+export interface BakeResult {
+  readonly text: string;
+  /** The context folder written, when `output` was given. */
+  readonly contextDir: string | undefined;
+}
+
+export async function writeBake(options: ProjectOptions, flags: BakeFlags): Promise<BakeResult> {
+  if (path.isAbsolute(flags.context) || flags.context.split(/[\\/]/).includes('..') || flags.context === '.' || flags.context === '') {
+    throw new RocktsError('USAGE', `--context: expected a folder name relative to the bake file, inside its folder (such as rockts-context), found ${JSON.stringify(flags.context)}`);
+  }
+  if (flags.tag !== undefined && !IMAGE_TAG.test(flags.tag)) {
+    throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(flags.tag)}`);
+  }
+  const composed = await composeProject(options);
+  const caches = await stageCaches(composed);
+  const text = renderBakeFile({
+    plan: composed.plan,
+    context: flags.context,
+    dockerfile: 'Dockerfile',
+    tag: flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config),
+    platforms: [],
+    pull: composed.config.build.pull?.value === true,
+    noCache: composed.config.build.noCache?.value === true,
+    args: [],
+    extraCache: { from: [], to: [] },
+    cache: caches,
+    output: ['type=docker'],
+    push: false,
+  });
+  if (flags.output === undefined) return { text, contextDir: undefined };
+  const file = path.resolve(flags.output);
+  const contextDir = path.resolve(path.dirname(file), flags.context);
+  if (!(await access(path.dirname(file)).then(() => true, () => false))) {
+    throw new RocktsError('IO_FAILED', `-o: expected an existing folder for ${flags.output}, found no folder ${path.dirname(file)}`);
+  }
+  await replaceContext(contextDir, (dir) => fillBuildContext(dir, composed.dockerfile, composed.plan.extensions, composed.contextFiles));
+  await writeFileAtomic(file, text);
+  return { text, contextDir };
+}
+
+/** Fills a fresh sibling folder, then puts it in place of `dir`, which must be rockts's own or absent. */
+async function replaceContext(dir: string, fill: (dir: string) => Promise<unknown>): Promise<void> {
+  const exists = await access(dir).then(() => true, () => false);
+  if (exists && !(await access(path.join(dir, CONTEXT_MARKER)).then(() => true, () => false))) {
+    throw new RocktsError('FILE_EXISTS', `${dir} exists and was not written by rockts bake; remove it or choose another --context`);
+  }
+  const fresh = await mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}-`));
+  try {
+    await fill(fresh);
+    await writeFile(path.join(fresh, CONTEXT_MARKER), 'Written by `rockts bake`: the build context of docker-bake.json. Regenerate it; do not edit.\n');
+    if (exists) await rm(dir, { recursive: true, force: true });
+    await rename(fresh, dir);
+  } catch (error) {
+    await rm(fresh, { recursive: true, force: true });
+    throw error;
+  }
+}

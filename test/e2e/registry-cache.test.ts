@@ -1,0 +1,119 @@
+/**
+ * Registry caches addressed by content, end to end on loopback: a registry from
+ * scripts/ci/registry-up.sh (ROCKTS_REGISTRY, e.g. 127.0.0.1:5510) and a second Docker 26
+ * daemon with its own data root (scripts/ci/engine26b-up.sh), the "second machine".
+ * Everything is asserted from BuildKit's plain progress output, never from timings.
+ * Builders get options with a fresh value per run, so no local cache can already hold them.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
+
+jest.setTimeout(900_000);
+
+const REGISTRY = process.env.ROCKTS_REGISTRY ?? '127.0.0.1:5510';
+const SECOND: TestEngine = {
+  name: 'a second Docker 26 daemon (own data root) and a loopback registry',
+  kind: 'docker',
+  bin: 'docker',
+  env: { DOCKER_HOST: 'unix:///var/run/rockts-docker26b.sock' },
+  args: [],
+  setup: 'scripts/ci/engine26b-up.sh and scripts/ci/registry-up.sh',
+};
+const nonce = `${process.pid}${Date.now()}`.slice(-9);
+const repository = `${REGISTRY}/rockts-e2e-cache-${nonce}`;
+
+function registryProblem(): string | undefined {
+  try {
+    execFileSync('curl', ['-fsS', '--max-time', '3', `http://${REGISTRY}/v2/`], { stdio: 'pipe' });
+    return undefined;
+  } catch {
+    return `no registry answers on ${REGISTRY}`;
+  }
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-cache-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  // Only the images this test tagged; the second daemon's are its own anyway.
+  for (const [engine, name] of [[SECOND, 'a'], [SECOND, 'b']] as const) {
+    try {
+      docker(engine, ['image', 'rm', `rockts-e2e-cache-${name}-${nonce}`]);
+    } catch {
+      // not built (the test failed before it)
+    }
+  }
+});
+
+function project(name: string, image: string, extensions: readonly string[]): string {
+  return [
+    `image: ${image}`,
+    'extensions:',
+    ...extensions.map((e) => `  - ${e}`),
+    'builder:',
+    `  baseImage: ${BASE_IMAGE}`,
+    '  apt: [gcc, libc6-dev]',
+    `tag: rockts-e2e-cache-${name}-${nonce}`,
+    `cache: { registry: ${repository} }`,
+    '',
+  ].join('\n');
+}
+
+/** rockts build in a fresh folder; the steps of every build it ran (one per stage export, then the image). */
+async function build(engine: TestEngine, name: string, text: string, extra: readonly string[] = []): Promise<{ steps: Step[]; log: string }> {
+  const dir = path.join(root, `${name}-${engine === DOCKER_26 ? 'main' : 'second'}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'rockerc.yaml'), text);
+  const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', '--network', 'host', ...extra]);
+  if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+  // BuildKit numbers the steps of each build from #1: parse build by build.
+  const builds = result.stderr.split(/^(?=#1 \[internal\] load build definition)/m);
+  return { steps: builds.flatMap((b) => parseSteps(b)), log: result.stderr };
+}
+
+const stepsOf = (steps: Step[], stage: string) => steps.filter((s) => s.stage === stage && !s.name.startsWith('FROM '));
+
+const hello = `hello: { greeting: "shared ${nonce}" }`;
+const A = project('a', BASE_IMAGE, [hello, `tool: { version: "1.2.${nonce}" }`]);
+const B = project('b', ALT_IMAGE, [hello, `tool: { version: "1.3.${nonce}" }`, 'links']);
+
+describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26 daemon (import)', () => {
+  const problem = registryProblem();
+  if (problem !== undefined && process.env.ROCKTS_REQUIRE_ENGINE !== '1') {
+    test.skip(`${problem} (run \`sudo bash scripts/ci/registry-up.sh\`)`, () => undefined);
+    return;
+  }
+
+  test('project A exports one cache per stage (and --push pushes its image); on an empty second machine, project B finds the common builder CACHED from the registry and runs its own; project A reuses every builder', async () => {
+    if (problem !== undefined) throw new Error(problem);
+    const pushed = `${REGISTRY}/rockts-e2e-push-${nonce}:a`;
+    const a = await build(DOCKER_26, 'a', A, ['--tag', pushed, '--push']);
+    expect(a.log).toMatch(/exporting cache to registry/);
+    expect(JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-push-${nonce}/tags/list`], { encoding: 'utf8' }))).toEqual({ name: `rockts-e2e-push-${nonce}`, tags: ['a'] });
+    docker(DOCKER_26, ['image', 'rm', pushed]);
+    const tags = JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-cache-${nonce}/tags/list`], { encoding: 'utf8' })) as { tags: string[] };
+    expect(tags.tags.map((t) => t.replace(/-[0-9a-f]{24}$/, '')).sort()).toEqual(['rockts-builder-base', 'rockts-builder-hello', 'rockts-builder-tool', 'rockts-final']);
+
+    // The second machine's build cache is its own (no other test uses that daemon): wipe it.
+    docker(SECOND, ['builder', 'prune', '-af']);
+    const b = await build(SECOND, 'b', B);
+    const helloRef = tags.tags.find((t) => t.startsWith('rockts-builder-hello-'))!;
+    expect(b.log).toContain(`importing cache manifest from ${repository}:${helloRef}`);
+    expect(stepsOf(b.steps, 'rockts-builder-hello').length).toBeGreaterThan(0);
+    expect(stepsOf(b.steps, 'rockts-builder-hello').filter((s) => !s.cached)).toEqual([]);
+    expect(stepsOf(b.steps, 'rockts-builder-tool').some((s) => !s.cached)).toBe(true);
+
+    docker(SECOND, ['builder', 'prune', '-af']);
+    const again = await build(SECOND, 'a', A);
+    for (const stage of ['rockts-builder-base', 'rockts-builder-hello', 'rockts-builder-tool']) {
+      expect(stepsOf(again.steps, stage).length).toBeGreaterThan(0);
+      expect(stepsOf(again.steps, stage).filter((s) => !s.cached)).toEqual([]);
+    }
+  });
+}, SECOND);
