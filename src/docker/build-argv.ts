@@ -23,6 +23,8 @@ export interface BuildRequest {
   readonly platform: string | undefined;
   /** Build only this stage (and what it needs). */
   readonly target?: string;
+  /** Forward the ssh agent (`--ssh default`) for `RUN --mount=type=ssh` (git-clone's ssh URLs). */
+  readonly sshAgent?: boolean;
 }
 
 /** A build with nothing asked beyond the context, Dockerfile and tag. */
@@ -60,6 +62,7 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
   if (request.target !== undefined) args.push('--target', request.target);
+  if (request.sshAgent) args.push('--ssh', 'default');
   args.push(request.contextDir);
   return { bin: engine.bin, args, env: engine.buildx ? {} : { DOCKER_BUILDKIT: '1' } };
 }
@@ -79,6 +82,7 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
   if (request.target !== undefined) args.push('--target', request.target);
+  if (request.sshAgent) args.push('--ssh', 'default');
   args.push(request.contextDir);
   return { bin, args, env: {} };
 }

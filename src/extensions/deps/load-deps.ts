@@ -93,7 +93,7 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
 }
 
 /** Every file below `dir` (relative, `/`-separated, code-point order), not following links into folders. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const files: string[] = [];
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch(() => []);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -186,7 +186,7 @@ async function readPyprojects(projectDir: string, relatives: readonly string[], 
 }
 
 /** A file's text; a file that cannot be read (a folder, no permission) is a located problem. */
-async function readText(file: string): Promise<string> {
+export async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
