@@ -1,0 +1,41 @@
+/**
+ * The git-clone extension's negative goldens: test/golden-git-clone-errors/<case>/ holds a
+ * project whose .repos files are wrong, and expected.txt the full error text
+ * (UPDATE_GOLDEN=1 rewrites it). The positive cases are in test/golden-builtin/git-clone*.
+ */
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildCommand, PLAIN_BUILD } from '../src/docker/build-argv.js';
+import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+
+const FOLDER = path.join(ROOT, 'test/golden-git-clone-errors');
+const cases = readdirSync(FOLDER, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+test.each(cases)('%s', async (name) => {
+  const dir = path.join(FOLDER, name);
+  const text = await composeErrorText(dir, BUILTIN_EXTENSIONS);
+  const file = path.join(dir, 'expected.txt');
+  if (UPDATE_GOLDEN) await writeFile(file, text);
+  expect(text).toBe(await readText(file));
+});
+
+test('the project records which repositories need the ssh agent', async () => {
+  const { gitClone } = await composeCase(path.join(ROOT, 'test/golden-builtin/git-clone'), BUILTIN_EXTENSIONS);
+  expect(gitClone?.files).toEqual(['deps.repos', 'ws/tools/tools.repos.yaml']);
+  expect(gitClone?.repositories.map((r) => `${r.path} ${r.ssh}`)).toEqual(['src/demo_lib false', 'src/demo_msgs false', 'src/private_tool true', 'tools/latest true']);
+  expect(gitClone?.needsSsh).toBe(true);
+  const plain = await composeCase(path.join(ROOT, 'test/golden-builtin/git-clone-root'), BUILTIN_EXTENSIONS);
+  expect(plain.gitClone?.needsSsh).toBe(false);
+});
+
+test('--ssh default reaches docker and podman only when asked for', () => {
+  const request = { ...PLAIN_BUILD, contextDir: '/ctx', dockerfile: '/ctx/Dockerfile', tag: 't', iidFile: '/ctx/iid' };
+  for (const engine of [{ kind: 'docker', bin: 'docker', buildx: true }, { kind: 'docker', bin: 'docker', buildx: false }, { kind: 'podman', bin: 'podman', buildx: false }] as const) {
+    expect(buildCommand(engine, { ...request, sshAgent: true }).args.join(' ')).toContain('--ssh default /ctx');
+    expect(buildCommand(engine, request).args).not.toContain('--ssh');
+  }
+});
