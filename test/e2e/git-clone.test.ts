@@ -1,0 +1,127 @@
+/**
+ * git-clone on Docker 26: repositories served by a `git daemon` this test starts on
+ * loopback, named in a project's .repos files (a tag, a commit, a default branch), are
+ * cloned by a real build with --network=host; the image holds them under the clone root
+ * at exactly those versions, owned by the mapped uid. An ssh URL without an ssh agent is
+ * refused before the build starts, and with one the build command forwards it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, rocktsIn } from '../helpers/engine.js';
+import { BUILTIN_EXTENSIONS } from '../helpers/project.js';
+
+jest.setTimeout(600_000);
+
+let served: string;
+let daemon: ChildProcess | undefined;
+let port: number;
+const commits: Record<string, string> = {};
+
+/** A bare repository `name`.git below `served`, made from `history` (one commit per file content, tagged when asked). */
+function makeRepository(name: string, history: readonly { content: string; tag?: string }[]): void {
+  const work = path.join(served, `${name}-work`);
+  const git = (...args: string[]) => execFileSync('git', ['-C', work, '-c', 'user.name=rockts', '-c', 'user.email=dev@rockts.invalid', ...args], { encoding: 'utf8' }).trim();
+  execFileSync('git', ['init', '--quiet', '--initial-branch=main', work]);
+  history.forEach(({ content, tag }, i) => {
+    execFileSync('sh', ['-c', `printf '%s\\n' "$1" > "$2/VERSION"`, 'sh', content, work]);
+    git('add', 'VERSION');
+    git('commit', '--quiet', '-m', `commit ${i}`);
+    commits[`${name}@${content}`] = git('rev-parse', 'HEAD');
+    if (tag) git('tag', tag);
+  });
+  execFileSync('git', ['clone', '--quiet', '--bare', work, path.join(served, `${name}.git`)]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  served = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-gitclone-served-'));
+  makeRepository('lib', [{ content: 'lib 1', tag: 'v1.0.0' }, { content: 'lib 2' }]);
+  makeRepository('msgs', [{ content: 'msgs 1' }, { content: 'msgs 2' }, { content: 'msgs 3' }]);
+  port = await freePort();
+  daemon = spawn('git', ['daemon', '--reuseaddr', `--base-path=${served}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, served], { stdio: 'ignore' });
+  // Ready when it answers (it binds in well under a second; a failed start ends the loop).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      execFileSync('git', ['ls-remote', `git://127.0.0.1:${port}/lib.git`], { stdio: 'ignore' });
+      break;
+    } catch (error) {
+      if (attempt >= 100 || daemon.exitCode !== null) throw new Error(`git daemon did not start on port ${port}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+});
+
+afterAll(async () => {
+  daemon?.kill();
+  await rm(served, { recursive: true, force: true });
+});
+
+describeWithEngine('git-clone on Docker 26', () => {
+  let dir: string;
+  let tag: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-gitclone-'));
+    tag = `rockts-e2e-gitclone-${path.basename(dir).toLowerCase()}`;
+    await writeFile(path.join(dir, 'rockerc.yaml'), `image: ${BASE_IMAGE}\nextensions: [git-clone]\ntag: ${tag}\n`);
+  });
+
+  afterEach(async () => {
+    try {
+      docker(DOCKER_26, ['image', 'rm', '--force', tag]);
+    } catch {
+      // nothing was tagged
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const build = (env: NodeJS.ProcessEnv = {}, extra: readonly string[] = []) =>
+    rocktsIn(dir, ['build', '--progress', 'plain', '--network', 'host', ...extra], { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS, ...env });
+
+  test('the repositories of the .repos files are in the image at their pinned versions', async () => {
+    const url = (name: string) => `git://127.0.0.1:${port}/${name}.git`;
+    await writeFile(
+      path.join(dir, 'project.repos'),
+      ['repositories:', '  src/lib:', '    type: git', `    url: ${url('lib')}`, '    version: v1.0.0', '  src/msgs:', '    type: git', `    url: ${url('msgs')}`, `    version: ${commits['msgs@msgs 2']}`, ''].join('\n'),
+    );
+    await mkdir(path.join(dir, 'tools'));
+    await writeFile(path.join(dir, 'tools/tools.repos.yaml'), ['repositories:', '  tools/lib-head:', '    type: git', `    url: ${url('lib')}`, ''].join('\n'));
+    const result = await build();
+    if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+    const root = '/opt/rockts/repos';
+    const report = docker(DOCKER_26, [
+      'run', '--rm', '--network=host', tag, 'sh', '-c',
+      `for r in src/lib src/msgs tools/lib-head; do echo "$r $(git -C ${root}/$r rev-parse HEAD) $(cat ${root}/$r/VERSION) $(stat -c %u ${root}/$r/VERSION)"; done; git -C ${root}/src/lib remote get-url origin`,
+    ]);
+    const uid = process.getuid!();
+    expect(report).toBe(
+      [`src/lib ${commits['lib@lib 1']} lib 1 ${uid}`, `src/msgs ${commits['msgs@msgs 2']} msgs 2 ${uid}`, `tools/lib-head ${commits['lib@lib 2']} lib 2 ${uid}`, url('lib'), ''].join('\n'),
+    );
+  });
+
+  test('an ssh URL needs an ssh agent: refused without one, forwarded with --ssh default when there is one', async () => {
+    await writeFile(path.join(dir, 'private.repos'), 'repositories:\n  src/private:\n    type: git\n    url: git@git.example.invalid:team/private.git\n    version: v2\n');
+    const refused = await build({ SSH_AUTH_SOCK: '' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'private.repos:2:3: git-clone: src/private has an ssh URL (git@git.example.invalid:team/private.git), which is cloned through your ssh agent, but SSH_AUTH_SOCK is not set',
+    );
+    const dryRun = await build({ SSH_AUTH_SOCK: '/tmp/agent.sock' }, ['--dry-run']);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toMatch(/ --ssh default \S+\n$/);
+  });
+}, DOCKER_26);
