@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { describePlan } from '../src/describe-plan.js';
 import { buildCommand, PLAIN_BUILD } from '../src/docker/build-argv.js';
 import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
 
@@ -30,6 +31,21 @@ test('the project records which repositories need the ssh agent', async () => {
   expect(gitClone?.needsSsh).toBe(true);
   const plain = await composeCase(path.join(ROOT, 'test/golden-builtin/git-clone-root'), BUILTIN_EXTENSIONS);
   expect(plain.gitClone?.needsSsh).toBe(false);
+});
+
+test('rockts plan lists the .repos files and each repository with its version', async () => {
+  const dir = path.join(ROOT, 'test/golden-builtin/git-clone');
+  const { plan, config, deps, gitClone } = await composeCase(dir, BUILTIN_EXTENSIONS);
+  expect(describePlan(plan, config, (f) => path.relative(dir, f), deps, gitClone)).toContain(
+    [
+      'git-clone .repos files: deps.repos, ws/tools/tools.repos.yaml (ssh URLs: the build gets --ssh default)',
+      '  src/demo_lib ← https://github.com/example/demo_lib.git at v1.2.0',
+      '  src/demo_msgs ← git://git.example.org/demo_msgs at 0123456789abcdef0123456789abcdef01234567',
+      '  src/private_tool ← git@github.com:example/private_tool.git at main',
+      '  tools/latest ← ssh://git@git.example.org:2222/tools/latest.git at the default branch',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('--ssh default reaches docker and podman only when asked for', () => {

@@ -2,16 +2,16 @@
  * git-clone on Docker 26: repositories served by a `git daemon` this test starts on
  * loopback, named in a project's .repos files (a tag, a commit, a default branch), are
  * cloned by a real build with --network=host; the image holds them under the clone root
- * at exactly those versions, owned by the mapped uid. An ssh URL without an ssh agent is
+ * at exactly those versions, owned by the uid that built them. An ssh URL without an ssh agent is
  * refused before the build starts, and with one the build command forwards it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, rocktsIn } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, rocktsAsUid, rocktsIn } from '../helpers/engine.js';
 import { BUILTIN_EXTENSIONS } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
@@ -20,6 +20,7 @@ let served: string;
 let daemon: ChildProcess | undefined;
 let port: number;
 const commits: Record<string, string> = {};
+const UID = 4242;
 
 /** A bare repository `name`.git below `served`, made from `history` (one commit per file content, tagged when asked). */
 function makeRepository(name: string, history: readonly { content: string; tag?: string }[]): void {
@@ -100,17 +101,20 @@ describeWithEngine('git-clone on Docker 26', () => {
     );
     await mkdir(path.join(dir, 'tools'));
     await writeFile(path.join(dir, 'tools/tools.repos.yaml'), ['repositories:', '  tools/lib-head:', '    type: git', `    url: ${url('lib')}`, ''].join('\n'));
-    const result = await build();
+    // Built as uid 4242, as a developer would (the tests run as root): the clones become theirs.
+    await chmod(dir, 0o777);
+    const result = await rocktsAsUid(DOCKER_26, UID, dir, ['build', '--progress', 'plain', '--network', 'host'], { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS });
     if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
     const root = '/opt/rockts/repos';
     const report = docker(DOCKER_26, [
-      'run', '--rm', '--network=host', tag, 'sh', '-c',
+      'run', '--rm', '--network=host', '--user', `${UID}:${UID}`, tag, 'sh', '-c',
       `for r in src/lib src/msgs tools/lib-head; do echo "$r $(git -C ${root}/$r rev-parse HEAD) $(cat ${root}/$r/VERSION) $(stat -c %u ${root}/$r/VERSION)"; done; git -C ${root}/src/lib remote get-url origin`,
     ]);
-    const uid = process.getuid!();
     expect(report).toBe(
-      [`src/lib ${commits['lib@lib 1']} lib 1 ${uid}`, `src/msgs ${commits['msgs@msgs 2']} msgs 2 ${uid}`, `tools/lib-head ${commits['lib@lib 2']} lib 2 ${uid}`, url('lib'), ''].join('\n'),
+      [`src/lib ${commits['lib@lib 1']} lib 1 ${UID}`, `src/msgs ${commits['msgs@msgs 2']} msgs 2 ${UID}`, `tools/lib-head ${commits['lib@lib 2']} lib 2 ${UID}`, url('lib'), ''].join('\n'),
     );
+    // Root in the container may use them too (its git config trusts them).
+    expect(docker(DOCKER_26, ['run', '--rm', '--network=host', tag, 'git', '-C', `${root}/src/msgs`, 'rev-parse', 'HEAD'])).toBe(`${commits['msgs@msgs 2']}\n`);
   });
 
   test('an ssh URL needs an ssh agent: refused without one, forwarded with --ssh default when there is one', async () => {

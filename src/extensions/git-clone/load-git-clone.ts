@@ -81,7 +81,8 @@ function mergeRepositories(repositories: readonly Repository[], projectDir: stri
 
 /**
  * The Dockerfile text that clones one repository below the clone root at its version
- * (and its submodules), owned by the mapped user. An ssh URL clones through the build's
+ * (and its submodules), owned by the mapped user; root's git config trusts it too, so
+ * root in the container (no `user` extension, `exec -u root`) can still use it. An ssh URL clones through the build's
  * ssh agent socket (`RUN --mount=type=ssh`): no key enters a layer.
  */
 function cloneStep(repository: Repository, file: string): string {
@@ -92,6 +93,6 @@ function cloneStep(repository: Repository, file: string): string {
   const steps = [`git clone --quiet${repository.version ? ' --no-checkout' : ''} '${repository.url}' ${dir}`];
   if (repository.version) steps.push(`git -C ${dir} -c advice.detachedHead=false checkout --quiet '${repository.version}'`);
   steps.push(`git -C ${dir} submodule update --init --recursive --quiet`);
-  lines.push(`RUN ${mount}${steps.join(` \\\n${INDENT}&& `)}{{#if user.uid}} \\\n${INDENT}&& chown -R {{user.uid}}:{{user.gid}} ${dir}{{/if}}`);
+  lines.push(`RUN ${mount}${steps.join(` \\\n${INDENT}&& `)}{{#if user.uid}} \\\n${INDENT}&& chown -R {{user.uid}}:{{user.gid}} ${dir} \\\n${INDENT}&& git config --global --add safe.directory ${dir}{{/if}}`);
   return lines.join('\n');
 }

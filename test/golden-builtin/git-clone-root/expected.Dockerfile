@@ -21,6 +21,7 @@ RUN git lfs install --system --skip-repo \
 RUN git clone --quiet --no-checkout 'https://github.com/ros2/rclcpp.git' '/ws/underlay/src'/rclcpp \
     && git -C '/ws/underlay/src'/rclcpp -c advice.detachedHead=false checkout --quiet 'rolling' \
     && git -C '/ws/underlay/src'/rclcpp submodule update --init --recursive --quiet \
-    && chown -R 1000:1000 '/ws/underlay/src'/rclcpp
+    && chown -R 1000:1000 '/ws/underlay/src'/rclcpp \
+    && git config --global --add safe.directory '/ws/underlay/src'/rclcpp
 LABEL rockts.extensions="git-clone" \
-    rockts.config="sha256:af11af394ec0e1938a8d1ce3b6d8cdc84b6acfbec996cf0f2d4d5783bf9174e7"
+    rockts.config="sha256:f1c31183cc521a10be505043868a9c1e37411defa0c3954e1649499ed401d54f"

@@ -44,23 +44,27 @@ RUN git lfs install --system --skip-repo \
 RUN git clone --quiet --no-checkout 'https://github.com/example/demo_lib.git' '/opt/rockts/repos'/src/demo_lib \
     && git -C '/opt/rockts/repos'/src/demo_lib -c advice.detachedHead=false checkout --quiet 'v1.2.0' \
     && git -C '/opt/rockts/repos'/src/demo_lib submodule update --init --recursive --quiet \
-    && chown -R 1000:1000 '/opt/rockts/repos'/src/demo_lib
+    && chown -R 1000:1000 '/opt/rockts/repos'/src/demo_lib \
+    && git config --global --add safe.directory '/opt/rockts/repos'/src/demo_lib
 # src/demo_msgs from deps.repos: git://git.example.org/demo_msgs at 0123456789abcdef0123456789abcdef01234567
 RUN git clone --quiet --no-checkout 'git://git.example.org/demo_msgs' '/opt/rockts/repos'/src/demo_msgs \
     && git -C '/opt/rockts/repos'/src/demo_msgs -c advice.detachedHead=false checkout --quiet '0123456789abcdef0123456789abcdef01234567' \
     && git -C '/opt/rockts/repos'/src/demo_msgs submodule update --init --recursive --quiet \
-    && chown -R 1000:1000 '/opt/rockts/repos'/src/demo_msgs
+    && chown -R 1000:1000 '/opt/rockts/repos'/src/demo_msgs \
+    && git config --global --add safe.directory '/opt/rockts/repos'/src/demo_msgs
 # src/private_tool from deps.repos: git@github.com:example/private_tool.git at main
 RUN --mount=type=ssh export GIT_SSH_COMMAND='ssh -o StrictHostKeyChecking=accept-new' \
     && git clone --quiet --no-checkout 'git@github.com:example/private_tool.git' '/opt/rockts/repos'/src/private_tool \
     && git -C '/opt/rockts/repos'/src/private_tool -c advice.detachedHead=false checkout --quiet 'main' \
     && git -C '/opt/rockts/repos'/src/private_tool submodule update --init --recursive --quiet \
-    && chown -R 1000:1000 '/opt/rockts/repos'/src/private_tool
+    && chown -R 1000:1000 '/opt/rockts/repos'/src/private_tool \
+    && git config --global --add safe.directory '/opt/rockts/repos'/src/private_tool
 # tools/latest from ws/tools/tools.repos.yaml: ssh://git@git.example.org:2222/tools/latest.git
 RUN --mount=type=ssh export GIT_SSH_COMMAND='ssh -o StrictHostKeyChecking=accept-new' \
     && git clone --quiet 'ssh://git@git.example.org:2222/tools/latest.git' '/opt/rockts/repos'/tools/latest \
     && git -C '/opt/rockts/repos'/tools/latest submodule update --init --recursive --quiet \
-    && chown -R 1000:1000 '/opt/rockts/repos'/tools/latest
+    && chown -R 1000:1000 '/opt/rockts/repos'/tools/latest \
+    && git config --global --add safe.directory '/opt/rockts/repos'/tools/latest
 USER dev
 LABEL rockts.extensions="user,git-clone" \
-    rockts.config="sha256:96d1695c6d7053fccf0ae87c9484682c92ec9ed907770e8c251bbc8d95960b7c"
+    rockts.config="sha256:ddfe1839c92d51ae5fcd42ec4906be53a5293e5a4543ebb90ad18c9e92f7d843"
