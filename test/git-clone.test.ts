@@ -3,26 +3,12 @@
  * project whose .repos files are wrong, and expected.txt the full error text
  * (UPDATE_GOLDEN=1 rewrites it). The positive cases are in test/golden-builtin/git-clone*.
  */
-import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describePlan } from '../src/describe-plan.js';
 import { buildCommand, PLAIN_BUILD } from '../src/docker/build-argv.js';
-import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';
 
-const FOLDER = path.join(ROOT, 'test/golden-git-clone-errors');
-const cases = readdirSync(FOLDER, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
-
-test.each(cases)('%s', async (name) => {
-  const dir = path.join(FOLDER, name);
-  const text = await composeErrorText(dir, BUILTIN_EXTENSIONS);
-  const file = path.join(dir, 'expected.txt');
-  if (UPDATE_GOLDEN) await writeFile(file, text);
-  expect(text).toBe(await readText(file));
-});
+testErrorGoldens('test/golden-git-clone-errors');
 
 test('the project records which repositories need the ssh agent', async () => {
   const { gitClone } = await composeCase(path.join(ROOT, 'test/golden-builtin/git-clone'), BUILTIN_EXTENSIONS);

@@ -7,9 +7,8 @@
  */
 import path from 'node:path';
 import { RocktsError } from '../../core/errors.js';
-import { CONTROL_CHARACTER, describeValue } from '../../core/grammar.js';
 import type { LoadedExtension } from '../../core/types.js';
-import { globMatcher, listFiles, readText } from '../deps/load-deps.js';
+import { globMatcher, listFiles, parseProjectFiles } from '../deps/load-deps.js';
 import { parseReposFile, type Repository } from './parse-repos-file.js';
 
 export const GIT_CLONE_EXTENSION = 'git-clone';
@@ -26,22 +25,7 @@ export interface LoadedGitClone {
 export async function loadGitClone(base: LoadedExtension, projectDir: string): Promise<LoadedGitClone> {
   const found = (await listFiles(projectDir)).filter((f) => REPOS_FILES.some((matches) => matches(f)));
   const problems: RocktsError[] = [];
-  const repositories: Repository[] = [];
-  for (const relative of found) {
-    const file = path.join(projectDir, relative);
-    if (CONTROL_CHARACTER.test(relative) || relative.includes('{{')) {
-      problems.push(new RocktsError('CONFIG_INVALID', `repos file: expected a file name without control characters or '{{', found ${describeValue(relative)}`, { location: { file, line: 1, column: 1 } }));
-      continue;
-    }
-    try {
-      const parsed = parseReposFile(await readText(file), file);
-      problems.push(...parsed.problems);
-      repositories.push(...parsed.repositories);
-    } catch (error) {
-      if (!(error instanceof RocktsError)) throw error;
-      problems.push(error);
-    }
-  }
+  const repositories = (await parseProjectFiles(projectDir, found, 'repos file', parseReposFile, problems)).flatMap((f) => f.repositories);
   const merged = mergeRepositories(repositories, projectDir, problems);
   if (problems.length > 0) throw RocktsError.combine(problems);
   const setup = base.templates.find((t) => t.kind === 'setup');
