@@ -3,10 +3,11 @@
  * loopback, named in a project's .repos files (a tag, a commit, a default branch), are
  * cloned by a real build with --network=host; the image holds them under the clone root
  * at exactly those versions, owned by the uid that built them. An ssh URL without an ssh agent is
- * refused before the build starts, and with one the build command forwards it.
+ * refused before the build starts; with one, a repository served by an sshd on loopback
+ * (in a container this test builds) clones through the agent and no key enters the image.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,5 +128,55 @@ describeWithEngine('git-clone on Docker 26', () => {
     const dryRun = await build({ SSH_AUTH_SOCK: '/tmp/agent.sock' }, ['--dry-run']);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout).toMatch(/ --ssh default \S+\n$/);
+  });
+
+  test('an ssh URL clones through the ssh agent (an sshd on loopback, in a container), and no key enters the image', async () => {
+    const keys = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-gitclone-keys-'));
+    const sshd = `rockts-e2e-gitclone-sshd-${path.basename(keys).toLowerCase()}`;
+    let agentPid: number | undefined;
+    try {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keys, 'id')]);
+      const agentSock = path.join(keys, 'agent.sock');
+      agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(execFileSync('ssh-agent', ['-a', agentSock], { encoding: 'utf8' }))![1]);
+      execFileSync('ssh-add', ['-q', path.join(keys, 'id')], { env: { ...process.env, SSH_AUTH_SOCK: agentSock } });
+      // The server: the base image with openssh-server and git, serving the bare repositories read-only.
+      docker(DOCKER_26, ['build', '--network=host', '--tag', sshd, '-'], {
+        input: `FROM ${BASE_IMAGE}\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server git && mkdir -p /run/sshd\n`,
+      });
+      const sshPort = await freePort();
+      docker(DOCKER_26, [
+        'run', '--detach', '--rm', '--network=host', '--name', sshd, '--volume', `${served}:/srv:ro`, '--volume', `${path.join(keys, 'id.pub')}:/root/.ssh/authorized_keys:ro`,
+        sshd, '/usr/sbin/sshd', '-D', '-e', '-p', String(sshPort), '-o', 'ListenAddress=127.0.0.1',
+      ]);
+      const url = `ssh://root@127.0.0.1:${sshPort}/srv/lib.git`;
+      const probe = { ...process.env, SSH_AUTH_SOCK: agentSock, GIT_SSH_COMMAND: 'ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR' };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          execFileSync('git', ['ls-remote', url], { stdio: 'ignore', env: probe });
+          break;
+        } catch (error) {
+          if (attempt >= 100) throw new Error(`sshd did not answer on port ${sshPort}`, { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      await writeFile(path.join(dir, 'private.repos'), `repositories:\n  src/private:\n    type: git\n    url: ${url}\n    version: v1.0.0\n`);
+      const result = await build({ SSH_AUTH_SOCK: agentSock });
+      if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+      const root = '/opt/rockts/repos/src/private';
+      // A line of the private key's body, searched for in every file of the image.
+      const keyLine = (await readFile(path.join(keys, 'id'), 'utf8')).split('\n')[1]!;
+      expect(docker(DOCKER_26, ['run', '--rm', '--network=host', tag, 'sh', '-c', `git -C ${root} rev-parse HEAD; cat ${root}/VERSION; grep -rlF '${keyLine}' / --exclude-dir=proc --exclude-dir=sys 2>/dev/null | wc -l`])).toBe(
+        `${commits['lib@lib 1']}\nlib 1\n0\n`,
+      );
+    } finally {
+      if (agentPid !== undefined) process.kill(agentPid);
+      try {
+        docker(DOCKER_26, ['rm', '--force', sshd]);
+        docker(DOCKER_26, ['image', 'rm', '--force', sshd]);
+      } catch {
+        // not started
+      }
+      await rm(keys, { recursive: true, force: true });
+    }
   });
 }, DOCKER_26);
