@@ -74,7 +74,9 @@ function cloneStep(repository: Repository, file: string): string {
   // The host key is accepted on first use (the build has no known_hosts of yours); a commit version pins the content.
   const mount = repository.ssh ? `--mount=type=ssh export GIT_SSH_COMMAND='ssh -o StrictHostKeyChecking=accept-new' \\\n${INDENT}&& ` : '';
   const lines = [`# ${repository.path} from ${file}: ${repository.url}${repository.version ? ` at ${repository.version}` : ''}`];
-  const steps = [`git clone --quiet${repository.version ? ' --no-checkout' : ''} '${repository.url}' ${dir}`];
+  // http(s) URLs go through the config's mirrors (the `url` helper), as every download does.
+  const url = /^https?:/.test(repository.url) ? `{{url "${repository.url}"}}` : repository.url;
+  const steps = [`git clone --quiet${repository.version ? ' --no-checkout' : ''} '${url}' ${dir}`];
   if (repository.version) steps.push(`git -C ${dir} -c advice.detachedHead=false checkout --quiet '${repository.version}'`);
   steps.push(`git -C ${dir} submodule update --init --recursive --quiet`);
   lines.push(`RUN ${mount}${steps.join(` \\\n${INDENT}&& `)}{{#if user.uid}} \\\n${INDENT}&& chown -R {{user.uid}}:{{user.gid}} ${dir} \\\n${INDENT}&& git config --global --add safe.directory ${dir}{{/if}}`);

@@ -18,10 +18,11 @@ RUN git lfs install --system --skip-repo \
     && mkdir -p '/ws/underlay/src' \
     && chown 1000:1000 '/ws/underlay/src'
 # rclcpp from underlay.repos: https://github.com/ros2/rclcpp.git at rolling
-RUN git clone --quiet --no-checkout 'https://github.com/ros2/rclcpp.git' '/ws/underlay/src'/rclcpp \
+RUN git clone --quiet --no-checkout 'https://git-mirror.example.com/ros2/rclcpp.git' '/ws/underlay/src'/rclcpp \
     && git -C '/ws/underlay/src'/rclcpp -c advice.detachedHead=false checkout --quiet 'rolling' \
     && git -C '/ws/underlay/src'/rclcpp submodule update --init --recursive --quiet \
     && chown -R 1000:1000 '/ws/underlay/src'/rclcpp \
     && git config --global --add safe.directory '/ws/underlay/src'/rclcpp
 LABEL rockts.extensions="git-clone" \
-    rockts.config="sha256:f1c31183cc521a10be505043868a9c1e37411defa0c3954e1649499ed401d54f"
+    rockts.config="sha256:f5c9a06e02d0e05689cae0217faa3b5a2be08d9f6dd8c4ecdeeb1aa707c35804" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\"],\"bases\":[],\"ext\":[{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/ws/underlay/src\"]],\"b\":null,\"t\":\"0e21a1772f1e\",\"f\":null}],\"keys\":[\"709e1b52d039\",\"e995e5a6e930\",\"8e04a107ce1f\"]}"

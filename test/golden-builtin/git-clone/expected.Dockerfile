@@ -67,4 +67,5 @@ RUN --mount=type=ssh export GIT_SSH_COMMAND='ssh -o StrictHostKeyChecking=accept
     && git config --global --add safe.directory '/opt/rockts/repos'/tools/latest
 USER dev
 LABEL rockts.extensions="user,git-clone" \
-    rockts.config="sha256:ddfe1839c92d51ae5fcd42ec4906be53a5293e5a4543ebb90ad18c9e92f7d843"
+    rockts.config="sha256:ddfe1839c92d51ae5fcd42ec4906be53a5293e5a4543ebb90ad18c9e92f7d843" \
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"openssh-client\"],\"bases\":[],\"ext\":[{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"932886fd12fb\",\"f\":null}],\"keys\":[\"5e2222b5ad6e\",\"15109c8816f9\",\"7db7ee346f53\",\"42c1492780aa\",\"48b3d4db1b02\",\"a51493fc976c\",\"14adb716e793\",\"f53a29b16952\"]}"
