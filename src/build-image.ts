@@ -16,6 +16,7 @@ import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type E
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
+import { GIT_CLONE_EXTENSION } from './extensions/git-clone/load-git-clone.js';
 import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
@@ -130,12 +131,14 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const caches = await usableCaches(composed, engine, flags.builder, say);
   // A single build exports one cache holding all its stages; bake gives each stage its own.
   const bake = flags.bake;
-  const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs };
+  const sshAgent = needsSshAgent(composed, flags.dryRun);
+  const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
   let command;
   // Without bake, each builder base and builder stage is built and exported on its own
   // first (cache only), then the image imports them all from the local build cache.
   const exports: BuildCommand[] = [];
   if (bake) {
+    if (sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
     const file = path.join(path.dirname(context.dir), 'docker-bake.json');
     const text = renderBakeFile({
       plan: composed.plan,
@@ -302,4 +305,18 @@ export function buildFailure(log: string, owners: readonly (string | undefined)[
   const site = locateFailure(plain, owners, dockerfile.split('\n'));
   const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
   return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
+}
+
+/**
+ * git-clone's ssh URLs clone through the host's ssh agent (`--ssh default`), asked for
+ * only when the composition has one; without an agent the build could not clone them.
+ */
+function needsSshAgent(composed: Composition & Project, dryRun: boolean): boolean {
+  const repositories = composed.gitClone?.repositories.filter((r) => r.ssh) ?? [];
+  if (repositories.length === 0 || !composed.plan.extensions.some((e) => e.name === GIT_CLONE_EXTENSION)) return false;
+  if (!dryRun && !process.env.SSH_AUTH_SOCK) {
+    const first = repositories[0]!;
+    throw new RocktsError('USAGE', `git-clone: ${first.path} has an ssh URL (${first.url}), which is cloned through your ssh agent, but SSH_AUTH_SOCK is not set; start an agent and add your key (eval "$(ssh-agent)"; ssh-add), or use an https URL`, { location: first.location });
+  }
+  return true;
 }

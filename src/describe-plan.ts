@@ -4,8 +4,10 @@
  */
 import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from './core/types.js';
 import type { LoadedDeps } from './extensions/deps/load-deps.js';
+import type { LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
 
 type DepsSummary = LoadedDeps['summary'];
+type GitCloneSummary = LoadedGitClone['summary'];
 
 type DisplayPath = (file: string) => string;
 
@@ -32,7 +34,7 @@ export function explainExtension(e: OrderedExtension, display: DisplayPath, read
   return { requested, position: [priority, ...after].join('; ') };
 }
 
-export function describePlan(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary): string {
+export function describePlan(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary, gitClone?: GitCloneSummary): string {
   const lines = [`Plan for ${display(config.file)}`, `  image: ${plan.final.image}${plan.dockerfile ? `, built from ${plan.dockerfile.file} (its folder as context) before the final stage` : ''}`];
   if (config.tag) lines.push(`  tag:   ${config.tag.value}`);
   lines.push('', 'Extensions, in order (cachePriority high first, then name; dependencies first):');
@@ -55,6 +57,7 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath, d
   lines.push(`    user:   ${f.user ?? '(image default)'}${f.userSnippets.length > 0 ? `; snippets: ${f.userSnippets.map((s) => s.extension).join(', ')}` : ''}`);
   lines.push(`    config: ${plan.configHash}`);
   if (deps) lines.push('', ...describeDeps(deps));
+  if (gitClone) lines.push('', ...describeGitClone(gitClone));
   const build = buildSettingsToJson(config);
   const run = runSettingsToJson(config.run);
   if (Object.keys(build).length > 0) lines.push('', `Build settings (rockts build): ${Object.entries(build).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
@@ -77,6 +80,13 @@ function describeDeps(deps: DepsSummary): string[] {
     const where = layer.placement === 'apt install' ? "the final stage's apt install" : layer.placement === 'env group' ? 'the env group' : `deps ${layer.placement}${late}`;
     lines.push(`  ${layer.key} → ${where}: ${layer.items.join(', ') || '(nothing)'}  [${layer.files.join(', ')}]`);
   }
+  return lines;
+}
+
+/** The repositories git-clone clones, where from, and whether the build needs the ssh agent. */
+function describeGitClone(gitClone: GitCloneSummary): string[] {
+  const lines = [`git-clone .repos files: ${gitClone.files.join(', ') || 'none found'}${gitClone.needsSsh ? ' (ssh URLs: the build gets --ssh default)' : ''}`];
+  for (const r of gitClone.repositories) lines.push(`  ${r.path} ← ${r.url} at ${r.version ?? 'the default branch'}`);
   return lines;
 }
 

@@ -20,6 +20,7 @@ import { discoverExtensions, loadExtension } from './extensions/load-extension.j
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
+import { GIT_CLONE_EXTENSION, loadGitClone, type LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
 import { dockerfileTag } from './image-tag.js';
 
 export interface ProjectOptions {
@@ -51,6 +52,8 @@ export interface Project {
   readonly contextFiles: readonly ContextFile[];
   /** What the project's deps files contributed, when the config enables `deps`. */
   readonly deps: LoadedDeps['summary'] | undefined;
+  /** The repositories of the project's .repos files, when the config enables `git-clone`. */
+  readonly gitClone: LoadedGitClone['summary'] | undefined;
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
@@ -64,10 +67,12 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const packages = await discoverPackages(folders);
   const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
-  const deps = await loadProjectDeps(config, discovered, projectDir, problems);
-  // Its COPY lines read the generated context files: they stand in for its files/ in the image's record.
+  const deps = await specialise(config, discovered, DEPS_EXTENSION, problems, (base, entry) => loadDeps(base, projectDir, entry.options.find((o) => o.key.value === 'filter')?.value));
+  const gitClone = await specialise(config, discovered, GIT_CLONE_EXTENSION, problems, (base) => loadGitClone(base, projectDir));
+  // deps's COPY lines read the generated context files: they stand in for its files/ in the image's record.
   const depsExtension = deps && { ...deps.extension, filesDigest: digestContextFiles(deps.contextFiles) };
-  const builtins = depsExtension ? discovered.map((e) => (e.manifest.name === DEPS_EXTENSION ? depsExtension : e)) : discovered;
+  const specialised = new Map([depsExtension, gitClone?.extension].flatMap((e) => (e ? [[e.manifest.name, e] as const] : [])));
+  const builtins = discovered.map((e) => specialised.get(e.manifest.name) ?? e);
   const named = new Set<string>();
   for (const entry of config.extensions) {
     const key = refKey(entry.ref);
@@ -90,7 +95,7 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     if (pkg.intended.some((name) => wanted.has(name) && !offered.has(name))) problems.push(pkg.problem);
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
-  return { config, problems, builtins, packages, chosen, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary };
+  return { config, problems, builtins, packages, chosen, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary, gitClone: gitClone?.summary };
 }
 
 /** For `dockerfile:`, the image becomes the tag that Dockerfile is built to. */
@@ -108,15 +113,21 @@ async function withDockerfileImage(config: Config, problems: RocktsError[]): Pro
 }
 
 /**
- * The built-in `deps` filled in from the project's deps files, when the config lists it
- * (by name or as rockts/deps) and does not blacklist it.
+ * A built-in filled in from the project's files at load time (`deps`, `git-clone`), when
+ * the config lists it (by name or as rockts/NAME) and does not blacklist it.
  */
-async function loadProjectDeps(config: Config, builtins: readonly LoadedExtension[], projectDir: string, problems: RocktsError[]): Promise<LoadedDeps | undefined> {
-  const base = builtins.find((e) => e.manifest.name === DEPS_EXTENSION);
-  const entry = config.extensions.find((e) => (e.ref.kind === 'name' || (e.ref.kind === 'qualified' && e.ref.package === BUILTIN_PACKAGE)) && e.ref.name === DEPS_EXTENSION);
-  if (!base || !entry || config.blacklist.some((b) => b.value === DEPS_EXTENSION)) return undefined;
+async function specialise<T>(
+  config: Config,
+  builtins: readonly LoadedExtension[],
+  name: string,
+  problems: RocktsError[],
+  load: (base: LoadedExtension, entry: Config['extensions'][number]) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const base = builtins.find((e) => e.manifest.name === name);
+  const entry = config.extensions.find((e) => (e.ref.kind === 'name' || (e.ref.kind === 'qualified' && e.ref.package === BUILTIN_PACKAGE)) && e.ref.name === name);
+  if (!base || !entry || config.blacklist.some((b) => b.value === name)) return undefined;
   try {
-    return await loadDeps(base, projectDir, entry.options.find((o) => o.key.value === 'filter')?.value);
+    return await load(base, entry);
   } catch (error) {
     if (!(error instanceof RocktsError)) throw error;
     problems.push(error);

@@ -76,7 +76,7 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     configHash: composed.plan.configHash,
     rocktsVersion: project.rocktsVersion,
     configFile: path.relative(outDir, configFile),
-    source: context === undefined ? { kind: 'image', image: tag } : { kind: 'build', dockerfile: `${CONTEXT_DIR}/Dockerfile`, context: CONTEXT_DIR, network },
+    source: context === undefined ? { kind: 'image', image: tag } : { kind: 'build', dockerfile: `${CONTEXT_DIR}/Dockerfile`, context: CONTEXT_DIR, network, sshAgent: composed.gitClone?.needsSsh === true },
     // The usual layout (.devcontainer beside rockerc.yaml) stays valid when the folder moves.
     workspace: { source: outDir === path.join(projectDir, DEVCONTAINER_DIR) ? '${localWorkspaceFolder}' : projectDir, target: workspaceDir(projectDir) },
     user: composed.plan.final.user,

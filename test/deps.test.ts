@@ -3,27 +3,14 @@
  * whose deps files are wrong, and expected.txt the full error text (UPDATE_GOLDEN=1
  * rewrites it). The positive cases are in test/golden-builtin/deps-*.
  */
-import { readdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { globMatcher } from '../src/extensions/deps/load-deps.js';
 import { describePlan } from '../src/describe-plan.js';
 import { writeBuildContext } from '../src/docker/build-context.js';
-import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';
 
-const FOLDER = path.join(ROOT, 'test/golden-deps-errors');
-const cases = readdirSync(FOLDER, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
-
-test.each(cases)('%s', async (name) => {
-  const dir = path.join(FOLDER, name);
-  const text = await composeErrorText(dir, BUILTIN_EXTENSIONS);
-  const file = path.join(dir, 'expected.txt');
-  if (UPDATE_GOLDEN) await writeFile(file, text);
-  expect(text).toBe(await readText(file));
-});
+testErrorGoldens('test/golden-deps-errors');
 
 test('the filter matches as Python rglob does: names at any depth, or the end of a path', () => {
   const names = ['a.deps.yaml', 'pkgs/b/b.deps.yaml', 'deps.yaml', 'x.deps.yml', 'pkgs/c.deps_test.yaml'];

@@ -25,14 +25,14 @@ export const dockerfileCommand: QuickCommand = async (flags, version, warn) => {
 export const planCommand: QuickCommand = async (flags, version, warn) => {
   // --changes asks the engine: commands/plan.ts runs it under oclif (a failed quick run prints nothing).
   if (flags.changes === true || flags.against !== undefined || flags.engine !== undefined) throw new RocktsError('USAGE', 'plan --changes runs under oclif');
-  const { plan, config, deps } = await composeProject(processProjectOptions(optional(flags.config), version, warn));
+  const { plan, config, deps, gitClone } = await composeProject(processProjectOptions(optional(flags.config), version, warn));
   const devcontainer = await devcontainerStatus(path.dirname(path.resolve(config.file)), plan.configHash);
   if (flags.json === true) {
     const json = { ...planToJson(plan, config, displayPath, deps), devcontainer: devcontainer ? { ...devcontainer, file: displayPath(devcontainer.file) } : null };
     return { stdout: JSON.stringify(json, null, 2) + '\n', stderr: '' };
   }
   const stale = devcontainer && !devcontainer.current ? `\n${displayPath(devcontainer.file)} is stale: it was written for another composition; \`rockts devcontainer\` regenerates it\n` : '';
-  return { stdout: describePlan(plan, config, displayPath, deps) + stale, stderr: '' };
+  return { stdout: describePlan(plan, config, displayPath, deps, gitClone) + stale, stderr: '' };
 };
 
 function optional(value: string | boolean | undefined): string | undefined {

@@ -112,7 +112,7 @@ export const ROCKER_NAMES: ReadonlyMap<string, RockerName> = new Map<string, Roc
   ['tzdata', ext('deps_rocker', 'tz')],
   ['locales', ext('deps_rocker', 'locale')],
   ['ssh-client', ext('deps_rocker', 'ssh', { note: 'the ssh client with your agent forwarded; ~/.ssh is not mounted' })],
-  ['git-clone', ext('deps_rocker', 'git', { note: 'git with your ~/.gitconfig; git-lfs is not included' })],
+  ['git-clone', ext('deps_rocker', 'git-clone')],
   ['ros-humble', ext('deps_rocker', 'ros', { options: [['distro', 'humble']] })],
   ['ros-jazzy', ext('deps_rocker', 'ros', { options: [['distro', 'jazzy']] })],
   ['uv', depsRocker('installs the uv Python package manager')],

@@ -7,7 +7,8 @@
  */
 
 export type DevcontainerSource =
-  | { readonly kind: 'build'; readonly dockerfile: string; readonly context: string; readonly network: string | undefined }
+  /** `sshAgent`: the build forwards the ssh agent (git-clone's ssh URLs). */
+  | { readonly kind: 'build'; readonly dockerfile: string; readonly context: string; readonly network: string | undefined; readonly sshAgent?: boolean }
   | { readonly kind: 'image'; readonly image: string };
 
 export interface DevcontainerInput {
@@ -90,7 +91,7 @@ export function composeDevcontainer(input: DevcontainerInput): Record<string, un
           build: {
             dockerfile: input.source.dockerfile,
             context: input.source.context,
-            ...(input.source.network === undefined ? {} : { options: [`--network=${input.source.network}`] }),
+            ...buildOptions(input.source),
           },
         };
   return {
@@ -118,4 +119,10 @@ export function composeDevcontainer(input: DevcontainerInput): Record<string, un
 export function readDevcontainerRecord(document: unknown): DevcontainerRecord | undefined {
   const record = (document as { customizations?: { rockts?: Partial<DevcontainerRecord> } } | null)?.customizations?.rockts;
   return typeof record?.composition === 'string' && typeof record.generatedBy === 'string' ? (record as DevcontainerRecord) : undefined;
+}
+
+/** The Dev Containers CLI's extra `docker build` options: the network, and the ssh agent when the build needs it. */
+function buildOptions(source: Extract<DevcontainerSource, { kind: 'build' }>): { options?: string[] } {
+  const options = [...(source.network === undefined ? [] : [`--network=${source.network}`]), ...(source.sshAgent ? ['--ssh=default'] : [])];
+  return options.length === 0 ? {} : { options };
 }

@@ -27,6 +27,8 @@ export interface BuildRequest {
   readonly push?: boolean;
   /** Keep the result only in the build cache (and the --cache-to exports): no tag, no image loaded. */
   readonly cacheOnly?: boolean;
+  /** Forward the ssh agent (`--ssh default`) for `RUN --mount=type=ssh` (git-clone's ssh URLs). */
+  readonly sshAgent?: boolean;
 }
 
 /** A build with nothing asked beyond the context, Dockerfile and tag. */
@@ -73,6 +75,7 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
   if (request.target !== undefined) args.push('--target', request.target);
+  if (request.sshAgent) args.push('--ssh', 'default');
   args.push(request.contextDir);
   return { bin: engine.bin, args, env: engine.buildx ? {} : { DOCKER_BUILDKIT: '1' } };
 }
@@ -93,6 +96,7 @@ function podmanBuild(bin: string, request: BuildRequest): BuildCommand {
   for (const to of request.cacheTo) args.push('--cache-to', to);
   if (request.platform !== undefined) args.push('--platform', request.platform);
   if (request.target !== undefined) args.push('--target', request.target);
+  if (request.sshAgent) args.push('--ssh', 'default');
   args.push(request.contextDir);
   return { bin, args, env: {} };
 }

@@ -83,6 +83,8 @@ const CASES: Record<string, DevcontainerInput> = {
     runArgs: [],
     initializeCommand: ['docker', 'build', '--network', 'host', '--tag', 'proj-dev-base:0123abcd', '--file', '/home/me/proj/docker/dev.Dockerfile', '/home/me/proj/docker'],
   },
+  // git-clone with an ssh URL: the editor's build forwards the ssh agent too.
+  'ssh-agent-build': { ...BASE, source: { kind: 'build', dockerfile: 'rockts/Dockerfile', context: 'rockts', network: 'host', sshAgent: true }, runArgs: [] },
   'image-no-user': { ...BASE, source: { kind: 'image', image: 'proj-dev' }, workspace: { source: '/home/me/proj', target: '/workspaces/proj' }, user: undefined, network: undefined, runArgs: [] },
 };
 

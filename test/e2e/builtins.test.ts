@@ -24,7 +24,7 @@ const BUILTINS = readdirSync(BUILTIN_EXTENSIONS, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 /** Built-ins whose build needs only Debian packages, with what their tests need from the host. */
-const BUILT_HERE = ['ccache', 'curl', 'deps', 'dev-helpers', 'git', 'home', 'locale', 'pulse', 'ssh', 'tz', 'user', 'vcstool', 'x11'];
+const BUILT_HERE = ['ccache', 'curl', 'deps', 'dev-helpers', 'git', 'git-clone', 'home', 'locale', 'pulse', 'ssh', 'tz', 'user', 'vcstool', 'x11'];
 const LOCAL_IMAGES = ['--image', BASE_IMAGE, '--builder-image', BASE_IMAGE, '--builder-apt', ''];
 
 let dir: string;
@@ -41,7 +41,7 @@ const extensionTest = (name: string, args: readonly string[], env: NodeJS.Proces
 describeWithEngine('the built-in extensions under `rockts extension test`', () => {
   test('every built-in has test/test.sh and test/scenarios.yaml', async () => {
     expect(BUILTINS).toEqual([
-      'cargo', 'ccache', 'claude', 'codex', 'conda', 'cuda', 'curl', 'deps', 'dev-helpers', 'fzf', 'gemini', 'git', 'gitui', 'gpu',
+      'cargo', 'ccache', 'claude', 'codex', 'conda', 'cuda', 'curl', 'deps', 'dev-helpers', 'fzf', 'gemini', 'git', 'git-clone', 'gitui', 'gpu',
       'home', 'lazygit', 'locale', 'npm', 'nvim', 'palanteer', 'pixi', 'pulse', 'ros', 'ssh', 'tz', 'user', 'uv', 'vcstool', 'x11',
     ]);
     for (const name of BUILTINS) {

@@ -1,5 +1,6 @@
 /** Shared helpers: compose a project folder in-process with fixed inputs. */
-import { readFile, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatError, RocktsError } from '../../src/core/errors.js';
@@ -54,4 +55,23 @@ export async function composeErrorText(dir: string, builtinDir: string): Promise
 
 export async function readText(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch(() => undefined);
+}
+
+/**
+ * One test per case folder of `folder` (below ROOT): the project there must fail to
+ * compose with the built-ins, with exactly the text of its expected.txt (UPDATE_GOLDEN=1
+ * rewrites it).
+ */
+export function testErrorGoldens(folder: string): void {
+  const dir = path.join(ROOT, folder);
+  const cases = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  test.each(cases)('%s', async (name) => {
+    const text = await composeErrorText(path.join(dir, name), BUILTIN_EXTENSIONS);
+    const file = path.join(dir, name, 'expected.txt');
+    if (UPDATE_GOLDEN) await writeFile(file, text);
+    expect(text).toBe(await readText(file));
+  });
 }

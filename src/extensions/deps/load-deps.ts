@@ -39,22 +39,7 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
   const found = await listFiles(projectDir);
   const matcher = globMatcher(glob);
   const problems: RocktsError[] = [];
-  const files: DepsFile[] = [];
-  for (const relative of found.filter(matcher)) {
-    const file = path.join(projectDir, relative);
-    if (CONTROL_CHARACTER.test(relative) || relative.includes('{{')) {
-      problems.push(new RocktsError('CONFIG_INVALID', `deps file: expected a file name without control characters or '{{', found ${describeValue(relative)}`, { location: { file, line: 1, column: 1 } }));
-      continue;
-    }
-    try {
-      const parsed = parseDepsFile(await readText(file), file);
-      files.push(parsed);
-      problems.push(...parsed.problems);
-    } catch (error) {
-      if (!(error instanceof RocktsError)) throw error;
-      problems.push(error);
-    }
-  }
+  const files: DepsFile[] = await parseProjectFiles(projectDir, found.filter(matcher), 'deps file', parseDepsFile, problems);
   const root = await realpath(projectDir);
   const contents = new Map<string, Buffer>();
   for (const ref of referencedFiles(files)) {
@@ -92,8 +77,39 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
   };
 }
 
+/**
+ * Reads and parses each file (paths relative to `projectDir`), adding every problem to
+ * `problems`: a name that could reach Dockerfile text (it appears in comments), a file
+ * that cannot be read, and the parser's own problems. The files that parsed are returned.
+ */
+export async function parseProjectFiles<T extends { readonly problems: readonly RocktsError[] }>(
+  projectDir: string,
+  relatives: readonly string[],
+  label: string,
+  parse: (text: string, file: string) => T,
+  problems: RocktsError[],
+): Promise<T[]> {
+  const parsed: T[] = [];
+  for (const relative of relatives) {
+    const file = path.join(projectDir, relative);
+    if (CONTROL_CHARACTER.test(relative) || relative.includes('{{')) {
+      problems.push(new RocktsError('CONFIG_INVALID', `${label}: expected a file name without control characters or '{{', found ${describeValue(relative)}`, { location: { file, line: 1, column: 1 } }));
+      continue;
+    }
+    try {
+      const one = parse(await readText(file), file);
+      parsed.push(one);
+      problems.push(...one.problems);
+    } catch (error) {
+      if (!(error instanceof RocktsError)) throw error;
+      problems.push(error);
+    }
+  }
+  return parsed;
+}
+
 /** Every file below `dir` (relative, `/`-separated, code-point order), not following links into folders. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const files: string[] = [];
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch(() => []);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
