@@ -124,24 +124,28 @@ function processCost(args, cwd) {
   return { cpu: user + sys, wall };
 }
 
-const cli = path.join(root, 'bin/run.js');
-// BENCH_PROCESS_RUNS=0 measures only the in-process phases.
-const project = mkdtempSync(path.join(os.tmpdir(), 'rockts-bench-project-'));
-copyFileSync(path.join(root, 'rockerc.example.yaml'), path.join(project, 'rockerc.yaml'));
-const measured = [['`node -e 0`', '', ['-e', '0'], project]];
-for (const command of PROCESS_RUNS > 0 ? ['dockerfile', 'plan'] : []) {
-  measured.push([`\`rockts ${command}\``, 'a project folder', [cli, command], project]);
-  measured.push([`\`rockts ${command} -c rockerc.example.yaml\``, 'the rockts checkout', [cli, command, '-c', 'rockerc.example.yaml'], root]);
+/** The whole-process rows: [command, from, median cost]; none when BENCH_PROCESS_RUNS=0. */
+function measureProcesses() {
+  if (PROCESS_RUNS === 0) return [];
+  const cli = path.join(root, 'bin/run.js');
+  const project = mkdtempSync(path.join(os.tmpdir(), 'rockts-bench-project-'));
+  copyFileSync(path.join(root, 'rockerc.example.yaml'), path.join(project, 'rockerc.yaml'));
+  const measured = [['`node -e 0`', '', ['-e', '0'], project]];
+  for (const command of ['dockerfile', 'plan']) {
+    measured.push([`\`rockts ${command}\``, 'a project folder', [cli, command], project]);
+    measured.push([`\`rockts ${command} -c rockerc.example.yaml\``, 'the rockts checkout', [cli, command, '-c', 'rockerc.example.yaml'], root]);
+  }
+  // Round-robin, so every command sees the same load on a shared machine.
+  const costs = measured.map(() => []);
+  try {
+    for (let run = 0; run < PROCESS_RUNS; run++) measured.forEach(([, , args, cwd], i) => costs[i].push(processCost(args, cwd)));
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+  return measured.map(([command, from], i) => [command, from, { cpu: median(costs[i].map((c) => c.cpu)), wall: median(costs[i].map((c) => c.wall)) }]);
 }
-// Round-robin, so every command sees the same load on a shared machine.
-const costs = measured.map(() => []);
-try {
-  for (let run = 0; run < PROCESS_RUNS; run++) measured.forEach(([, , args, cwd], i) => costs[i].push(processCost(args, cwd)));
-} finally {
-  rmSync(project, { recursive: true, force: true });
-}
-const processRows = measured.map(([command, from], i) => [command, from, { cpu: median(costs[i].map((c) => c.cpu)), wall: median(costs[i].map((c) => c.wall)) }]);
-const floorCpu = processRows[0][2].cpu;
+const processRows = measureProcesses();
+const floorCpu = processRows[0]?.[2].cpu;
 
 console.log(`rockts composition benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 console.log('');
@@ -151,11 +155,12 @@ console.log(`|---|---|${Object.keys(inProcess[0][1].phases).map(() => '---|').jo
 for (const [count, { lines, phases }] of inProcess) {
   console.log(`| ${count} | ${lines} | ${Object.values(phases).map(ms).join(' | ')} | ${((phases.total * 1000) / count).toFixed(0)} |`);
 }
-console.log('');
-if (PROCESS_RUNS === 0) process.exit(0);
-console.log(`Whole process, median of ${PROCESS_RUNS} runs (CPU = user + sys):`);
-console.log('| command | from | CPU | × `node -e 0` | wall |');
-console.log('|---|---|---|---|---|');
+if (processRows.length > 0) {
+  console.log('');
+  console.log(`Whole process, median of ${PROCESS_RUNS} runs (CPU = user + sys):`);
+  console.log('| command | from | CPU | × `node -e 0` | wall |');
+  console.log('|---|---|---|---|---|');
+}
 for (const [command, from, cost] of processRows) {
   console.log(`| ${command} | ${from} | ${cost.cpu.toFixed(3)} s | ${(cost.cpu / floorCpu).toFixed(1)} | ${cost.wall.toFixed(2)} s |`);
 }
