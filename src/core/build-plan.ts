@@ -108,8 +108,9 @@ export function buildPlan(input: PlanInput): Plan {
 
   // Builder stages are named rockts-builder-<name>; an extension called `base` (or
   // base-<image slug>) would take the name of a shared builder base stage.
+  const baseStageNames = new Set([...baseStages.values()].map((b) => b.stage));
   for (const builder of builders) {
-    if ([...baseStages.values()].some((b) => b.stage === builder.stage)) {
+    if (baseStageNames.has(builder.stage)) {
       problems.push(
         new RocktsError('COMPOSITION_CONFLICT', `extension '${builder.extension}' would name its builder stage ${builder.stage}, which is the name of a shared builder base stage; rename the extension`, {
           location: { file: builder.file, line: 1, column: 1 },
@@ -199,11 +200,11 @@ function stageNameImages(config: Config, extensions: readonly OrderedExtension[]
   const problems: RocktsError[] = [];
   if (OWN_STAGE_NAME.test(config.image.value)) problems.push(refuse('image', config.image.value, config.image.location));
   const reported = new Set<string>();
+  const overrides = new Map(config.builder.images.map((i) => [i.extension.value, i.image.location]));
   for (const e of extensions) {
     if (!OWN_STAGE_NAME.test(e.builderBaseImage) || reported.has(e.builderBaseImage)) continue;
     reported.add(e.builderBaseImage);
-    const location =
-      config.builder.images.find((i) => i.extension.value === e.name)?.image.location ?? config.builder.baseImage?.location ?? { file: e.extension.manifestFile, line: 1, column: 1 };
+    const location = overrides.get(e.name) ?? config.builder.baseImage?.location ?? { file: e.extension.manifestFile, line: 1, column: 1 };
     problems.push(refuse(`the builder base image of '${e.name}'`, e.builderBaseImage, location));
   }
   return problems;
@@ -227,8 +228,9 @@ export function imageSlug(image: string): string {
  * variable to different values is a conflict, never a silent override.
  */
 function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsError[]): { name: string; value: string }[] {
-  const env: { name: string; value: string; owner: string; location: SourceLocation }[] = [];
-  const paths: string[] = [];
+  // Keyed by variable name; a Map keeps the order in which variables were first set.
+  const env = new Map<string, { name: string; value: string; owner: string; location: SourceLocation }>();
+  const paths = new Set<string>();
   for (const e of extensions) {
     const options = Object.fromEntries(e.options.map((o) => [o.name, o.value]));
     for (const declared of e.extension.manifest.final.env) {
@@ -240,8 +242,8 @@ function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsErr
         problems.push(error);
         continue;
       }
-      const earlier = env.find((v) => v.name === variable.name);
-      if (!earlier) env.push({ ...variable, owner: e.name });
+      const earlier = env.get(variable.name);
+      if (!earlier) env.set(variable.name, { ...variable, owner: e.name });
       else if (earlier.value !== variable.value) {
         problems.push(
           new RocktsError('COMPOSITION_CONFLICT', `extensions '${earlier.owner}' and '${e.name}' both set ${variable.name}, to ${JSON.stringify(earlier.value)} and ${JSON.stringify(variable.value)}; enable only one of them`, {
@@ -251,10 +253,10 @@ function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsErr
         );
       }
     }
-    for (const dir of e.extension.manifest.final.path) if (!paths.includes(dir)) paths.push(dir);
+    for (const dir of e.extension.manifest.final.path) paths.add(dir);
   }
-  const result: { name: string; value: string }[] = env.map(({ name, value }) => ({ name, value }));
-  if (paths.length > 0) result.push({ name: 'PATH', value: paths.join(':') });
+  const result: { name: string; value: string }[] = [...env.values()].map(({ name, value }) => ({ name, value }));
+  if (paths.size > 0) result.push({ name: 'PATH', value: [...paths].join(':') });
   return result;
 }
 

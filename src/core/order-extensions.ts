@@ -11,6 +11,7 @@
  * The order in rockerc.yaml never matters: the input is only ever read as a set.
  */
 import { RocktsError } from './errors.js';
+import { PriorityQueue } from './priority-queue.js';
 import { compareCodePoints } from './suggest.js';
 import type { OrderEdge, OrderedExtension, ResolvedExtension } from './types.js';
 
@@ -58,24 +59,24 @@ export function orderExtensions(extensions: readonly ResolvedExtension[]): Order
     return difference !== 0 ? difference > 0 : compareCodePoints(a, b) < 0;
   };
   const waiting = new Map(names.map((n) => [n, incoming.get(n)!.length]));
-  const ready = new Set(names.filter((n) => waiting.get(n) === 0));
+  // Kahn's algorithm with the ready extensions in a priority queue: O((n + e) log n).
+  const ready = new PriorityQueue(goesFirst);
+  for (const name of names) if (waiting.get(name) === 0) ready.push(name);
   const ordered: OrderedExtension[] = [];
   while (ordered.length < names.length) {
     // searchGraph found no cycle, so some extension is ready.
-    let name: string | undefined;
-    for (const candidate of ready) if (name === undefined || goesFirst(candidate, name)) name = candidate;
-    ready.delete(name!);
-    for (const edge of outgoing.get(name!)!) {
+    const name = ready.pop()!;
+    for (const edge of outgoing.get(name)!) {
       const left = waiting.get(edge.to)! - 1;
       waiting.set(edge.to, left);
-      if (left === 0) ready.add(edge.to);
+      if (left === 0) ready.push(edge.to);
     }
-    const { priority, from } = effective.get(name!)!;
+    const { priority, from } = effective.get(name)!;
     ordered.push({
-      ...byName.get(name!)!,
+      ...byName.get(name)!,
       effectivePriority: priority,
       priorityFrom: from === name ? undefined : from,
-      dependencies: incoming.get(name!)!,
+      dependencies: incoming.get(name)!,
     });
   }
   return ordered;

@@ -114,9 +114,12 @@ function verifyInstructions(plan: Plan, text: string, lines: readonly { readonly
     if (!(error instanceof RocktsError) || error.location === undefined) throw error;
     return fail(`BuildKit would refuse the composed Dockerfile: ${error.message}`, error.location.line);
   }
+  // Instructions never overlap, so this looks at each line at most once.
   for (const i of instructions) {
-    const crossing = lines.slice(i.startLine - 1, i.endLine).find((l) => l.piece !== at(i.startLine).piece);
-    if (crossing) fail(`BuildKit would read lines ${i.startLine}-${i.endLine} as one ${i.keyword} instruction, running into the text after it`, i.startLine);
+    const { piece } = at(i.startLine);
+    for (let n = i.startLine + 1; n <= i.endLine; n++) {
+      if (at(n).piece !== piece) fail(`BuildKit would read lines ${i.startLine}-${i.endLine} as one ${i.keyword} instruction, running into the text after it`, i.startLine);
+    }
   }
   const expectedStages = [
     ...plan.builderBases.map((b) => `${b.image} AS ${b.stage}`),

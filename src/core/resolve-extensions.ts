@@ -82,7 +82,9 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       choices.set(extension.manifest.name, extension);
     }
   }
-  const known = () => new Set([...candidates.keys(), ...choices.keys()]);
+  // Every name on offer, for suggestions; computed once, when a message first needs it.
+  let knownNames: Set<string> | undefined;
+  const known = () => (knownNames ??= new Set([...candidates.keys(), ...choices.keys()]));
   /**
    * The extension a bare name stands for: the chosen one, else the only one offered, else
    * one from the same package as the extension that requires it; otherwise an error.
@@ -108,8 +110,10 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   };
   const blacklist = new Map(config.blacklist.map((b) => [b.value, b]));
 
-  // 1. What the config asks for.
-  const enabled = new Map<string, { extension: LoadedExtension; entry: ConfigExtensionEntry | undefined; request: Request }>();
+  // 1. What the config asks for. An extension enabled only because others require it has
+  // no request yet: `requiredBy` collects who requires it, sorted once at the end.
+  const enabled = new Map<string, { extension: LoadedExtension; entry: ConfigExtensionEntry | undefined; request: Request | undefined }>();
+  const requiredBy = new Map<string, Set<string>>();
   for (const entry of config.extensions) {
     const request: Request =
       entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
@@ -136,15 +140,12 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
 
   // 2. What those require, transitively, in name order so the result never depends on listing order.
   const queue = [...enabled.keys()].sort(compareCodePoints);
-  while (queue.length > 0) {
-    const name = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const name = queue[next]!;
     const { extension } = enabled.get(name)!;
     for (const required of extension.manifest.requires) {
-      const present = enabled.get(required.value);
-      if (present) {
-        if (present.request.kind === 'required' && !present.request.by.includes(name)) {
-          present.request = { kind: 'required', by: [...present.request.by, name].sort(compareCodePoints) };
-        }
+      if (enabled.has(required.value)) {
+        requiredBy.get(required.value)?.add(name);
         continue;
       }
       const banned = blacklist.get(required.value);
@@ -168,7 +169,8 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       }
       const dependency = lookup(required.value, required.location, extension);
       if (!dependency) continue;
-      enabled.set(required.value, { extension: dependency, entry: undefined, request: { kind: 'required', by: [name] } });
+      enabled.set(required.value, { extension: dependency, entry: undefined, request: undefined });
+      requiredBy.set(required.value, new Set([name]));
       queue.push(required.value);
     }
   }
@@ -199,8 +201,9 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
     }
     for (const template of extension.templates) problems.push(...checkTemplate(template, extension));
     const values = new Map(manifest.options.map((o) => [o.name, o.spec.default as unknown]));
+    const declarations = new Map(manifest.options.map((o) => [o.name, o]));
     for (const option of entry?.options ?? []) {
-      const declaration = manifest.options.find((o) => o.name === option.key.value);
+      const declaration = declarations.get(option.key.value);
       if (!declaration) {
         const names = manifest.options.map((o) => o.name);
         const known = names.length === 0 ? 'it has no options' : `expected one of: ${names.join(', ')}`;
@@ -229,7 +232,7 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       options: manifest.options.map((o) => ({ name: o.name, value: asScalar(values.get(o.name)) })),
       builderBaseImage:
         imageOverrides.get(name)?.image.value ?? config.builder.baseImage?.value ?? manifest.builderBaseImage ?? DEFAULT_BUILDER_BASE_IMAGE,
-      request,
+      request: request ?? { kind: 'required', by: [...requiredBy.get(name)!].sort(compareCodePoints) },
     });
   }
   throwIfAny(problems);
