@@ -7,7 +7,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { rocktsIn, type CliResult } from './helpers/engine.js';
-import { ROOT } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, ROOT } from './helpers/project.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -102,5 +102,26 @@ test('a template over 1 MiB is refused without being read whole', async () => {
     code: 3,
     stdout: '',
     stderr: `${path.relative(dir, ext)}/setup.Dockerfile.hbs:1:1: expected a template of at most 1 MiB (1048576 bytes), found a larger one\n`,
+  });
+});
+
+test('deps files: a symlink to a FIFO, a FIFO or a folder named as a script, a link leading out of the project are refused without reading them', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [deps]\n');
+  execFileSync('mkfifo', [path.join(dir, 'pipe'), path.join(dir, 'script.sh')]);
+  await symlink('pipe', path.join(dir, 'a.deps.yaml'));
+  await symlink('/etc/hostname', path.join(dir, 'b.deps.yaml'));
+  await mkdir(path.join(dir, 'folder'));
+  await writeFile(path.join(dir, 'c.deps.yaml'), 'script_x: [script.sh]\nscript_y: [folder]\n');
+  expect(await rockts(['dockerfile'], { env: { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS } })).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: [
+      'rockts: 4 problems found',
+      `a.deps.yaml:1:1: cannot use ${dir}/pipe: found a FIFO (named pipe); expected regular files and folders only`,
+      'b.deps.yaml:1:1: deps file: expected a file inside the project folder, found a symlink to /etc/hostname, which is outside it',
+      `c.deps.yaml:1:12: deps file: cannot use ${dir}/script.sh: found a FIFO (named pipe); expected regular files and folders only`,
+      `c.deps.yaml:2:12: deps file: cannot use ${dir}/folder: found a folder; expected a regular file`,
+      '',
+    ].join('\n'),
   });
 });
