@@ -125,3 +125,11 @@ test('deps files: a symlink to a FIFO, a FIFO or a folder named as a script, a l
     ].join('\n'),
   });
 });
+
+test('dockerfile: naming a FIFO or /dev/zero is refused without reading it', async () => {
+  execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'dockerfile: pipe\nextensions: [hello]\n');
+  expect(await rockts(['dockerfile'])).toEqual({ code: 4, stdout: '', stderr: 'rockerc.yaml:1:13: dockerfile: cannot use pipe: found a FIFO (named pipe); expected regular files and folders only\n' });
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'dockerfile: /dev/zero\nextensions: [hello]\n');
+  expect(await rockts(['dockerfile'])).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:1:13: dockerfile: cannot use ${path.relative(dir, '/dev/zero')}: found a character device; expected regular files and folders only\n` });
+});
