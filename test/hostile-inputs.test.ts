@@ -133,3 +133,10 @@ test('dockerfile: naming a FIFO or /dev/zero is refused without reading it', asy
   await writeFile(path.join(dir, 'rockerc.yaml'), 'dockerfile: /dev/zero\nextensions: [hello]\n');
   expect(await rockts(['dockerfile'])).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:1:13: dockerfile: cannot use ${path.relative(dir, '/dev/zero')}: found a character device; expected regular files and folders only\n` });
 });
+
+test('migrate -c FIFO and a FIFO Cargo.toml under `extensions: auto` neither hang nor read the pipe', async () => {
+  execFileSync('mkfifo', [path.join(dir, 'pipe.yaml'), path.join(dir, 'Cargo.toml')]);
+  expect(await rockts(['migrate', '-c', 'pipe.yaml'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/pipe.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: auto\n');
+  expect(await rockts(['dockerfile'])).toMatchObject({ code: 0, stderr: '' });
+});
