@@ -140,3 +140,10 @@ test('migrate -c FIFO and a FIFO Cargo.toml under `extensions: auto` neither han
   await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: auto\n');
   expect(await rockts(['dockerfile'])).toMatchObject({ code: 0, stderr: '' });
 });
+
+test('a FIFO as .devcontainer/devcontainer.json: `rockts plan` exits 4 naming it instead of waiting on it', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  await mkdir(path.join(dir, '.devcontainer'));
+  execFileSync('mkfifo', [path.join(dir, '.devcontainer/devcontainer.json')]);
+  expect(await rockts(['plan'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/.devcontainer/devcontainer.json: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
