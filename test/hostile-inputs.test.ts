@@ -147,3 +147,11 @@ test('a FIFO as .devcontainer/devcontainer.json: `rockts plan` exits 4 naming it
   execFileSync('mkfifo', [path.join(dir, '.devcontainer/devcontainer.json')]);
   expect(await rockts(['plan'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/.devcontainer/devcontainer.json: found a FIFO (named pipe); expected regular files and folders only\n` });
 });
+
+test('--name starting with - is a usage error (exit 2) before any engine is asked: docker would read it as a flag', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const message = 'rockts: --name: expected a container name such as my-dev (letters, digits, _ . -), found "--help"\n';
+  for (const command of ['run', 'exec', 'stop', 'down', 'ps']) {
+    expect({ command, ...(await rockts([command, '--name=--help'], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } })) }).toEqual({ command, code: 2, stdout: '', stderr: message });
+  }
+});

@@ -215,6 +215,7 @@ export interface MergedRunSettings {
  * docker itself, and lists add up.
  */
 export function mergeRunSettings(extensions: RunSettings, config: RunConfig, flags: RunCommandFlags): MergedRunSettings {
+  checkContainerNameFlag(flags.name);
   const args = [...extensions.args];
   for (const name of Object.keys(RUN_SETTINGS) as RunSettingName[]) {
     const spec = RUN_SETTINGS[name];
@@ -233,4 +234,15 @@ export function mergeRunSettings(extensions: RunSettings, config: RunConfig, fla
     args,
     notes: extensions.notes,
   };
+}
+
+/**
+ * `--name` of run, exec, stop, down and ps: the grammar `run.name` has in the config. The
+ * name is a positional word of `docker exec`/`stop`/`inspect`, so one starting with `-`
+ * would be read as a docker flag.
+ */
+export function checkContainerNameFlag(name: string | undefined): void {
+  if (name !== undefined && !RUN_SETTINGS.name.pattern.test(name)) {
+    throw new RocktsError('USAGE', `--name: expected ${RUN_SETTINGS.name.expected}, found ${describeValue(name)}`);
+  }
 }
