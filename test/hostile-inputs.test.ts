@@ -155,3 +155,10 @@ test('--name starting with - is a usage error (exit 2) before any engine is aske
     expect({ command, ...(await rockts([command, '--name=--help'], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } })) }).toEqual({ command, code: 2, stdout: '', stderr: message });
   }
 });
+
+test('a FIFO as test/scenarios.yaml: `rockts extension test --static` exits 4 naming it instead of waiting on it', async () => {
+  const ext = await localExtension();
+  await mkdir(path.join(ext, 'test'));
+  execFileSync('mkfifo', [path.join(ext, 'test/scenarios.yaml')]);
+  expect(await rockts(['extension', 'test', '--static', 'ext'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${ext}/test/scenarios.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
