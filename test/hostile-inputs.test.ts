@@ -2,12 +2,13 @@
  * Inputs that once crashed or hung rockts, run as a user would (a real `node bin/run.js`
  * process): each ends in a message naming the path and a documented exit code.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rocktsIn, type CliResult } from './helpers/engine.js';
-import { BUILTIN_EXTENSIONS, ROOT } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, FIXTURE_EXTENSIONS, ROOT } from './helpers/project.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -161,4 +162,19 @@ test('a FIFO as test/scenarios.yaml: `rockts extension test --static` exits 4 na
   await mkdir(path.join(ext, 'test'));
   execFileSync('mkfifo', [path.join(ext, 'test/scenarios.yaml')]);
   expect(await rockts(['extension', 'test', '--static', 'ext'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${ext}/test/scenarios.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('stdout on a full disk (/dev/full) is exit 4 with a message, not a stack trace; --json makes it JSON', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const full = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env: { ...process.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const message = 'cannot write to standard output: ENOSPC: no space left on device, write';
+  expect(await full(['extensions'])).toEqual({ code: 4, stderr: `rockts: ${message}\n` });
+  expect(await full(['dockerfile'])).toEqual({ code: 4, stderr: `rockts: ${message}\n` });
+  expect(JSON.parse((await full(['plan', '--json'])).stderr)).toEqual({ error: { code: 'IO_FAILED', message, location: null, suggestions: [] } });
 });
