@@ -85,7 +85,10 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     ...(base === undefined ? {} : { initializeCommand: base }),
   });
 
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file that is not a folder is in the way' : error.message;
+    throw new RocktsError('IO_FAILED', `cannot write into ${outDir}: ${reason}`, { cause: error });
+  });
   if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
   return { file, context, composition: composed.plan.configHash };

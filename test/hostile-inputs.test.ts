@@ -178,3 +178,11 @@ test('stdout on a full disk (/dev/full) is exit 4 with a message, not a stack tr
   expect(await full(['dockerfile'])).toEqual({ code: 4, stderr: `rockts: ${message}\n` });
   expect(JSON.parse((await full(['plan', '--json'])).stderr)).toEqual({ error: { code: 'IO_FAILED', message, location: null, suggestions: [] } });
 });
+
+test('devcontainer -o naming a file (rockerc.yaml, /dev/null) exits 4 naming it, not an internal error', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  for (const [output, shown] of [['rockerc.yaml', `${dir}/rockerc.yaml`], ['/dev/null', '/dev/null']]) {
+    const result = await rockts(['devcontainer', '-o', output!], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } });
+    expect({ code: result.code, last: result.stderr.split('\n').at(-2) }).toEqual({ code: 4, last: `rockts: cannot write into ${shown}: a file that is not a folder is in the way` });
+  }
+});
