@@ -158,8 +158,9 @@ export const RUN_SETTINGS = {
   devices: {
     kind: 'list',
     flag: '--device',
-    pattern: /^(?:\/dev\/[A-Za-z0-9._/-]+(?::\/dev\/[A-Za-z0-9._/-]+)?(?::[rwm]{1,3})?|[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.-]+)$/,
-    expected: '/dev/HOST-DEVICE[:/dev/CONTAINER-DEVICE[:rwm]] or a CDI name such as nvidia.com/gpu=all',
+    // No `..` segment: a device path stays below /dev.
+    pattern: /^(?:(?!.*\/\.\.(?:[/:]|$))\/dev\/[A-Za-z0-9._/-]+(?::\/dev\/[A-Za-z0-9._/-]+)?(?::[rwm]{1,3})?|[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.-]+)$/,
+    expected: '/dev/HOST-DEVICE[:/dev/CONTAINER-DEVICE[:rwm]] (no .. in the paths) or a CDI name such as nvidia.com/gpu=all',
   },
   ulimits: { kind: 'list', flag: '--ulimit', pattern: /^[a-z]+=-?[0-9]+(?::-?[0-9]+)?$/, expected: 'NAME=SOFT[:HARD], such as nofile=1024:2048' },
   groupAdd: { kind: 'list', flag: '--group-add', pattern: /^(?:[a-z_][a-z0-9_-]*\$?|[0-9]+)$/, expected: 'a group name or id, such as video or 44' },
