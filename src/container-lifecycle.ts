@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { defaultTag, loadForEngine, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
+import { checkContainerNameFlag } from './core/run-settings.js';
 import { engineOrThrow, enterContainer, inspectContainer, inspectImage, projectContainers, type ContainerState, type ImageState } from './docker/containers.js';
 import type { Engine, EngineKind } from './docker/engine.js';
 import type { ProjectOptions } from './load-project.js';
@@ -28,6 +29,7 @@ interface ProjectTarget {
 }
 
 async function locateProject(project: ProjectOptions, flags: ContainerFlags, say: Say): Promise<ProjectTarget> {
+  checkContainerNameFlag(flags.name);
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const configFile = path.resolve(project.cwd, composed.config.file);
   return {

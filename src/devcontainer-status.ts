@@ -2,10 +2,9 @@
  * Whether the project's devcontainer.json is rockts's and current: what `rockts plan`
  * reports, kept apart from writing it so the quick path loads nothing of the engine.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDevcontainerRecord } from './core/devcontainer.js';
-import { RocktsError } from './core/errors.js';
+import { readOptionalText } from './extensions/extension-files.js';
 
 export const DEVCONTAINER_DIR = '.devcontainer';
 export const DEVCONTAINER_FILE = 'devcontainer.json';
@@ -21,15 +20,14 @@ export async function devcontainerStatus(projectDir: string, composition: string
   return record && { file, current: record.composition === composition };
 }
 
+const MAX_DEVCONTAINER_BYTES = 1024 * 1024;
+
 /** A JSON file: not found, or its document (undefined when it is not plain JSON). */
 export async function readJson(file: string): Promise<{ found: false } | { found: true; document: unknown }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { found: false };
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
+  // A FIFO or a device is refused unread; a file past any size rockts writes is not rockts's.
+  const text = await readOptionalText(file, MAX_DEVCONTAINER_BYTES);
+  if (text === undefined) return { found: false };
+  if (text.length > MAX_DEVCONTAINER_BYTES) return { found: true, document: undefined };
   try {
     return { found: true, document: JSON.parse(text) };
   } catch {

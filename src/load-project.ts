@@ -4,7 +4,6 @@
  * pure core.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCompanyCa } from './config/load-ca.js';
@@ -16,6 +15,7 @@ import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
 import { suggestNames } from './core/suggest.js';
 import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
 import { loadBuiltins } from './extensions/builtin-index.js';
+import { readRegularFile } from './extensions/extension-files.js';
 import { discoverExtensions, loadExtension } from './extensions/load-extension.js';
 import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
 import type { ContextFile } from './extensions/deps/compose-deps.js';
@@ -98,16 +98,30 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   return { config, problems, builtins, packages, chosen, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary, gitClone: gitClone?.summary };
 }
 
-/** For `dockerfile:`, the image becomes the tag that Dockerfile is built to. */
+/** The largest `dockerfile:` read (it is hashed into the image's tag). */
+const MAX_DOCKERFILE_BYTES = 1024 * 1024;
+
+/**
+ * For `dockerfile:`, the image becomes the tag that Dockerfile is built to. It is read
+ * as a regular file only: a FIFO or a device would hang or exhaust the read.
+ */
 async function withDockerfileImage(config: Config, problems: RocktsError[]): Promise<Config> {
   if (!config.dockerfile) return config;
   const { value: file, location } = config.dockerfile;
+  const shown = path.relative(path.dirname(config.file), file);
   try {
-    const text = await readFile(file, 'utf8');
-    return { ...config, image: { value: dockerfileTag(config, file, text), location } };
+    const bytes = await readRegularFile(file, MAX_DOCKERFILE_BYTES);
+    if (bytes.length > MAX_DOCKERFILE_BYTES) {
+      problems.push(new RocktsError('CONFIG_INVALID', `dockerfile: expected a Dockerfile of at most 1 MiB (${MAX_DOCKERFILE_BYTES} bytes), found a larger one at ${shown}`, { location }));
+      return config;
+    }
+    return { ...config, image: { value: dockerfileTag(config, file, bytes.toString('utf8')), location } };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-    problems.push(new RocktsError('CONFIG_INVALID', `dockerfile: expected a Dockerfile, found none at ${path.relative(path.dirname(config.file), file)}: ${reason}`, { location }));
+    if (!(error instanceof RocktsError)) throw error;
+    const cause = error.cause as NodeJS.ErrnoException | undefined;
+    if (cause?.code === 'ENOENT' || cause?.code === 'ENOTDIR') {
+      problems.push(new RocktsError('CONFIG_INVALID', `dockerfile: expected a Dockerfile, found none at ${shown}: it does not exist`, { location }));
+    } else problems.push(new RocktsError(error.code, `dockerfile: ${error.message.replace(file, shown)}`, { location, cause }));
     return config;
   }
 }

@@ -5,7 +5,7 @@
  * `rockts run`. A devcontainer.json rockts did not write is never replaced without --force.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultTag, type Say } from './build-image.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
@@ -85,7 +85,10 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     ...(base === undefined ? {} : { initializeCommand: base }),
   });
 
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file that is not a folder is in the way' : error.message;
+    throw new RocktsError('IO_FAILED', `cannot write into ${outDir}: ${reason}`, { cause: error });
+  });
   if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
   return { file, context, composition: composed.plan.configHash };

@@ -2,12 +2,13 @@
  * Inputs that once crashed or hung rockts, run as a user would (a real `node bin/run.js`
  * process): each ends in a message naming the path and a documented exit code.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rocktsIn, type CliResult } from './helpers/engine.js';
-import { ROOT } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, FIXTURE_EXTENSIONS, ROOT } from './helpers/project.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -103,4 +104,85 @@ test('a template over 1 MiB is refused without being read whole', async () => {
     stdout: '',
     stderr: `${path.relative(dir, ext)}/setup.Dockerfile.hbs:1:1: expected a template of at most 1 MiB (1048576 bytes), found a larger one\n`,
   });
+});
+
+test('deps files: a symlink to a FIFO, a FIFO or a folder named as a script, a link leading out of the project are refused without reading them', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [deps]\n');
+  execFileSync('mkfifo', [path.join(dir, 'pipe'), path.join(dir, 'script.sh')]);
+  await symlink('pipe', path.join(dir, 'a.deps.yaml'));
+  await symlink('/etc/hostname', path.join(dir, 'b.deps.yaml'));
+  await mkdir(path.join(dir, 'folder'));
+  await writeFile(path.join(dir, 'c.deps.yaml'), 'script_x: [script.sh]\nscript_y: [folder]\n');
+  expect(await rockts(['dockerfile'], { env: { ROCKTS_BUILTIN_EXTENSIONS: BUILTIN_EXTENSIONS } })).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: [
+      'rockts: 4 problems found',
+      `a.deps.yaml:1:1: cannot use ${dir}/pipe: found a FIFO (named pipe); expected regular files and folders only`,
+      'b.deps.yaml:1:1: deps file: expected a file inside the project folder, found a symlink to /etc/hostname, which is outside it',
+      `c.deps.yaml:1:12: deps file: cannot use ${dir}/script.sh: found a FIFO (named pipe); expected regular files and folders only`,
+      `c.deps.yaml:2:12: deps file: cannot use ${dir}/folder: found a folder; expected a regular file`,
+      '',
+    ].join('\n'),
+  });
+});
+
+test('dockerfile: naming a FIFO or /dev/zero is refused without reading it', async () => {
+  execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'dockerfile: pipe\nextensions: [hello]\n');
+  expect(await rockts(['dockerfile'])).toEqual({ code: 4, stdout: '', stderr: 'rockerc.yaml:1:13: dockerfile: cannot use pipe: found a FIFO (named pipe); expected regular files and folders only\n' });
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'dockerfile: /dev/zero\nextensions: [hello]\n');
+  expect(await rockts(['dockerfile'])).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:1:13: dockerfile: cannot use ${path.relative(dir, '/dev/zero')}: found a character device; expected regular files and folders only\n` });
+});
+
+test('migrate -c FIFO and a FIFO Cargo.toml under `extensions: auto` neither hang nor read the pipe', async () => {
+  execFileSync('mkfifo', [path.join(dir, 'pipe.yaml'), path.join(dir, 'Cargo.toml')]);
+  expect(await rockts(['migrate', '-c', 'pipe.yaml'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/pipe.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: auto\n');
+  expect(await rockts(['dockerfile'])).toMatchObject({ code: 0, stderr: '' });
+});
+
+test('a FIFO as .devcontainer/devcontainer.json: `rockts plan` exits 4 naming it instead of waiting on it', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  await mkdir(path.join(dir, '.devcontainer'));
+  execFileSync('mkfifo', [path.join(dir, '.devcontainer/devcontainer.json')]);
+  expect(await rockts(['plan'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${dir}/.devcontainer/devcontainer.json: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('--name starting with - is a usage error (exit 2) before any engine is asked: docker would read it as a flag', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const message = 'rockts: --name: expected a container name such as my-dev (letters, digits, _ . -), found "--help"\n';
+  for (const command of ['run', 'exec', 'stop', 'down', 'ps']) {
+    expect({ command, ...(await rockts([command, '--name=--help'], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } })) }).toEqual({ command, code: 2, stdout: '', stderr: message });
+  }
+});
+
+test('a FIFO as test/scenarios.yaml: `rockts extension test --static` exits 4 naming it instead of waiting on it', async () => {
+  const ext = await localExtension();
+  await mkdir(path.join(ext, 'test'));
+  execFileSync('mkfifo', [path.join(ext, 'test/scenarios.yaml')]);
+  expect(await rockts(['extension', 'test', '--static', 'ext'])).toEqual({ code: 4, stdout: '', stderr: `rockts: cannot use ${ext}/test/scenarios.yaml: found a FIFO (named pipe); expected regular files and folders only\n` });
+});
+
+test('stdout on a full disk (/dev/full) is exit 4 with a message, not a stack trace; --json makes it JSON', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const full = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], { cwd: dir, env: { ...process.env, HOME: dir, ROCKTS_BUILTIN_EXTENSIONS: FIXTURE_EXTENSIONS }, stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const message = 'cannot write to standard output: ENOSPC: no space left on device, write';
+  expect(await full(['extensions'])).toEqual({ code: 4, stderr: `rockts: ${message}\n` });
+  expect(await full(['dockerfile'])).toEqual({ code: 4, stderr: `rockts: ${message}\n` });
+  expect(JSON.parse((await full(['plan', '--json'])).stderr)).toEqual({ error: { code: 'IO_FAILED', message, location: null, suggestions: [] } });
+});
+
+test('devcontainer -o naming a file (rockerc.yaml, /dev/null) exits 4 naming it, not an internal error', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  for (const [output, shown] of [['rockerc.yaml', `${dir}/rockerc.yaml`], ['/dev/null', '/dev/null']]) {
+    const result = await rockts(['devcontainer', '-o', output!], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } });
+    expect({ code: result.code, last: result.stderr.split('\n').at(-2) }).toEqual({ code: 4, last: `rockts: cannot write into ${shown}: a file that is not a folder is in the way` });
+  }
 });

@@ -5,7 +5,7 @@
  * mapped host user) and the scenario's other extensions; then the usual pure pipeline
  * composes it. No rockerc.yaml and no ~/.rockerc.yaml take part: a scenario is hermetic.
  */
-import { access, constants, readFile } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { compose, type Composition } from '../core/compose.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
@@ -14,6 +14,8 @@ import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedExtension, SourceLocation } from '../core/types.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from '../extensions/load-extension.js';
 import { discoverPackages, packageExtensions, searchFolders } from '../extensions/packages.js';
+import { readOptionalText } from '../extensions/extension-files.js';
+import { YAML_LIMITS } from '../yaml-source.js';
 import type { ExtensionUnderTest } from './find-extensions-under-test.js';
 import { defaultScenarios, parseScenarios, SCENARIOS_FILE_NAME, type TestScenario } from './parse-scenarios.js';
 import { NO_RUN_SETTINGS } from '../core/run-settings.js';
@@ -183,13 +185,9 @@ function uniqueProblems(problems: readonly RocktsError[]): RocktsError[] {
     });
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RocktsError('IO_FAILED', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
+/** test/scenarios.yaml: a FIFO or a device is refused unread, a huge file read only past the limit (parseYaml refuses it). */
+function readOptional(file: string): Promise<string | undefined> {
+  return readOptionalText(file, YAML_LIMITS.bytes);
 }
 
 /** Why test/<script> cannot run as the container's entrypoint, or undefined when it can. */

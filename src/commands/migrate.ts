@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
@@ -6,6 +5,8 @@ import { BaseCommand, configFlag } from '../cli/base-command.js';
 import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { migrateConfig } from '../config/migrate-config.js';
 import { RocktsError } from '../core/errors.js';
+import { readOptionalText } from '../extensions/extension-files.js';
+import { YAML_LIMITS } from '../yaml-source.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 export default class MigrateCommand extends BaseCommand {
@@ -21,10 +22,9 @@ export default class MigrateCommand extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(MigrateCommand);
     const file = path.resolve(flags.config ?? CONFIG_FILE_NAME);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') throw new RocktsError('CONFIG_NOT_FOUND', `config file not found: ${file}`);
-      throw new RocktsError('IO_FAILED', `cannot read ${file}: ${error.message}`, { cause: error });
-    });
+    // As `rockts dockerfile` reads it: a FIFO or device is refused unread, a huge file read only past the limit.
+    const text = await readOptionalText(file, YAML_LIMITS.bytes);
+    if (text === undefined) throw new RocktsError('CONFIG_NOT_FOUND', `config file not found: ${file}`);
     const migrated = migrateConfig(text, file, { baseDir: path.dirname(file), home: os.homedir() });
     if (flags.output === undefined) {
       process.stdout.write(migrated);

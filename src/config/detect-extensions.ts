@@ -3,8 +3,8 @@
  * package.json → npm, pixi.toml or a `[tool.pixi]` table in pyproject.toml → pixi.
  * Each proposal carries the reason shown to the user.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readOptionalText } from '../extensions/extension-files.js';
 
 export interface DetectedExtension {
   readonly name: string;
@@ -19,12 +19,16 @@ const RULES: readonly { readonly name: string; readonly file: string; readonly c
   { name: 'pixi', file: 'pyproject.toml', contains: /^\s*\[tool\.pixi(?:\.[^\]]*)?\]/m, reason: 'pyproject.toml has a [tool.pixi] table' },
 ];
 
+/** How much of a file is searched for a table (pyproject.toml). */
+const MAX_DETECT_BYTES = 1024 * 1024;
+
 /** The extensions `dir`'s files call for, in name order, each once (first reason wins). */
 export async function detectExtensions(dir: string): Promise<DetectedExtension[]> {
   const found = new Map<string, DetectedExtension>();
   for (const rule of RULES) {
     if (found.has(rule.name)) continue;
-    const text = await readFile(path.join(dir, rule.file), 'utf8').catch(() => undefined);
+    // A FIFO or a device is refused unread (it would hang or never end), as is any file that cannot be read.
+    const text = await readOptionalText(path.join(dir, rule.file), MAX_DETECT_BYTES).catch(() => undefined);
     if (text === undefined || (rule.contains && !rule.contains.test(text))) continue;
     found.set(rule.name, { name: rule.name, reason: rule.reason });
   }

@@ -158,8 +158,9 @@ export const RUN_SETTINGS = {
   devices: {
     kind: 'list',
     flag: '--device',
-    pattern: /^(?:\/dev\/[A-Za-z0-9._/-]+(?::\/dev\/[A-Za-z0-9._/-]+)?(?::[rwm]{1,3})?|[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.-]+)$/,
-    expected: '/dev/HOST-DEVICE[:/dev/CONTAINER-DEVICE[:rwm]] or a CDI name such as nvidia.com/gpu=all',
+    // No `..` segment: a device path stays below /dev.
+    pattern: /^(?:(?!.*\/\.\.(?:[/:]|$))\/dev\/[A-Za-z0-9._/-]+(?::\/dev\/[A-Za-z0-9._/-]+)?(?::[rwm]{1,3})?|[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.-]+)$/,
+    expected: '/dev/HOST-DEVICE[:/dev/CONTAINER-DEVICE[:rwm]] (no .. in the paths) or a CDI name such as nvidia.com/gpu=all',
   },
   ulimits: { kind: 'list', flag: '--ulimit', pattern: /^[a-z]+=-?[0-9]+(?::-?[0-9]+)?$/, expected: 'NAME=SOFT[:HARD], such as nofile=1024:2048' },
   groupAdd: { kind: 'list', flag: '--group-add', pattern: /^(?:[a-z_][a-z0-9_-]*\$?|[0-9]+)$/, expected: 'a group name or id, such as video or 44' },
@@ -215,6 +216,7 @@ export interface MergedRunSettings {
  * docker itself, and lists add up.
  */
 export function mergeRunSettings(extensions: RunSettings, config: RunConfig, flags: RunCommandFlags): MergedRunSettings {
+  checkContainerNameFlag(flags.name);
   const args = [...extensions.args];
   for (const name of Object.keys(RUN_SETTINGS) as RunSettingName[]) {
     const spec = RUN_SETTINGS[name];
@@ -233,4 +235,15 @@ export function mergeRunSettings(extensions: RunSettings, config: RunConfig, fla
     args,
     notes: extensions.notes,
   };
+}
+
+/**
+ * `--name` of run, exec, stop, down and ps: the grammar `run.name` has in the config. The
+ * name is a positional word of `docker exec`/`stop`/`inspect`, so one starting with `-`
+ * would be read as a docker flag.
+ */
+export function checkContainerNameFlag(name: string | undefined): void {
+  if (name !== undefined && !RUN_SETTINGS.name.pattern.test(name)) {
+    throw new RocktsError('USAGE', `--name: expected ${RUN_SETTINGS.name.expected}, found ${describeValue(name)}`);
+  }
 }

@@ -156,6 +156,8 @@ async function resolveEntry(realRoot: string, full: string, shown: string): Prom
 }
 
 function describeKind(stats: Stats): string {
+  // Only readChunks meets a folder here (a file a config names that turned out a folder).
+  if (stats.isDirectory()) return 'a folder; expected a regular file';
   const kind = stats.isFIFO()
     ? 'a FIFO (named pipe)'
     : stats.isSocket()

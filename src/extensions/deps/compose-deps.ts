@@ -151,7 +151,9 @@ export function composeDeps(input: DepsInput): DepsContribution {
       }
       case 'run': {
         // A heredoc would take the lines after it as its body: text no deps file wrote.
-        const checked = valid(values, (v) => !/<<(?!<)/.test(v), (found) => `deps key '${layer.key}': expected a command without a heredoc (<<), found ${found}`);
+        const noHeredoc = valid(values, (v) => !/<<(?!<)/.test(v), (found) => `deps key '${layer.key}': expected a command without a heredoc (<<), found ${found}`);
+        // A trailing backslash would continue the command into the joining `&&` or the next instruction.
+        const checked = valid(noHeredoc, (v) => !v.endsWith('\\'), (found) => `deps key '${layer.key}': expected a command that does not end in a backslash, found ${found}`);
         const commands = unique(checked.map((v) => v.value));
         emit(layer, placement, commands, continued(commands));
         sourcesChanged = true;

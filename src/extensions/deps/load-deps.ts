@@ -6,7 +6,7 @@
  * apt packages and env, its templates the layers' Dockerfile text, and the build
  * context carries the files. All file access for deps files happens here.
  */
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { RocktsError } from '../../core/errors.js';
@@ -14,6 +14,8 @@ import { CONTROL_CHARACTER, describeValue } from '../../core/grammar.js';
 import type { Located, LoadedExtension, OptionSpec, SourceLocation, TemplateSource } from '../../core/types.js';
 import { composeDeps, DEPS_EXTENSION, referencedFiles, type ContextFile, type DepsLayer } from './compose-deps.js';
 import { parseDepsFile, type DepsFile } from './parse-deps-file.js';
+import { readRegularFile } from '../extension-files.js';
+import { YAML_LIMITS } from '../../yaml-source.js';
 
 export { DEPS_EXTENSION } from './compose-deps.js';
 
@@ -51,7 +53,7 @@ export async function loadDeps(base: LoadedExtension, projectDir: string, filter
     }
   }
   const wantsPyproject = files.some((f) => f.entries.some((e) => e.command === 'pyproject'));
-  const pyproject = wantsPyproject ? await readPyprojects(projectDir, found.filter((f) => path.basename(f) === 'pyproject.toml'), problems) : [];
+  const pyproject = wantsPyproject ? await readPyprojects(projectDir, root, found.filter((f) => path.basename(f) === 'pyproject.toml'), problems) : [];
   let contribution: ReturnType<typeof composeDeps>;
   try {
     contribution = composeDeps({ projectDir, files, contents, pyproject });
@@ -90,6 +92,7 @@ export async function parseProjectFiles<T extends { readonly problems: readonly 
   problems: RocktsError[],
 ): Promise<T[]> {
   const parsed: T[] = [];
+  const root = await realpath(projectDir);
   for (const relative of relatives) {
     const file = path.join(projectDir, relative);
     if (CONTROL_CHARACTER.test(relative) || relative.includes('{{')) {
@@ -97,7 +100,7 @@ export async function parseProjectFiles<T extends { readonly problems: readonly 
       continue;
     }
     try {
-      const one = parse(await readText(file), file);
+      const one = parse(await readText(file, root, label), file);
       parsed.push(one);
       problems.push(...one.problems);
     } catch (error) {
@@ -159,9 +162,10 @@ async function readConfined(file: string, root: string, projectDir: string, loca
     throw new RocktsError('CONFIG_INVALID', `deps file: expected a file inside the project folder, found ${path.relative(root, real)}, which is outside it`, { location });
   }
   try {
-    return await readFile(real);
+    return await readRegularFile(real);
   } catch (error) {
-    throw new RocktsError('CONFIG_INVALID', `deps file: cannot read ${real}: ${(error as Error).message}`, { location, cause: error });
+    if (!(error instanceof RocktsError)) throw error;
+    throw new RocktsError(error.code, `deps file: ${error.message}`, { location, cause: error.cause });
   }
 }
 
@@ -169,14 +173,14 @@ async function readConfined(file: string, root: string, projectDir: string, loca
  * What deps_rocker's `pyproject` layer installs: `[project] dependencies` and the `test`
  * and `dev` optional dependencies of every pyproject.toml below the project folder.
  */
-async function readPyprojects(projectDir: string, relatives: readonly string[], problems: RocktsError[]): Promise<Located<string>[]> {
+async function readPyprojects(projectDir: string, root: string, relatives: readonly string[], problems: RocktsError[]): Promise<Located<string>[]> {
   const requirements: Located<string>[] = [];
   for (const relative of relatives) {
     const file = path.join(projectDir, relative);
     let text: string;
     let data: Record<string, unknown>;
     try {
-      text = await readText(file);
+      text = await readText(file, root);
       data = parseToml(text) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof RocktsError) {
@@ -201,13 +205,28 @@ async function readPyprojects(projectDir: string, relatives: readonly string[], 
   return requirements;
 }
 
-/** A file's text; a file that cannot be read (a folder, no permission) is a located problem. */
-async function readText(file: string): Promise<string> {
+/**
+ * A deps file's or pyproject.toml's text. The search lists symlinks too, so the file must
+ * lead to a regular file inside the project folder (never a FIFO or a device, which
+ * would hang the read) of at most 1 MiB; anything else is a located problem.
+ */
+async function readText(file: string, root: string, label = 'deps file'): Promise<string> {
+  const location = { file, line: 1, column: 1 };
+  let text: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    const real = await realpath(file);
+    if (!real.startsWith(root + path.sep)) {
+      throw new RocktsError('CONFIG_INVALID', `${label}: expected a file inside the project folder, found a symlink to ${real}, which is outside it`, { location });
+    }
+    text = await readRegularFile(real, YAML_LIMITS.bytes);
   } catch (error) {
-    throw new RocktsError('IO_FAILED', `cannot read ${path.basename(file)}: ${(error as Error).message}`, { location: { file, line: 1, column: 1 }, cause: error });
+    if (error instanceof RocktsError) throw error.location ? error : new RocktsError(error.code, error.message, { location, cause: error.cause });
+    throw new RocktsError('IO_FAILED', `cannot read ${path.basename(file)}: ${(error as Error).message}`, { location, cause: error });
   }
+  if (text.length > YAML_LIMITS.bytes) {
+    throw new RocktsError('CONFIG_INVALID', `expected a file of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location });
+  }
+  return text.toString('utf8');
 }
 
 /** Where `needle` first appears in `text` (TOML values carry no positions). */

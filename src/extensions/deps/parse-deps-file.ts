@@ -12,7 +12,8 @@ import type { Located, SourceLocation } from '../../core/types.js';
 import { parseYaml } from '../../yaml-source.js';
 
 export const DEPS_COMMANDS = ['add-apt-repository', 'apt', 'env', 'pip', 'pyproject', 'run', 'script'] as const;
-const DEPS_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// At most 128 characters: the key becomes a file name in the build context (255 bytes at most).
+const DEPS_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export type DepsCommand = (typeof DEPS_COMMANDS)[number];
 
 /** One key of one deps file. */
@@ -49,7 +50,7 @@ export function parseDepsFile(text: string, file: string): DepsFile {
     const command = key.split('_')[0]!;
     // The key names the layer's files in the build context and its comment in the Dockerfile.
     if (!DEPS_KEY.test(key)) {
-      problems.push(new RocktsError('CONFIG_INVALID', `deps key: expected COMMAND_LAYER made of letters, digits, '.', '_' and '-', found ${describeValue(key)}`, { location }));
+      problems.push(new RocktsError('CONFIG_INVALID', `deps key: expected COMMAND_LAYER made of letters, digits, '.', '_' and '-', at most 128 characters, found ${describeValue(key)}`, { location }));
       continue;
     }
     if (!(DEPS_COMMANDS as readonly string[]).includes(command)) {
