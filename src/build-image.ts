@@ -21,7 +21,8 @@ import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLoc
 import { writeFileAtomic } from './write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
 import { defaultTag } from './image-tag.js';
-import { renderBakeFile } from './core/bake-file.js';
+import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
+import { checkNetworkFlag } from './core/run-settings.js';
 import { FINAL_STAGE } from './core/build-plan.js';
 import { cacheExportProblem, stageCaches } from './registry-cache.js';
 
@@ -84,12 +85,8 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
-  // buildx reads a build's network from compose files only, never from bake JSON
-  // (docker/buildx#863): a bake build always uses the builder's default network.
-  if (flags.bake && (flags.network !== undefined || (network !== undefined && flags.builder === undefined))) {
-    const why = flags.network === undefined ? 'this engine has no bridge network, so its builds need --network=host' : `--network ${flags.network} was asked for`;
-    throw new RocktsError('USAGE', `--bake: a bake file cannot set the build network (buildx takes it from compose files only), and ${why}; build without --bake (rockts then exports each stage's cache with its own build), or use a builder with its own network (--builder, docker-container driver)`);
-  }
+  // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
+  if (flags.bake) checkNetworkFlag(flags.network);
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {
@@ -140,6 +137,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   if (bake) {
     if (sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
     const file = path.join(path.dirname(context.dir), 'docker-bake.json');
+    const overlay = network === undefined ? undefined : path.join(path.dirname(context.dir), NETWORK_OVERLAY);
     const text = renderBakeFile({
       plan: composed.plan,
       context: context.dir,
@@ -154,7 +152,8 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       output: ['type=docker'],
       push: flags.push === true,
     });
-    command = bakeCommand(engine, { file, target: FINAL_STAGE, progress, builder: flags.builder });
+    command = bakeCommand(engine, { files: overlay === undefined ? [file] : [overlay, file], target: FINAL_STAGE, progress, builder: flags.builder });
+    if (overlay !== undefined) await writeFileAtomic(overlay, renderNetworkOverlay(composed.plan, network!));
     await writeFileAtomic(file, text);
   } else {
     const from = (ref: string) => `type=registry,ref=${ref}`;

@@ -1,13 +1,15 @@
 /**
  * `rockts bake`: the composition's docker-bake.json (core/bake-file.ts), with its
  * registry caches, and, when written to a file, the build context beside it, so that
- * `docker buildx bake -f FILE` builds it in CI without rockts.
+ * `docker buildx bake -f FILE` builds it in CI without rockts; with --network, also the
+ * Compose overlay that gives its targets that build network.
  */
 import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderBakeFile } from './core/bake-file.js';
+import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { RocktsError } from './core/errors.js';
 import { IMAGE_TAG } from './core/grammar.js';
+import { checkNetworkFlag } from './core/run-settings.js';
 import { fillBuildContext } from './docker/build-context.js';
 import { defaultTag } from './image-tag.js';
 import { composeProject, type ProjectOptions } from './load-project.js';
@@ -23,12 +25,16 @@ export interface BakeFlags {
   /** The build context folder, relative to the bake file. */
   readonly context: string;
   readonly tag: string | undefined;
+  /** The build network: with `output`, a Compose overlay beside the bake file gives it to every target. */
+  readonly network: string | undefined;
 }
 
 export interface BakeResult {
   readonly text: string;
   /** The context folder written, when `output` was given. */
   readonly contextDir: string | undefined;
+  /** The network overlay written beside the bake file, when `network` was given. */
+  readonly overlay: string | undefined;
 }
 
 export async function writeBake(options: ProjectOptions, flags: BakeFlags): Promise<BakeResult> {
@@ -37,6 +43,10 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
   }
   if (flags.tag !== undefined && !IMAGE_TAG.test(flags.tag)) {
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(flags.tag)}`);
+  }
+  checkNetworkFlag(flags.network);
+  if (flags.network !== undefined && flags.output === undefined) {
+    throw new RocktsError('USAGE', `--network: expected -o FILE too (the network goes into ${NETWORK_OVERLAY}, written beside the bake file), found no -o`);
   }
   const composed = await composeProject(options);
   const caches = await stageCaches(composed);
@@ -54,15 +64,17 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
     output: ['type=docker'],
     push: false,
   });
-  if (flags.output === undefined) return { text, contextDir: undefined };
+  if (flags.output === undefined) return { text, contextDir: undefined, overlay: undefined };
   const file = path.resolve(flags.output);
   const contextDir = path.resolve(path.dirname(file), flags.context);
   if (!(await access(path.dirname(file)).then(() => true, () => false))) {
     throw new RocktsError('IO_FAILED', `-o: expected an existing folder for ${flags.output}, found no folder ${path.dirname(file)}`);
   }
   await replaceContext(contextDir, (dir) => fillBuildContext(dir, composed.dockerfile, composed.plan.extensions, composed.contextFiles));
+  const overlay = flags.network === undefined ? undefined : path.join(path.dirname(file), NETWORK_OVERLAY);
+  if (overlay !== undefined) await writeFileAtomic(overlay, renderNetworkOverlay(composed.plan, flags.network!));
   await writeFileAtomic(file, text);
-  return { text, contextDir };
+  return { text, contextDir, overlay };
 }
 
 /** Fills a fresh sibling folder, then puts it in place of `dir`, which must be rockts's own or absent. */

@@ -2,6 +2,7 @@
  * `rockts bake` (write-bake.ts, core/bake-file.ts) and the content-addressed cache refs
  * (core/cache-refs.ts, registry-cache.ts):
  *  - test/golden-bake/<case>/  rockerc.yaml → expected.docker-bake.json (UPDATE_GOLDEN=1 rewrites it)
+ *    and, for full, --network host → expected.rockts-network.compose.yaml
  *  - a builder's ref depends on what builds it, never on the project.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, cp } from 'node:fs/promises';
@@ -18,7 +19,7 @@ const GOLDEN = path.join(ROOT, 'test/golden-bake');
 describe('test/golden-bake', () => {
   test.each(['full', 'no-cache', 'read-only'])('%s', async (name) => {
     const dir = path.join(GOLDEN, name);
-    const { text } = await writeBake(options(dir), { output: undefined, context: 'rockts-context', tag: undefined });
+    const { text } = await writeBake(options(dir), { output: undefined, context: 'rockts-context', tag: undefined, network: undefined });
     const file = path.join(dir, 'expected.docker-bake.json');
     if (UPDATE_GOLDEN) await writeFile(file, text);
     expect(text).toBe(await readFile(file, 'utf8'));
@@ -90,19 +91,32 @@ describe('rockts bake -o', () => {
 
   test('writes the bake file and its build context beside it, and replaces only a context it wrote', async () => {
     const output = path.join(dir, 'docker-bake.json');
-    const first = await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined });
+    const first = await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined, network: undefined });
     expect(await readFile(output, 'utf8')).toBe(first.text);
     expect(first.text).toBe(await readFile(path.join(GOLDEN, 'full/expected.docker-bake.json'), 'utf8'));
     const context = path.join(dir, 'rockts-context');
     expect((await readdir(context)).sort()).toEqual(['.rockts-context', 'Dockerfile', 'files']);
     expect(await readdir(path.join(context, 'files'))).toEqual(['hello']);
     await writeFile(path.join(context, 'stale'), 'x');
-    await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined });
+    await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined, network: undefined });
     expect(await readdir(context)).not.toContain('stale');
 
     await mkdir(path.join(dir, 'mine'));
-    await expect(writeBake(options(dir), { output, context: 'mine', tag: undefined })).rejects.toThrow(`${path.join(dir, 'mine')} exists and was not written by rockts bake; remove it or choose another --context`);
-    await expect(writeBake(options(dir), { output, context: '../out', tag: undefined })).rejects.toThrow('--context: expected a folder name relative to the bake file, inside its folder (such as rockts-context), found "../out"');
+    await expect(writeBake(options(dir), { output, context: 'mine', tag: undefined, network: undefined })).rejects.toThrow(`${path.join(dir, 'mine')} exists and was not written by rockts bake; remove it or choose another --context`);
+    await expect(writeBake(options(dir), { output, context: '../out', tag: undefined, network: undefined })).rejects.toThrow('--context: expected a folder name relative to the bake file, inside its folder (such as rockts-context), found "../out"');
+  });
+
+  test('--network writes the network overlay beside the bake file (golden: full), and only with -o and a plain network name', async () => {
+    const output = path.join(dir, 'docker-bake.json');
+    const result = await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined, network: 'host' });
+    expect(result.overlay).toBe(path.join(dir, 'rockts-network.compose.yaml'));
+    const golden = path.join(GOLDEN, 'full/expected.rockts-network.compose.yaml');
+    if (UPDATE_GOLDEN) await writeFile(golden, await readFile(result.overlay!, 'utf8'));
+    expect(await readFile(result.overlay!, 'utf8')).toBe(await readFile(golden, 'utf8'));
+    expect(result.text).toBe(await readFile(path.join(GOLDEN, 'full/expected.docker-bake.json'), 'utf8'));
+
+    await expect(writeBake(options(dir), { output: undefined, context: 'rockts-context', tag: undefined, network: 'host' })).rejects.toThrow('--network: expected -o FILE too (the network goes into rockts-network.compose.yaml, written beside the bake file), found no -o');
+    await expect(writeBake(options(dir), { output, context: 'rockts-context', tag: undefined, network: 'host\n    dockerfile: x' })).rejects.toThrow('--network: expected a network name such as host, or container:NAME, found "host\\n    dockerfile: x"');
   });
 });
 
@@ -112,7 +126,7 @@ test('~/.rockerc.yaml gives the registry once; a project may only say export: fa
     await mkdir(path.join(dir, 'home'));
     await writeFile(path.join(dir, 'home/.rockerc.yaml'), 'cache: { registry: registry.example/team/rockts-cache, mode: min }\n');
     await writeFile(path.join(dir, 'rockerc.yaml'), 'image: debian:bookworm\nextensions: [hello]\ncache: { export: false }\n');
-    const { text } = await writeBake({ ...options(dir), home: path.join(dir, 'home') }, { output: undefined, context: 'rockts-context', tag: undefined });
+    const { text } = await writeBake({ ...options(dir), home: path.join(dir, 'home') }, { output: undefined, context: 'rockts-context', tag: undefined, network: undefined });
     expect(text).toContain('"type=registry,ref=registry.example/team/rockts-cache:rockts-builder-hello-');
     expect(text).not.toContain('cache-to');
   } finally {

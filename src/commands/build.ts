@@ -31,7 +31,7 @@ export default class BuildCommand extends BaseCommand {
     'dry-run': Flags.boolean({ description: 'print the docker command and the Dockerfile path; build nothing' }),
     frozen: Flags.boolean({ description: 'refuse to build when rockts.lock is missing or would change (for CI)' }),
     push: Flags.boolean({ description: 'also push the image to the registry its tag names (docker buildx; the tag must name a registry, e.g. --tag registry.example/team/dev:1)' }),
-    bake: Flags.boolean({ description: 'build through docker buildx bake, one target per stage (in parallel; bake cannot set the build network, so not with --network or on an engine without a bridge network)' }),
+    bake: Flags.boolean({ description: 'build through docker buildx bake, one target per stage (in parallel); a build network (--network, or host on an engine without a bridge network) goes to bake in rockts-network.compose.yaml beside the bake file' }),
     json: Flags.boolean({ description: 'print {imageId, tag, durationMs, cacheHits} as JSON on stdout (errors as JSON on stderr)', exclusive: ['dry-run'] }),
   };
 

@@ -6,6 +6,10 @@
  * (`target:NAME`), so bake builds independent builders in parallel and each target
  * imports and exports its own registry cache.
  * See https://docs.docker.com/build/bake/reference/ (target.contexts, cache-from, cache-to).
+ *
+ * A bake file cannot set a target's build network; bake takes it from a Compose file
+ * given with it (`build.network` of the service named like the target). So a build that
+ * needs one (an engine without a bridge network) adds renderNetworkOverlay's file.
  */
 import { FINAL_STAGE } from './build-plan.js';
 import type { CacheRefs, CacheSettings } from './cache-refs.js';
@@ -31,6 +35,29 @@ export interface BakeInput {
   readonly output: readonly string[];
   /** Also push the final image to the registry its tag names (a second output, `type=registry`). */
   readonly push: boolean;
+}
+
+/** The file name of the network overlay, beside the bake file. */
+export const NETWORK_OVERLAY = 'rockts-network.compose.yaml';
+
+/**
+ * The Compose overlay giving every target of the plan's bake file the build network
+ * `network` (already checked to be a plain name): one service per target, nothing else.
+ * `docker buildx bake -f rockts-network.compose.yaml -f docker-bake.json` merges the two.
+ */
+export function renderNetworkOverlay(plan: Plan, network: string): string {
+  const lines = [
+    `# Written by rockts: the build network of each target of docker-bake.json, which bake reads`,
+    `# from Compose files only. Use both: docker buildx bake -f ${NETWORK_OVERLAY} -f docker-bake.json`,
+    'services:',
+    ...bakeTargets(plan).flatMap((target) => [`  ${target}:`, '    build:', `      network: ${JSON.stringify(network)}`]),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The bake file's targets, in its order. */
+function bakeTargets(plan: Plan): string[] {
+  return [...plan.builderBases.map((b) => b.stage), ...plan.builders.map((b) => b.stage), FINAL_STAGE];
 }
 
 /** The bake file's text: two-space JSON with a final newline, keys in a fixed order. */

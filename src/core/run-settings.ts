@@ -247,3 +247,13 @@ export function checkContainerNameFlag(name: string | undefined): void {
     throw new RocktsError('USAGE', `--name: expected ${RUN_SETTINGS.name.expected}, found ${describeValue(name)}`);
   }
 }
+
+/**
+ * `--network` of build --bake and bake: the grammar `run.network` has in the config. The
+ * name is written into a Compose file, so it must be one plain name.
+ */
+export function checkNetworkFlag(network: string | undefined): void {
+  if (network !== undefined && !RUN_SETTINGS.network.pattern.test(network)) {
+    throw new RocktsError('USAGE', `--network: expected ${RUN_SETTINGS.network.expected}, found ${describeValue(network)}`);
+  }
+}

@@ -123,7 +123,8 @@ function shellWord(word: string): string {
 }
 
 export interface BakeRequest {
-  readonly file: string;
+  /** The bake file, after any Compose overlays it is merged with (bake merges them in order). */
+  readonly files: readonly string[];
   readonly target: string;
   readonly progress: BuildRequest['progress'];
   readonly builder: string | undefined;
@@ -134,7 +135,7 @@ export function bakeCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, req
   if (engine.kind !== 'docker' || !engine.buildx) {
     throw new RocktsError('USAGE', `--bake needs docker buildx; ${engine.kind === 'podman' ? 'podman has no bake' : 'install the docker-buildx plugin'}, or build without --bake`);
   }
-  const args = ['buildx', 'bake', '--file', request.file, '--progress', request.progress ?? 'plain'];
+  const args = ['buildx', 'bake', ...request.files.flatMap((file) => ['--file', file]), '--progress', request.progress ?? 'plain'];
   if (request.builder !== undefined) args.push('--builder', request.builder);
   args.push(request.target);
   return { bin: engine.bin, args, env: {} };

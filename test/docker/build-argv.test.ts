@@ -68,11 +68,14 @@ test('a cache-only build (one stage exported to its registry cache): no tag, no 
   expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, cacheOnly: true })).toThrow('a cache-only build needs docker buildx');
 });
 
-test('bake: docker buildx bake of the final target, with the builder; refused without buildx', () => {
-  expect(bakeCommand({ kind: 'docker', bin: 'docker', buildx: true }, { file: '/b/docker-bake.json', target: 'rockts-final', progress: undefined, builder: 'ci' }).args).toEqual([
+test('bake: docker buildx bake of the final target, with the builder, its files in order; refused without buildx', () => {
+  expect(bakeCommand({ kind: 'docker', bin: 'docker', buildx: true }, { files: ['/b/docker-bake.json'], target: 'rockts-final', progress: undefined, builder: 'ci' }).args).toEqual([
     'buildx', 'bake', '--file', '/b/docker-bake.json', '--progress', 'plain', '--builder', 'ci', 'rockts-final',
   ]);
-  expect(() => bakeCommand({ kind: 'podman', bin: 'podman', buildx: false }, { file: 'f', target: 't', progress: undefined, builder: undefined })).toThrow('--bake needs docker buildx; podman has no bake, or build without --bake');
+  expect(bakeCommand({ kind: 'docker', bin: 'docker', buildx: true }, { files: ['/b/rockts-network.compose.yaml', '/b/docker-bake.json'], target: 'rockts-final', progress: 'quiet', builder: undefined }).args).toEqual([
+    'buildx', 'bake', '--file', '/b/rockts-network.compose.yaml', '--file', '/b/docker-bake.json', '--progress', 'quiet', 'rockts-final',
+  ]);
+  expect(() => bakeCommand({ kind: 'podman', bin: 'podman', buildx: false }, { files: ['f'], target: 't', progress: undefined, builder: undefined })).toThrow('--bake needs docker buildx; podman has no bake, or build without --bake');
 });
 
 test("registry cache export: refused only by the docker driver on Docker's classic store, with the fix", () => {
