@@ -6,20 +6,24 @@
  * the output of the built tools), never by image IDs.
  * The builders' options carry a fresh value per run, so the bake build, which runs first,
  * cannot find them in any cache, nor the final image's stamp (an extension of the test's
- * own with a root setup RUN): their RUN steps
- * really run on the build network.
+ * own with a root setup RUN): their RUN steps really run on the build network.
+ * With a registry (scripts/ci/registry-up.sh, ROCKTS_REGISTRY), a bake build exports each
+ * builder's cache and a second Docker 26 daemon (scripts/ci/engine26b-up.sh), which never
+ * built these fresh builders, finds their steps CACHED from the registry.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith, type TestEngine } from '../helpers/engine.js';
 
 jest.setTimeout(900_000);
 
 const nonce = `${process.pid}${Date.now()}`.slice(-9);
-const tags = { bake: `rockts-e2e-bakenet-bake-${nonce}`, build: `rockts-e2e-bakenet-build-${nonce}` };
+const tags = { bake: `rockts-e2e-bakenet-bake-${nonce}`, build: `rockts-e2e-bakenet-build-${nonce}`, cached: `rockts-e2e-bakenet-cached-${nonce}` };
+const REGISTRY = process.env.ROCKTS_REGISTRY ?? '127.0.0.1:5510';
+const SECOND: TestEngine = { ...DOCKER_26, name: 'a second Docker 26 daemon (own data root)', env: { DOCKER_HOST: 'unix:///var/run/rockts-docker26b.sock' }, setup: 'scripts/ci/engine26b-up.sh' };
 
 let root: string;
 let stamp: string;
@@ -32,9 +36,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
-  for (const tag of Object.values(tags)) {
+  for (const [engine, tag] of [[DOCKER_26, tags.bake], [DOCKER_26, tags.build], [DOCKER_26, tags.cached], [SECOND, tags.cached]] as const) {
     try {
-      docker(DOCKER_26, ['image', 'rm', tag]);
+      docker(engine, ['image', 'rm', tag]);
     } catch {
       // not built (the test failed before it)
     }
@@ -42,8 +46,8 @@ afterAll(async () => {
 });
 
 /** rockts build (with `extra` flags) of the two-builder project, tagged `tag`, in a fresh folder. */
-async function build(tag: string, extra: readonly string[]): Promise<string> {
-  const dir = path.join(root, tag);
+async function build(tag: string, extra: readonly string[], engine = DOCKER_26, more: readonly string[] = []): Promise<string> {
+  const dir = path.join(root, `${tag}-${engine === DOCKER_26 ? 'main' : 'second'}`);
   await mkdir(dir);
   const config = [
     `image: ${BASE_IMAGE}`,
@@ -55,12 +59,13 @@ async function build(tag: string, extra: readonly string[]): Promise<string> {
     `  baseImage: ${BASE_IMAGE}`,
     '  apt: [gcc, libc6-dev]',
     `tag: ${tag}`,
+    ...more,
     '',
   ].join('\n');
   await writeFile(path.join(dir, 'rockerc.yaml'), config);
   // Never the bridge network: host where the engine has a bridge, else rockts's own choice (host).
-  const bridge = docker(DOCKER_26, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('bridge');
-  const result = await rocktsWith(DOCKER_26, dir, ['build', '--progress', 'plain', ...(bridge ? ['--network', 'host'] : []), ...extra]);
+  const bridge = docker(engine, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('bridge');
+  const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', ...(bridge ? ['--network', 'host'] : []), ...extra]);
   if (result.code !== 0) throw new Error(`rockts build ${extra.join(' ')} failed (${result.code}):\n${result.stderr.slice(-4000)}`);
   return result.stderr;
 }
@@ -78,6 +83,9 @@ function filesOf(tag: string): string[] {
   }
 }
 
+/** The steps of a bake build; bake prefixes each with its target: `#12 [rockts-final rockts-final 2/5] RUN …`. */
+const bakeSteps = (log: string) => parseSteps(log.replace(/^(#\d+ \[)\S+ (?=\S+ \d+\/\d+\])/gm, '$1'));
+
 const configOf = (tag: string) => docker(DOCKER_26, ['image', 'inspect', '--format', '{{json .Config.Env}} {{json .Config.Labels}} {{json .Config.User}} {{json .Config.WorkingDir}} {{json .Config.Cmd}}', tag]);
 const toolsOf = (tag: string) => docker(DOCKER_26, ['run', '--rm', '--network', 'host', tag, 'sh', '-c', 'hello; tool; cat /etc/rockts-stamp']);
 
@@ -85,8 +93,7 @@ describeWithEngine('rockts build --bake on Docker 26 without a bridge network', 
   test('every target builds on the host network through the Compose overlay, and the image has the same contents as rockts build', async () => {
     const baked = await build(tags.bake, ['--bake']);
     expect(baked).toContain('load local bake definitions');
-    // bake prefixes each step with its target: `#12 [rockts-final rockts-final 2/5] RUN …`.
-    const ran = parseSteps(baked.replace(/^(#\d+ \[)\S+ (?=\S+ \d+\/\d+\])/gm, '$1')).filter((s) => s.name.startsWith('RUN') && !s.cached);
+    const ran = bakeSteps(baked).filter((s) => s.name.startsWith('RUN') && !s.cached);
     for (const stage of ['rockts-builder-hello', 'rockts-builder-tool', 'rockts-final']) expect(ran.filter((s) => s.stage === stage)).not.toEqual([]);
 
     await build(tags.build, []);
@@ -98,3 +105,31 @@ describeWithEngine('rockts build --bake on Docker 26 without a bridge network', 
     expect(toolsOf(tags.build)).toBe(toolsOf(tags.bake));
   });
 });
+
+describeWithEngine(
+  'rockts build --bake with registry caches: Docker 26 exports, a second Docker 26 daemon imports',
+  () => {
+    const registryUp = (() => {
+      try {
+        execFileSync('curl', ['-fsS', '--max-time', '3', `http://${REGISTRY}/v2/`], { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    (registryUp || process.env.ROCKTS_REQUIRE_ENGINE === '1' ? test : test.skip)(`each builder target exports its own cache to ${REGISTRY}; the second daemon's bake build finds both builders CACHED from it`, async () => {
+      if (!registryUp) throw new Error(`no registry answers on ${REGISTRY} (run \`sudo bash scripts/ci/registry-up.sh\`)`);
+      const cache = [`cache: { registry: ${REGISTRY}/rockts-e2e-bakenet-${nonce} }`];
+      expect(await build(tags.cached, ['--bake'], DOCKER_26, cache)).toMatch(/exporting cache to registry/);
+      const second = await build(tags.cached, ['--bake'], SECOND, cache);
+      const steps = bakeSteps(second);
+      for (const stage of ['rockts-builder-hello', 'rockts-builder-tool']) {
+        expect(second).toMatch(new RegExp(`importing cache manifest from ${REGISTRY.replace(/\./g, '\\.')}/rockts-e2e-bakenet-${nonce}:${stage}-[0-9a-f]{24}`));
+        expect(steps.filter((s) => s.stage === stage && s.name.startsWith('RUN')).length).toBeGreaterThan(0);
+        expect(steps.filter((s) => s.stage === stage && !s.cached && !s.name.startsWith('FROM '))).toEqual([]);
+      }
+      expect(docker(SECOND, ['run', '--rm', '--network', 'host', tags.cached, 'hello'])).toBe(`baked ${nonce}\n`);
+    });
+  },
+  SECOND,
+);
