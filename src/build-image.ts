@@ -54,6 +54,7 @@ export interface BuildResult {
 export type Say = (message: string) => void;
 
 export async function buildImage(options: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
+  checkNetworkFlag(flags.network); // before anything is composed or asked of the engine
   const { engine, composed } = await loadForEngine(options, flags, say);
   return buildComposed(composed, engine, flags, say);
 }
@@ -86,7 +87,6 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   }
   const network = flags.network ?? (engine.bridge ? undefined : 'host');
   // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
-  if (flags.bake) checkNetworkFlag(flags.network);
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {

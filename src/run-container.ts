@@ -9,7 +9,7 @@ import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
 import type { Composition } from './core/compose.js';
 import { RocktsError } from './core/errors.js';
-import { checkContainerNameFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';
+import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
@@ -27,6 +27,7 @@ export interface RunFlags extends RunCommandFlags {
 /** Runs the dev container; resolves to the exit code of the command inside it and the kept container's name. */
 export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<{ code: number; container: string | undefined }> {
   checkContainerNameFlag(flags.name); // before anything is built
+  checkNetworkFlag(flags.network);
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;

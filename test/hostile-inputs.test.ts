@@ -157,6 +157,15 @@ test('--name starting with - is a usage error (exit 2) before any engine is aske
   }
 });
 
+test('--network with a space or a leading - is a usage error (exit 2) for run and build, before any engine is asked', async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  const message = (found: string) => `rockts: --network: expected a network name such as host, or container:NAME, found ${found}\n`;
+  for (const command of ['run', 'build']) {
+    expect({ command, ...(await rockts([command, '--network=a b'], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } })) }).toEqual({ command, code: 2, stdout: '', stderr: message('"a b"') });
+    expect({ command, ...(await rockts([command, '--network=-x'], { env: { ROCKTS_DOCKER: '/nonexistent/docker' } })) }).toEqual({ command, code: 2, stdout: '', stderr: message('"-x"') });
+  }
+});
+
 test('a FIFO as test/scenarios.yaml: `rockts extension test --static` exits 4 naming it instead of waiting on it', async () => {
   const ext = await localExtension();
   await mkdir(path.join(ext, 'test'));
