@@ -13,6 +13,7 @@ import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUIL
 import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
 import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
+import { inspectImage } from './docker/inspect-image.js';
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
@@ -237,9 +238,9 @@ async function usableCaches(composed: Composition & Project, engine: Engine, bui
 
 /** The ID of the image bake loaded under `tag` (bake has no --iidfile). */
 async function imageIdOf(engine: Engine, tag: string): Promise<string> {
-  const inspected = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{.Id}}', tag]);
-  if (inspected.code !== 0) throw new RocktsError('BUILD_FAILED', `bake finished but image ${tag} is not in the local image store: ${inspected.stderr.trim()}`);
-  return inspected.stdout.trim();
+  const image = await inspectImage(engine, tag);
+  if (image === undefined) throw new RocktsError('BUILD_FAILED', `bake finished but image ${tag} is not in the local image store`);
+  return image.id;
 }
 
 async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolean, say: Say): Promise<Engine> {

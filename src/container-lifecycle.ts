@@ -7,7 +7,8 @@ import path from 'node:path';
 import { defaultTag, loadForEngine, type Say } from './build-image.js';
 import { RocktsError } from './core/errors.js';
 import { checkContainerNameFlag } from './core/run-settings.js';
-import { engineOrThrow, enterContainer, inspectContainer, inspectImage, projectContainers, type ContainerState, type ImageState } from './docker/containers.js';
+import { engineOrThrow, enterContainer, inspectContainer, projectContainers, type ContainerState } from './docker/containers.js';
+import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
 import type { Engine, EngineKind } from './docker/engine.js';
 import type { ProjectOptions } from './load-project.js';
 import { keptContainerName } from './run-container.js';
@@ -94,18 +95,19 @@ export interface ProjectStatus {
   readonly config: string;
   readonly composition: string;
   readonly containers: readonly (Pick<ContainerState, 'name' | 'status' | 'image'> & { readonly composition: string; readonly current: boolean })[];
-  readonly image: (Pick<ImageState, 'tag' | 'id'> & { readonly composition: string; readonly current: boolean }) | undefined;
+  readonly image: { readonly tag: string; readonly id: string; readonly composition: string; readonly current: boolean } | undefined;
 }
 
 /** The project's containers and image, each with the composition it was made from and whether that is the current one. */
 export async function projectStatus(project: ProjectOptions, flags: ContainerFlags, say: Say): Promise<ProjectStatus> {
   const target = await locateProject(project, flags, say);
   const [containers, image] = await Promise.all([projectContainers(target.engine, target.projectDir, target.name), inspectImage(target.engine, target.tag)]);
+  const composition = image?.labels[CONFIG_LABEL] ?? '';
   return {
     config: target.configFile,
     composition: target.hash,
     containers: containers.map((c) => ({ name: c.name, status: c.status, image: c.image, composition: c.hash, current: c.hash === target.hash })),
-    image: image && { tag: image.tag, id: image.id, composition: image.hash, current: image.hash === target.hash },
+    image: image && { tag: target.tag, id: image.id, composition, current: composition === target.hash },
   };
 }
 

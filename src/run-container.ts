@@ -13,7 +13,8 @@ import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import { execCapture, type Engine, type EngineKind } from './docker/engine.js';
+import type { EngineKind } from './docker/engine.js';
+import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
 import { proxyRunArgs } from './docker/proxy-env.js';
 import type { Project, ProjectOptions } from './load-project.js';
 
@@ -33,9 +34,9 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const hash = composed.plan.configHash;
 
   const network = flags.network ?? composed.config.run.network?.value ?? (engine.bridge ? undefined : 'host');
-  const imageHash = await imageLabel(engine, tag);
-  if (imageHash !== hash) {
-    say(imageHash === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
+  const image = await inspectImage(engine, tag);
+  if (image?.labels[CONFIG_LABEL] !== hash) {
+    say(image === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
     await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say);
   }
 
@@ -103,10 +104,4 @@ const NO_RUN_FLAGS: RunCommandFlags = { keep: false, name: undefined, detach: fa
 /** The kept container's name when --name does not give one: the config's `run.name` (rockerc's `name:`), else rockts-<folder>. */
 export function keptContainerName(config: Config): string {
   return config.run.name?.value ?? `rockts-${defaultTag(config).replace(/-dev$/, '')}`;
-}
-
-/** The rockts.config label of the image `tag`, or undefined when there is no such image. */
-async function imageLabel(engine: Engine, tag: string): Promise<string | undefined> {
-  const result = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{index .Config.Labels "rockts.config"}}', tag]);
-  return result.code === 0 ? result.stdout.trim() : undefined;
 }

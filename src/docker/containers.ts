@@ -1,6 +1,6 @@
 /**
- * A project's containers and image on the engine: what `rockts exec`, `stop`, `down`,
- * `ps` and a kept `rockts run` share. Containers are found by the rockts.project label
+ * A project's containers on the engine: what `rockts exec`, `stop`, `down`, `ps` and a
+ * kept `rockts run` share (its image is read by inspect-image.ts). Containers are found by the rockts.project label
  * `rockts run` puts on them (and by the kept container's default name, for containers
  * made before the label existed).
  */
@@ -23,12 +23,6 @@ export interface ContainerState {
   readonly user: string;
 }
 
-export interface ImageState {
-  readonly tag: string;
-  readonly id: string;
-  readonly hash: string;
-}
-
 // Fields joined by a tab: none of them can contain one (names, labels without control characters, paths).
 const CONTAINER_FORMAT = ['{{index .Config.Labels "rockts.config"}}', '{{index .Config.Labels "rockts.run"}}', '{{.State.Running}}', '{{.State.Status}}', '{{.Config.Image}}', '{{.Config.WorkingDir}}', '{{.Config.User}}'].join('\t');
 
@@ -39,14 +33,6 @@ export async function inspectContainer(engine: Engine, name: string): Promise<Co
   const [hash = '', run = '', running, status = '', image = '', workdir = '', user = ''] = result.stdout.replace(/\n$/, '').split('\t');
   const label = (value: string) => (value === '<no value>' ? '' : value);
   return { name, hash: label(hash), run: label(run), running: running === 'true', status, image, workdir, user };
-}
-
-/** The image `tag`, or undefined when there is none. */
-export async function inspectImage(engine: Engine, tag: string): Promise<ImageState | undefined> {
-  const result = await execCapture(engine.bin, ['image', 'inspect', '--format', '{{.Id}}\t{{index .Config.Labels "rockts.config"}}', tag]);
-  if (result.code !== 0) return undefined;
-  const [id = '', hash = ''] = result.stdout.trim().split('\t');
-  return { tag, id, hash: hash === '<no value>' ? '' : hash };
 }
 
 /** The project's containers: those labelled with its folder, and `keptName` when it exists; sorted by name. */

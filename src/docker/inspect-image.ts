@@ -1,10 +1,14 @@
 /**
  * Reading an image's labels from the engine's local image store (`docker image
  * inspect`, `podman image inspect`): how `rockts plan --changes` finds the record of
- * the image it compares with.
+ * the image it compares with, `rockts run` whether its image is current, `ps` and
+ * `down` the project's image, and a bake build the ID of what it loaded.
  */
 import { RocktsError } from '../core/errors.js';
 import { execCapture, type Engine } from './engine.js';
+
+/** The label every image rockts builds carries (core/build-plan.ts): the hash of its composition. */
+export const CONFIG_LABEL = 'rockts.config';
 
 export interface InspectedImage {
   readonly id: string;
