@@ -12,7 +12,7 @@ import { describeFailureSite, locateFailure } from './docker/attribute-failure.j
 import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
-import { detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
+import { defaultNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
 import { inspectImage } from './docker/inspect-image.js';
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
@@ -86,8 +86,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
-  const network = flags.network ?? (engine.bridge ? undefined : 'host');
-  // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
+  const network = flags.network ?? defaultNetwork(engine);
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
   const plain = composed.config.syntax === undefined && !engine.features.copyLink;
   if (plain) {
@@ -138,6 +137,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   if (bake) {
     if (sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
     const file = path.join(path.dirname(context.dir), 'docker-bake.json');
+    // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
     const overlay = network === undefined ? undefined : path.join(path.dirname(context.dir), NETWORK_OVERLAY);
     const text = renderBakeFile({
       plan: composed.plan,

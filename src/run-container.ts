@@ -13,7 +13,7 @@ import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import type { EngineKind } from './docker/engine.js';
+import { defaultNetwork, type EngineKind } from './docker/engine.js';
 import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
 import { proxyRunArgs } from './docker/proxy-env.js';
 import type { Project, ProjectOptions } from './load-project.js';
@@ -33,7 +33,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   const tag = composed.config.tag?.value ?? defaultTag(composed.config);
   const hash = composed.plan.configHash;
 
-  const network = flags.network ?? composed.config.run.network?.value ?? (engine.bridge ? undefined : 'host');
+  const network = flags.network ?? composed.config.run.network?.value ?? defaultNetwork(engine);
   const image = await inspectImage(engine, tag);
   if (image?.labels[CONFIG_LABEL] !== hash) {
     say(image === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
@@ -56,7 +56,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
     name,
     detach: settings.detach,
     tty: Boolean(process.stdin.isTTY) && !settings.detach && !flags.json,
-    network: settings.network ?? network,
+    network,
     // The host's proxies (values read by the engine from its environment), then the extensions'.
     extensionArgs: [...proxyRunArgs(process.env), ...settings.args],
     command: flags.command,

@@ -12,7 +12,7 @@ import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer
 import type { OrderedExtension } from './core/types.js';
 import { RocktsError } from './core/errors.js';
 import { fillBuildContext } from './docker/build-context.js';
-import { detectEngine, type Engine, type EngineKind } from './docker/engine.js';
+import { defaultNetwork, detectEngine, type Engine, type EngineKind } from './docker/engine.js';
 import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { workspaceDir } from './docker/run-argv.js';
 import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
@@ -56,7 +56,7 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   if (flags.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(flags.network)) {
     throw new RocktsError('USAGE', `--network: expected a network name such as host, found ${JSON.stringify(flags.network)}`);
   }
-  const network = flags.network ?? (engine && !engine.bridge ? 'host' : undefined);
+  const network = flags.network ?? (engine && defaultNetwork(engine));
   if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
   const settings = projectRunSettings(project, composed, engine?.kind ?? 'docker');
   for (const note of settings.notes) say(`rockts: ${note}`);
