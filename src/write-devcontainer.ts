@@ -56,8 +56,10 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   if (flags.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(flags.network)) {
     throw new RocktsError('USAGE', `--network: expected a network name such as host, found ${JSON.stringify(flags.network)}`);
   }
-  const network = flags.network ?? (engine && defaultNetwork(engine));
-  if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
+  // As for `rockts run`: --network, else the config's run.network, else the engine's default.
+  const chosen = flags.network ?? composed.config.run.network?.value;
+  const network = chosen ?? (engine && defaultNetwork(engine));
+  if (chosen === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
   const settings = projectRunSettings(project, composed, engine?.kind ?? 'docker');
   for (const note of settings.notes) say(`rockts: ${note}`);
   if (composed.plan.final.user === undefined) {

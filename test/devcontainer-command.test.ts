@@ -80,6 +80,14 @@ test('--network takes one network name, never more arguments (exit 2)', async ()
   expect(result).toEqual({ code: 2, stdout: '', stderr: 'rockts: --network: expected a network name such as host, found "host --privileged"\n' });
 });
 
+test("the config's run.network is the container's and the build's network, as for rockts run; --network wins", async () => {
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello, user]\nrun:\n  network: none\n');
+  expect((await rockts(['devcontainer'])).code).toBe(0);
+  expect(await read()).toMatchObject({ build: { options: ['--network=none'] }, runArgs: ['--network=none'] });
+  expect((await rockts(['devcontainer', '--network', 'host'])).code).toBe(0);
+  expect(await read()).toMatchObject({ build: { options: ['--network=host'] }, runArgs: ['--network=host'] });
+});
+
 test('rockts plan says when the devcontainer.json was written for another composition', async () => {
   await rockts(['devcontainer']);
   const current = JSON.parse((await rockts(['plan', '--json'])).stdout) as { devcontainer: unknown };
