@@ -25,7 +25,7 @@ import { defaultTag } from './image-tag.js';
 import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { checkNetworkFlag } from './core/run-settings.js';
 import { FINAL_STAGE } from './core/build-plan.js';
-import { cacheExportProblem, stageCaches } from './registry-cache.js';
+import { cacheExportProblem, stageCaches, type StageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
 export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfile' | 'iidFile' | 'tag'> {
@@ -126,49 +126,12 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   });
   const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
   const caches = await usableCaches(composed, engine, flags.builder, say);
-  // A single build exports one cache holding all its stages; bake gives each stage its own.
-  const bake = flags.bake;
   const sshAgent = needsSshAgent(composed, flags.dryRun);
-  const request = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
-  let command;
-  // Without bake, each builder base and builder stage is built and exported on its own
-  // first (cache only), then the image imports them all from the local build cache.
-  const exports: BuildCommand[] = [];
-  if (bake) {
-    if (sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
-    const file = path.join(path.dirname(context.dir), 'docker-bake.json');
-    // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
-    const overlay = network === undefined ? undefined : path.join(path.dirname(context.dir), NETWORK_OVERLAY);
-    const text = renderBakeFile({
-      plan: composed.plan,
-      context: context.dir,
-      dockerfile: path.basename(context.dockerfile),
-      tag,
-      platforms: flags.platform === undefined ? [] : [flags.platform],
-      pull: request.pull,
-      noCache: flags.noCache,
-      args: flags.buildArgs, // proxies are not written into a file: bake reads no build argument by name
-      extraCache: { from: flags.cacheFrom, to: flags.cacheTo },
-      cache: caches,
-      output: ['type=docker'],
-      push: flags.push === true,
-    });
-    command = bakeCommand(engine, { files: overlay === undefined ? [file] : [overlay, file], target: FINAL_STAGE, progress, builder: flags.builder });
-    if (overlay !== undefined) await writeFileAtomic(overlay, renderNetworkOverlay(composed.plan, network!));
-    await writeFileAtomic(file, text);
-  } else {
-    const from = (ref: string) => `type=registry,ref=${ref}`;
-    const to = (ref: string) => `type=registry,ref=${ref},mode=${caches!.settings.mode}`;
-    const stages = caches ? [...caches.refs.bases, ...caches.refs.builders] : [];
-    if (caches?.settings.export) {
-      for (const stage of stages) exports.push(buildCommand(engine, { ...request, target: stage.stage, cacheOnly: true, cacheFrom: [from(stage.ref)], cacheTo: [to(stage.ref)] }));
-    }
-    const cacheFrom = [...(caches ? [...stages, caches.refs.final].map((c) => from(c.ref)) : []), ...flags.cacheFrom];
-    const cacheTo = [...(caches?.settings.export ? [to(caches.refs.final.ref)] : []), ...flags.cacheTo];
-    command = buildCommand(engine, { ...request, cacheFrom, cacheTo });
-  }
+  if (flags.bake && sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
+  const request: BuildRequest = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
+  const { exports, command, bakeFile } = flags.bake ? await writeBakeBuild(composed, engine, request, flags.buildArgs, caches) : stageBuilds(engine, request, caches);
   if (flags.dryRun) {
-    if (bake) say(`bake file: ${path.join(path.dirname(context.dir), 'docker-bake.json')}`);
+    if (bakeFile !== undefined) say(`bake file: ${bakeFile}`);
     say(`Dockerfile: ${context.dockerfile}`);
     say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
     if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
@@ -195,7 +158,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     const durationMs = Date.now() - started;
     if (run.interrupted) throw new RocktsError('INTERRUPTED', 'build interrupted; nothing was tagged');
     if (run.code !== 0) throw buildFailure(run.log, composed.owners, composed.dockerfile);
-    const imageId = bake ? await imageIdOf(engine, tag) : (await readFile(context.iidFile, 'utf8')).trim();
+    const imageId = flags.bake ? await imageIdOf(engine, tag) : (await readFile(context.iidFile, 'utf8')).trim();
     if (locked === undefined || diffLock(locked, current).length > 0) {
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
@@ -204,6 +167,67 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   } finally {
     await context.dispose();
   }
+}
+
+/** What a build runs, in order: the cache exports, then the image's build (bake's, from `bakeFile`). */
+interface BuildCommands {
+  readonly exports: readonly BuildCommand[];
+  readonly command: BuildCommand;
+  readonly bakeFile: string | undefined;
+}
+
+/**
+ * The commands of a build without bake. With registry caches to export, each builder base
+ * and builder stage is first built on its own (cache only), exporting its own cache; then
+ * the image is built, importing them all.
+ */
+function stageBuilds(engine: Engine, request: BuildRequest, caches: StageCaches | undefined): BuildCommands {
+  if (caches === undefined) return { exports: [], command: buildCommand(engine, request), bakeFile: undefined };
+  const from = (ref: string) => `type=registry,ref=${ref}`;
+  const to = (ref: string) => `type=registry,ref=${ref},mode=${caches.settings.mode}`;
+  const stages = [...caches.refs.bases, ...caches.refs.builders];
+  const exports = caches.settings.export
+    ? stages.map((stage) => buildCommand(engine, { ...request, target: stage.stage, cacheOnly: true, cacheFrom: [from(stage.ref)], cacheTo: [to(stage.ref)] }))
+    : [];
+  const cacheFrom = [...[...stages, caches.refs.final].map((c) => from(c.ref)), ...request.cacheFrom];
+  const cacheTo = [...(caches.settings.export ? [to(caches.refs.final.ref)] : []), ...request.cacheTo];
+  return { exports, command: buildCommand(engine, { ...request, cacheFrom, cacheTo }), bakeFile: undefined };
+}
+
+/**
+ * A build through bake: docker-bake.json (one target per stage, each with its own
+ * registry cache) written beside the build context, with the network overlay when there
+ * is a build network, and the bake command that builds the final target.
+ */
+async function writeBakeBuild(
+  composed: Composition,
+  engine: Engine,
+  request: BuildRequest,
+  buildArgs: readonly string[],
+  caches: StageCaches | undefined,
+): Promise<BuildCommands> {
+  const dir = path.dirname(request.contextDir);
+  const file = path.join(dir, 'docker-bake.json');
+  // bake reads a build's network from Compose files only: an overlay beside the bake file gives it.
+  const overlay = request.network === undefined ? undefined : path.join(dir, NETWORK_OVERLAY);
+  const text = renderBakeFile({
+    plan: composed.plan,
+    context: request.contextDir,
+    dockerfile: path.basename(request.dockerfile),
+    tag: request.tag,
+    platforms: request.platform === undefined ? [] : [request.platform],
+    pull: request.pull,
+    noCache: request.noCache,
+    args: buildArgs, // proxies are not written into a file: bake reads no build argument by name
+    extraCache: { from: request.cacheFrom, to: request.cacheTo },
+    cache: caches,
+    output: ['type=docker'],
+    push: request.push === true,
+  });
+  const command = bakeCommand(engine, { files: overlay === undefined ? [file] : [overlay, file], target: FINAL_STAGE, progress: request.progress, builder: request.builder });
+  if (overlay !== undefined) await writeFileAtomic(overlay, renderNetworkOverlay(composed.plan, request.network!));
+  await writeFileAtomic(file, text);
+  return { exports: [], command, bakeFile: file };
 }
 
 /** Every build says what it is about to run: the summary line, or with --dry-run the full preview. */
