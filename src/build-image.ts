@@ -108,38 +108,41 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const script = !flags.dryRun && live && engine.kind === 'docker' && process.stderr.isTTY ? await findTerminalWrapper() : undefined;
   // The host's proxies reach both builds as BuildKit's predefined ARGs (proxy-env.ts).
   const buildArgs = [...proxyVariables(process.env), ...flags.buildArgs];
-  const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
-  const base = composed.config.dockerfile;
-  // dockerfile: its image is built first, with its folder as context; the final stage
-  // starts FROM that local tag, so the main build must not try to pull it.
-  const baseCommand = base && buildCommand(engine, {
-    ...flags,
-    contextDir: path.dirname(base.value),
-    dockerfile: base.value,
-    iidFile: path.join(path.dirname(context.dir), 'base-image-id'),
-    tag: composed.config.image.value,
-    network,
-    buildArgs,
-    cacheTo: [],
-    target: undefined,
-    push: false,
-  });
-  const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
-  const caches = await usableCaches(composed, engine, flags.builder, say);
   const sshAgent = needsSshAgent(composed, flags.dryRun);
   if (flags.bake && sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
-  const request: BuildRequest = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
-  const { exports, command, bakeFile } = flags.bake ? await writeBakeBuild(composed, engine, request, flags.buildArgs, caches) : stageBuilds(engine, request, caches);
-  if (flags.dryRun) {
-    if (bakeFile !== undefined) say(`bake file: ${bakeFile}`);
-    say(`Dockerfile: ${context.dockerfile}`);
-    say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
-    if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
-    for (const stage of exports) process.stdout.write(formatCommand(stage) + '\n');
-    process.stdout.write(formatCommand(command) + '\n');
-    return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
-  }
+  const caches = await usableCaches(composed, engine, flags.builder, say);
+  const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
+  // A dry run keeps the context for inspection; anything else, or a refusal on the way, removes it.
+  let keepContext = false;
   try {
+    const base = composed.config.dockerfile;
+    // dockerfile: its image is built first, with its folder as context; the final stage
+    // starts FROM that local tag, so the main build must not try to pull it.
+    const baseCommand = base && buildCommand(engine, {
+      ...flags,
+      contextDir: path.dirname(base.value),
+      dockerfile: base.value,
+      iidFile: path.join(path.dirname(context.dir), 'base-image-id'),
+      tag: composed.config.image.value,
+      network,
+      buildArgs,
+      cacheTo: [],
+      target: undefined,
+      push: false,
+    });
+    const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
+    const request: BuildRequest = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
+    const { exports, command, bakeFile } = flags.bake ? await writeBakeBuild(composed, engine, request, flags.buildArgs, caches) : stageBuilds(engine, request, caches);
+    if (flags.dryRun) {
+      if (bakeFile !== undefined) say(`bake file: ${bakeFile}`);
+      say(`Dockerfile: ${context.dockerfile}`);
+      say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
+      if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
+      for (const stage of exports) process.stdout.write(formatCommand(stage) + '\n');
+      process.stdout.write(formatCommand(command) + '\n');
+      keepContext = true;
+      return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
+    }
     const started = Date.now();
     if (baseCommand) {
       say(`rockts: building ${composed.config.image.value} from ${path.relative(process.cwd(), base!.value) || base!.value} (dockerfile:)`);
@@ -165,7 +168,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     }
     return { tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
   } finally {
-    await context.dispose();
+    if (!keepContext) await context.dispose();
   }
 }
 

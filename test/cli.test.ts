@@ -224,6 +224,18 @@ describe('engine detection, before any build', () => {
     expect(await readFile(path.join(contextDir, 'files/hello/hello.c'), 'utf8')).toContain('puts(GREETING)');
     await rm(path.dirname(contextDir), { recursive: true, force: true });
   });
+
+  test('a build refused after its context was written (--bake on podman) leaves no build context behind', async () => {
+    const bin = path.join(dir, 'bin');
+    const tmp = path.join(dir, 'tmp');
+    await mkdir(bin);
+    await mkdir(tmp);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await rockts(['build', '--dry-run', '--bake', '--engine', 'podman'], { env: { PATH: bin, TMPDIR: tmp } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('rockts: --bake needs docker buildx; podman has no bake, or build without --bake\n');
+    expect(await readdir(tmp)).toEqual([]);
+  });
 });
 
 describe('rockts.lock', () => {
