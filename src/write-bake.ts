@@ -4,13 +4,13 @@
  * `docker buildx bake -f FILE` builds it in CI without rockts; with --network, also the
  * Compose overlay that gives its targets that build network.
  */
-import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { RocktsError } from './core/errors.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { checkNetworkFlag } from './core/run-settings.js';
-import { fillBuildContext } from './docker/build-context.js';
+import { replaceBuildContext } from './docker/build-context.js';
 import { defaultTag } from './image-tag.js';
 import { composeProject, type ProjectOptions } from './load-project.js';
 import { stageCaches } from './registry-cache.js';
@@ -67,30 +67,22 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
   if (flags.output === undefined) return { text, contextDir: undefined, overlay: undefined };
   const file = path.resolve(flags.output);
   const contextDir = path.resolve(path.dirname(file), flags.context);
-  if (!(await access(path.dirname(file)).then(() => true, () => false))) {
+  if (!(await exists(path.dirname(file)))) {
     throw new RocktsError('IO_FAILED', `-o: expected an existing folder for ${flags.output}, found no folder ${path.dirname(file)}`);
   }
-  await replaceContext(contextDir, (dir) => fillBuildContext(dir, composed.dockerfile, composed.plan.extensions, composed.contextFiles));
+  // The context folder must be rockts's own (it has the marker) or absent.
+  if ((await exists(contextDir)) && !(await exists(path.join(contextDir, CONTEXT_MARKER)))) {
+    throw new RocktsError('FILE_EXISTS', `${contextDir} exists and was not written by rockts bake; remove it or choose another --context`);
+  }
+  await replaceBuildContext(contextDir, composed.dockerfile, composed.plan.extensions, composed.contextFiles, (fresh) =>
+    writeFile(path.join(fresh, CONTEXT_MARKER), 'Written by `rockts bake`: the build context of docker-bake.json. Regenerate it; do not edit.\n'),
+  );
   const overlay = flags.network === undefined ? undefined : path.join(path.dirname(file), NETWORK_OVERLAY);
   if (overlay !== undefined) await writeFileAtomic(overlay, renderNetworkOverlay(composed.plan, flags.network!));
   await writeFileAtomic(file, text);
   return { text, contextDir, overlay };
 }
 
-/** Fills a fresh sibling folder, then puts it in place of `dir`, which must be rockts's own or absent. */
-async function replaceContext(dir: string, fill: (dir: string) => Promise<unknown>): Promise<void> {
-  const exists = await access(dir).then(() => true, () => false);
-  if (exists && !(await access(path.join(dir, CONTEXT_MARKER)).then(() => true, () => false))) {
-    throw new RocktsError('FILE_EXISTS', `${dir} exists and was not written by rockts bake; remove it or choose another --context`);
-  }
-  const fresh = await mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}-`));
-  try {
-    await fill(fresh);
-    await writeFile(path.join(fresh, CONTEXT_MARKER), 'Written by `rockts bake`: the build context of docker-bake.json. Regenerate it; do not edit.\n');
-    if (exists) await rm(dir, { recursive: true, force: true });
-    await rename(fresh, dir);
-  } catch (error) {
-    await rm(fresh, { recursive: true, force: true });
-    throw error;
-  }
+function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
 }

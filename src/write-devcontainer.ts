@@ -4,16 +4,13 @@
  * composition, so editors and the Dev Containers CLI open the same environment as
  * `rockts run`. A devcontainer.json rockts did not write is never replaced without --force.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultTag, type Say } from './build-image.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
-import type { OrderedExtension } from './core/types.js';
 import { RocktsError } from './core/errors.js';
-import { fillBuildContext } from './docker/build-context.js';
+import { replaceBuildContext } from './docker/build-context.js';
 import { defaultNetwork, detectEngine, type Engine, type EngineKind } from './docker/engine.js';
-import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { workspaceDir } from './docker/run-argv.js';
 import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
 import { projectRunSettings } from './run-container.js';
@@ -91,7 +88,11 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     const reason = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file that is not a folder is in the way' : error.message;
     throw new RocktsError('IO_FAILED', `cannot write into ${outDir}: ${reason}`, { cause: error });
   });
-  if (context !== undefined) await replaceContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles);
+  if (context !== undefined) {
+    await replaceBuildContext(context, composed.dockerfile, composed.plan.extensions, composed.contextFiles).catch((error: Error) => {
+      throw new RocktsError('IO_FAILED', `cannot write the build context ${context}: ${error.message}`, { cause: error });
+    });
+  }
   await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
   return { file, context, composition: composed.plan.configHash };
 }
@@ -111,19 +112,5 @@ async function checkOverwrite(file: string, force: boolean): Promise<void> {
   const existing = await readJson(file);
   if (force || !existing.found || readDevcontainerRecord(existing.document) !== undefined) return;
   throw new RocktsError('FILE_EXISTS', `${file} exists and was not written by rockts; rockts devcontainer replaces it only with --force (or write elsewhere with -o)`);
-}
-
-/** Writes the build context beside, then swaps it in, so the folder is never half-written. */
-async function replaceContext(context: string, dockerfile: string, extensions: readonly OrderedExtension[], files: readonly ContextFile[]): Promise<void> {
-  const fresh = path.join(path.dirname(context), `.${CONTEXT_DIR}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await mkdir(fresh);
-    await fillBuildContext(fresh, dockerfile, extensions, files);
-    await rm(context, { recursive: true, force: true });
-    await rename(fresh, context);
-  } catch (error) {
-    await rm(fresh, { recursive: true, force: true });
-    throw new RocktsError('IO_FAILED', `cannot write the build context ${context}: ${(error as Error).message}`, { cause: error });
-  }
 }
 

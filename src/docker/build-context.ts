@@ -7,7 +7,7 @@
  * Nothing is written into the project folder. Symlinks inside the extension folder are
  * copied as the files they point to; special files and links leading out are refused.
  */
-import { mkdir, mkdtemp, open, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { catchSignals } from '../catch-signals.js';
@@ -70,6 +70,30 @@ async function linkBuildahCache(tmp: string): Promise<void> {
   const shared = path.join('/var/tmp', name);
   await mkdir(shared, { recursive: true, mode: 0o700 });
   await symlink(shared, path.join(tmp, name));
+}
+
+/**
+ * A build context written to stay (`rockts bake -o`, `rockts devcontainer`): filled in a
+ * fresh sibling folder, `finish` run on it (a marker file, say), then swapped in for
+ * `dir`, so `dir` is never half-written; the fresh folder is removed on any failure.
+ */
+export async function replaceBuildContext(
+  dir: string,
+  dockerfile: string,
+  extensions: readonly OrderedExtension[],
+  files: readonly ContextFile[],
+  finish: (fresh: string) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const fresh = await mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}-`));
+  try {
+    await fillBuildContext(fresh, dockerfile, extensions, files);
+    await finish(fresh);
+    await rm(dir, { recursive: true, force: true });
+    await rename(fresh, dir);
+  } catch (error) {
+    await rm(fresh, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
