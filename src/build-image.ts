@@ -286,8 +286,6 @@ async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolea
   }
 }
 
-export { defaultTag };
-
 /**
  * Cached steps in a build log: BuildKit's plain `#N CACHED` lines, its terminal display's
  * `=> CACHED [stage n/m] …` (redrawn many times, so counted once each), Podman's

@@ -4,7 +4,8 @@
  * composition hash).
  */
 import path from 'node:path';
-import { defaultTag, loadForEngine, type Say } from './build-image.js';
+import { loadForEngine, type Say } from './build-image.js';
+import { defaultTag } from './image-tag.js';
 import { RocktsError } from './core/errors.js';
 import { checkContainerNameFlag } from './core/run-settings.js';
 import { engineOrThrow, enterContainer, inspectContainer, projectContainers, type ContainerState } from './docker/containers.js';

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildComposed, DEFAULT_BUILD_FLAGS, defaultTag, loadForEngine, type Say } from './build-image.js';
+import { buildComposed, DEFAULT_BUILD_FLAGS, loadForEngine, type Say } from './build-image.js';
+import { defaultTag } from './image-tag.js';
 import type { Composition } from './core/compose.js';
 import { RocktsError } from './core/errors.js';
 import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';

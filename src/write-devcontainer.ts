@@ -6,7 +6,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultTag, type Say } from './build-image.js';
+import type { Say } from './build-image.js';
+import { defaultTag } from './image-tag.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
 import { RocktsError } from './core/errors.js';
 import { replaceBuildContext } from './docker/build-context.js';
