@@ -4,8 +4,9 @@
  * (manifest parsed and checked, template texts), with a hash of each file it was read
  * from. A run then reads one JSON file and hashes the small files instead of parsing
  * every extension.yaml. When the folder no longer matches (a file changed, appeared or
- * went), the index is ignored and the folders are read as before. Content, not times:
- * npm sets every file's time when it packs the package.
+ * went, files/ included: the index records its digest), the index is ignored and the
+ * folders are read as before. Content, not times: npm sets every file's time when it
+ * packs the package.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedExtension } from '../core/types.js';
+import { hashFolder } from '../lockfile.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions } from './load-extension.js';
 
 /** Where the build writes the index of BUILTIN_EXTENSIONS_DIR. */
@@ -26,7 +28,7 @@ export const BUILTIN_INDEX_FILE = fileURLToPath(new URL('../builtin-extensions.j
 const HERE = '\u0000extensions';
 
 interface Index {
-  /** Every file and folder directly in an extension folder, files with the sha256 of their content. */
+  /** Every file and folder directly in an extension folder, with the sha256 of a file's content or of files/ (see folderState). */
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
   readonly extensions: readonly LoadedExtension[];
 }
@@ -41,7 +43,7 @@ export async function readBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, ind
   let index: Index;
   let current: { path: string; sha256: string }[];
   try {
-    current = folderState(dir);
+    current = await folderState(dir);
     index = JSON.parse(await readFile(indexFile, 'utf8'), (_key, value: unknown) =>
       typeof value === 'string' && value.startsWith(HERE) ? path.join(dir, value.slice(HERE.length)) : value,
     ) as Index;
@@ -54,7 +56,7 @@ export async function readBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, ind
 
 /** Writes the index of the extensions in `dir` (run by `npm run build`). */
 export async function writeBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, indexFile: string = BUILTIN_INDEX_FILE): Promise<void> {
-  const files = folderState(dir);
+  const files = await folderState(dir);
   const extensions = await discoverExtensions(dir, { kind: 'builtin' });
   const prefix = path.join(dir, path.sep);
   const text = JSON.stringify({ files, extensions }, (_key, value: unknown) =>
@@ -65,15 +67,17 @@ export async function writeBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, in
 
 /**
  * What loading reads in `dir`: each extension folder's entries, in a fixed order, files
- * with the sha256 of their content (folders such as files/ count by being there).
+ * with the sha256 of their content, files/ with the digest loading records for it
+ * (LoadedExtension.filesDigest, which the index carries), other folders by being there.
  */
-function folderState(dir: string): { path: string; sha256: string }[] {
+async function folderState(dir: string): Promise<{ path: string; sha256: string }[]> {
   const state: { path: string; sha256: string }[] = [];
   for (const folder of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const file = path.join(dir, folder, entry.name);
       const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(file).isFile());
-      state.push({ path: `${folder}/${entry.name}${isFile ? '' : '/'}`, sha256: isFile ? createHash('sha256').update(readFileSync(file)).digest('hex') : '' });
+      const sha256 = isFile ? createHash('sha256').update(readFileSync(file)).digest('hex') : entry.name === 'files' ? await hashFolder(file) : '';
+      state.push({ path: `${folder}/${entry.name}${isFile ? '' : '/'}`, sha256 });
     }
   }
   return state;

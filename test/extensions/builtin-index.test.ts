@@ -57,6 +57,13 @@ describe('the index is ignored, and the folder read, when the folder has changed
     expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
   });
 
+  test('a file in files/ changed (its digest is in the index)', async () => {
+    await appendFile(path.join(extensions(), 'hello/files/hello.c'), '/* changed */\n');
+    expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
+    const hello = (await loadBuiltins(extensions(), index())).find((e) => e.manifest.name === 'hello');
+    expect(hello).toEqual((await discoverExtensions(extensions(), { kind: 'builtin' })).find((e) => e.manifest.name === 'hello'));
+  });
+
   test('an extension folder went', async () => {
     await rm(path.join(extensions(), 'links'), { recursive: true });
     expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
