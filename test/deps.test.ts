@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { globMatcher } from '../src/extensions/deps/load-deps.js';
+import { globMatcher } from '../src/extensions/project-files.js';
 import { describePlan } from '../src/describe-plan.js';
 import { writeBuildContext } from '../src/docker/build-context.js';
 import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { RocktsError } from '../../core/errors.js';
 import type { LoadedExtension } from '../../core/types.js';
-import { globMatcher, listFiles, parseProjectFiles } from '../deps/load-deps.js';
+import { globMatcher, listFiles, parseProjectFiles } from '../project-files.js';
 import { parseReposFile, type Repository } from './parse-repos-file.js';
 
 export const GIT_CLONE_EXTENSION = 'git-clone';
