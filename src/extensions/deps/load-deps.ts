@@ -15,7 +15,7 @@ import type { Located, LoadedExtension, OptionSpec, SourceLocation, TemplateSour
 import { composeDeps, DEPS_EXTENSION, referencedFiles, type ContextFile, type DepsLayer } from './compose-deps.js';
 import { parseDepsFile, type DepsFile } from './parse-deps-file.js';
 import { readRegularFile } from '../extension-files.js';
-import { globMatcher, listFiles, parseProjectFiles, readText } from '../project-files.js';
+import { globMatcher, parseProjectFiles, readText } from '../project-files.js';
 
 export { DEPS_EXTENSION } from './compose-deps.js';
 
@@ -28,14 +28,14 @@ export interface LoadedDeps {
 
 /**
  * `deps` (the built-in `base`) filled in from the deps files below `projectDir` that
- * match `filter` (the config's option value; undefined for the default). A filter the
- * option's pattern refuses is left to option checking, which reports it where written.
+ * match `filter` (the config's option value; undefined for the default). `found` is
+ * every file below it (listFiles). A filter the option's pattern refuses is left to
+ * option checking, which reports it where written.
  */
-export async function loadDeps(base: LoadedExtension, projectDir: string, filter: Located<unknown> | undefined): Promise<LoadedDeps | undefined> {
+export async function loadDeps(base: LoadedExtension, projectDir: string, found: readonly string[], filter: Located<unknown> | undefined): Promise<LoadedDeps | undefined> {
   const spec = base.manifest.options.find((o) => o.name === 'filter')?.spec as Extract<OptionSpec, { type: 'string' }>;
   const glob = filter === undefined ? spec.default : filter.value;
   if (typeof glob !== 'string' || !new RegExp(spec.pattern ?? '').test(glob)) return undefined;
-  const found = await listFiles(projectDir);
   const matcher = globMatcher(glob);
   const problems: RocktsError[] = [];
   const files: DepsFile[] = await parseProjectFiles(projectDir, found.filter(matcher), 'deps file', parseDepsFile, problems);
