@@ -4,7 +4,7 @@
  * (manifest parsed and checked, template texts), with a hash of each file it was read
  * from. A run then reads one JSON file and hashes the small files instead of parsing
  * every extension.yaml. When the folder no longer matches (a file changed, appeared or
- * went, files/ included: the index records its digest), the index is ignored and the
+ * went, in files/ too: the index records its digest), the index is ignored and the
  * folders are read as before. Content, not times: npm sets every file's time when it
  * packs the package.
  */
@@ -14,7 +14,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedExtension } from '../core/types.js';
-import { hashFolder } from '../lockfile.js';
 import { BUILTIN_EXTENSIONS_DIR, discoverExtensions } from './load-extension.js';
 
 /** Where the build writes the index of BUILTIN_EXTENSIONS_DIR. */
@@ -28,7 +27,7 @@ export const BUILTIN_INDEX_FILE = fileURLToPath(new URL('../builtin-extensions.j
 const HERE = '\u0000extensions';
 
 interface Index {
-  /** Every file and folder directly in an extension folder, with the sha256 of a file's content or of files/ (see folderState). */
+  /** Every file and folder directly in an extension folder and below its files/ (see folderState). */
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
   readonly extensions: readonly LoadedExtension[];
 }
@@ -43,7 +42,7 @@ export async function readBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, ind
   let index: Index;
   let current: { path: string; sha256: string }[];
   try {
-    current = await folderState(dir);
+    current = folderState(dir);
     index = JSON.parse(await readFile(indexFile, 'utf8'), (_key, value: unknown) =>
       typeof value === 'string' && value.startsWith(HERE) ? path.join(dir, value.slice(HERE.length)) : value,
     ) as Index;
@@ -56,7 +55,7 @@ export async function readBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, ind
 
 /** Writes the index of the extensions in `dir` (run by `npm run build`). */
 export async function writeBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, indexFile: string = BUILTIN_INDEX_FILE): Promise<void> {
-  const files = await folderState(dir);
+  const files = folderState(dir);
   const extensions = await discoverExtensions(dir, { kind: 'builtin' });
   const prefix = path.join(dir, path.sep);
   const text = JSON.stringify({ files, extensions }, (_key, value: unknown) =>
@@ -67,18 +66,23 @@ export async function writeBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, in
 
 /**
  * What loading reads in `dir`: each extension folder's entries, in a fixed order, files
- * with the sha256 of their content, files/ with the digest loading records for it
- * (LoadedExtension.filesDigest, which the index carries), other folders by being there.
+ * with the sha256 of their content (and whether they are executable), folders by being
+ * there; files/ is listed to the bottom, as its digest (LoadedExtension.filesDigest,
+ * which the index carries) covers every file in it.
  */
-async function folderState(dir: string): Promise<{ path: string; sha256: string }[]> {
+function folderState(dir: string): { path: string; sha256: string }[] {
   const state: { path: string; sha256: string }[] = [];
-  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const file = path.join(dir, folder, entry.name);
-      const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(file).isFile());
-      const sha256 = isFile ? createHash('sha256').update(readFileSync(file)).digest('hex') : entry.name === 'files' ? await hashFolder(file) : '';
-      state.push({ path: `${folder}/${entry.name}${isFile ? '' : '/'}`, sha256 });
+  const add = (relative: string, deep: boolean) => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, relative, entry.name);
+      const stats = statSync(file);
+      const isFile = stats.isFile();
+      // The executable bit too: files/ keeps it in the image, and filesDigest covers it.
+      const sha256 = isFile ? `${createHash('sha256').update(readFileSync(file)).digest('hex')}${stats.mode & 0o111 ? ' x' : ''}` : '';
+      state.push({ path: `${relative}/${entry.name}${isFile ? '' : '/'}`, sha256 });
+      if (!isFile && (deep || entry.name === 'files')) add(`${relative}/${entry.name}`, true);
     }
-  }
+  };
+  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) add(folder, false);
   return state;
 }
