@@ -89,7 +89,7 @@ export function globMatcher(glob: string): (relative: string) => boolean {
  * lead to a regular file inside the project folder (never a FIFO or a device, which
  * would hang the read) of at most 1 MiB; anything else is a located problem.
  */
-export async function readText(file: string, root: string, label = 'deps file'): Promise<string> {
+export async function readText(file: string, root: string, label: string): Promise<string> {
   const location = { file, line: 1, column: 1 };
   let text: Buffer;
   try {

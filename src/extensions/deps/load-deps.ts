@@ -106,7 +106,7 @@ async function readPyprojects(projectDir: string, root: string, relatives: reado
     let text: string;
     let data: Record<string, unknown>;
     try {
-      text = await readText(file, root);
+      text = await readText(file, root, 'pyproject.toml');
       data = parseToml(text) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof RocktsError) {
