@@ -21,6 +21,7 @@ import { discoverPackages, findPackage, packageExtensions, searchFolders, type E
 import type { ContextFile } from './extensions/deps/compose-deps.js';
 import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
 import { GIT_CLONE_EXTENSION, loadGitClone, type LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
+import { listFiles } from './extensions/project-files.js';
 import { dockerfileTag } from './image-tag.js';
 
 export interface ProjectOptions {
@@ -67,8 +68,13 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const packages = await discoverPackages(folders);
   const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
-  const deps = await specialise(config, discovered, DEPS_EXTENSION, problems, (base, entry) => loadDeps(base, projectDir, entry.options.find((o) => o.key.value === 'filter')?.value));
-  const gitClone = await specialise(config, discovered, GIT_CLONE_EXTENSION, problems, (base) => loadGitClone(base, projectDir));
+  // The project folder is searched once, and only when a built-in needs its files.
+  let listing: Promise<string[]> | undefined;
+  const projectFiles = () => (listing ??= listFiles(projectDir));
+  const deps = await specialise(config, discovered, DEPS_EXTENSION, problems, async (base, entry) =>
+    loadDeps(base, projectDir, await projectFiles(), entry.options.find((o) => o.key.value === 'filter')?.value),
+  );
+  const gitClone = await specialise(config, discovered, GIT_CLONE_EXTENSION, problems, async (base) => loadGitClone(base, projectDir, await projectFiles()));
   // deps's COPY lines read the generated context files: they stand in for its files/ in the image's record.
   const depsExtension = deps && { ...deps.extension, filesDigest: digestContextFiles(deps.contextFiles) };
   const specialised = new Map([depsExtension, gitClone?.extension].flatMap((e) => (e ? [[e.manifest.name, e] as const] : [])));

@@ -3,12 +3,13 @@
  * whose deps files are wrong, and expected.txt the full error text (UPDATE_GOLDEN=1
  * rewrites it). The positive cases are in test/golden-builtin/deps-*.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { globMatcher } from '../src/extensions/deps/load-deps.js';
+import { globMatcher } from '../src/extensions/project-files.js';
 import { describePlan } from '../src/describe-plan.js';
 import { writeBuildContext } from '../src/docker/build-context.js';
-import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';
+import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, ROOT, testErrorGoldens } from './helpers/project.js';
 
 testErrorGoldens('test/golden-deps-errors');
 
@@ -44,5 +45,17 @@ test("the build context carries each script layer as one script (path order, sud
     expect(await readFile(path.join(context.dir, 'files/deps/pip_language-toolchain', wheel))).toEqual(await readFile(path.join(dir, 'wheels', wheel)));
   } finally {
     await context.dispose();
+  }
+});
+
+test('a pyproject.toml linked out of the project is refused under its own name, not as a deps file', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-deps-pyproject-'));
+  try {
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [deps]\n');
+    await writeFile(path.join(dir, 'project.deps.yaml'), 'pyproject:\n  - all\n');
+    await symlink('/etc/hostname', path.join(dir, 'pyproject.toml'));
+    expect(await composeErrorText(dir, BUILTIN_EXTENSIONS)).toBe('pyproject.toml:1:1: pyproject.toml: expected a file inside the project folder, found a symlink to /etc/hostname, which is outside it\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

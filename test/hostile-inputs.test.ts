@@ -80,6 +80,17 @@ test('an unreadable package.json is reported as unreadable, not as a missing pac
   expect(result).toEqual({ code: 4, stdout: '', stderr: `rockerc.yaml:2:14: cannot read ${pkg}/package.json: permission denied\n` });
 });
 
+test("a FIFO as an installed package's package.json is not opened: the package is ignored with a warning", async () => {
+  const pkg = path.join(dir, 'node_modules/some-package');
+  await mkdir(pkg, { recursive: true });
+  execFileSync('mkfifo', [path.join(pkg, 'package.json')]);
+  await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
+  expect(await rockts(['dockerfile'])).toMatchObject({
+    code: 0,
+    stderr: `rockts: warning: cannot use ${pkg}/package.json: found a FIFO (named pipe); expected regular files and folders only\n  rockts ignores package some-package until it is fixed or removed (node_modules/some-package/package.json:1:1)\n`,
+  });
+});
+
 test('a bad flag value exits 2, as the README says', async () => {
   await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nextensions: [hello]\n');
   expect(await rockts(['build', '--dry-run', '--tag', 'Not A Tag'])).toMatchObject({

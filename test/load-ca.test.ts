@@ -44,3 +44,14 @@ test('without ca: nothing is read or added', async () => {
   const config = fakeConfig('ubuntu:24.04', []);
   expect(await loadCompanyCa(config, [])).toEqual({ config, contextFiles: [] });
 });
+
+test('a FIFO at ca: is refused, never opened for a blocking read', async () => {
+  const fifo = path.join(dir, 'fifo.pem');
+  execFileSync('mkfifo', [fifo]);
+  const problems: RocktsError[] = [];
+  const config = withCa(fifo);
+  expect(await loadCompanyCa(config, problems)).toEqual({ config, contextFiles: [] });
+  expect(problems.map((p) => p.message)).toEqual([
+    'ca: expected a PEM file of CA certificates (-----BEGIN CERTIFICATE----- blocks), found fifo.pem, which cannot be read (cannot use fifo.pem: found a FIFO (named pipe); expected regular files and folders only)',
+  ]);
+});

@@ -5,12 +5,15 @@
  * sha256 of the file so a new CA makes a new composition.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CA_CONTEXT_DIR } from '../core/company-ca.js';
 import { RocktsError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
 import type { ContextFile } from '../extensions/deps/compose-deps.js';
+import { readRegularFile } from '../extensions/extension-files.js';
+
+/** The largest CA file read (a bundle of every public root is about 200 KiB). */
+const MAX_CA_BYTES = 1024 * 1024;
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g;
 
@@ -30,11 +33,14 @@ export async function loadCompanyCa(config: Config, problems: RocktsError[]): Pr
   };
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    // A regular file only: a FIFO or a device would hang or exhaust the read.
+    bytes = await readRegularFile(file, MAX_CA_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? `no file at ${shown}` : `${shown}, which cannot be read (${(error as Error).message})`);
+    if (!(error instanceof RocktsError)) throw error;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    return fail(code === 'ENOENT' ? `no file at ${shown}` : `${shown}, which cannot be read (${error.message.replace(file, shown)})`);
   }
+  if (bytes.length > MAX_CA_BYTES) return fail(`${shown}, which is larger than 1 MiB (${MAX_CA_BYTES} bytes)`);
   const blocks = bytes.toString('utf8').match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0) return fail(`${shown}, which holds no PEM certificate`);
   const contextFiles: ContextFile[] = [];

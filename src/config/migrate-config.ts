@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { RocktsError, throwIfAny } from '../core/errors.js';
+import { RUN_SETTINGS, type RunSettingName } from '../core/run-settings.js';
 import { configSchema, type ConfigDocument } from './config-schema.js';
 import { canonicalKey, parseConfig, type ParseConfigContext } from './parse-config.js';
 import { translateItems, type Translation } from './read-rocker.js';
@@ -118,7 +119,7 @@ function runLines(run: NonNullable<ConfigDocument['run']>, translations: readonl
           lines.push({ text: `    ${name}: ${rest.length === 0 ? 'null' : flow(rest.join('='))}`, was: was(t) });
         }
       }
-    } else if (Array.isArray(own) || added.some((t) => t.values.length > 1) || ['volumes', 'ports', 'expose', 'devices', 'ulimits', 'groupAdd'].includes(key)) {
+    } else if (RUN_SETTINGS[key as RunSettingName].kind === 'list') {
       lines.push({ text: `  ${key}:` });
       for (const v of (own as unknown[] | undefined) ?? []) lines.push({ text: `    - ${flow(v)}` });
       for (const t of added) for (const v of t.values) lines.push({ text: `    - ${flow(v)}`, was: was(t) });

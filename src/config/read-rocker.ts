@@ -7,7 +7,7 @@ import { RocktsError, type SourceLocation } from '../core/errors.js';
 import { CONTROL_CHARACTER, describeValue, IMAGE_TAG } from '../core/grammar.js';
 import { RUN_SETTINGS, type RunSettingName } from '../core/run-settings.js';
 import type { Scalar } from '../core/types.js';
-import { ancestorName, missingTargetMessage, ROCKER_NAMES, unavailableMessage, type Ancestor, type RockerName } from './rocker-names.js';
+import { ancestorName, missingTargetMessage, normalizeName, ROCKER_NAMES, unavailableMessage, type Ancestor, type RockerName } from './rocker-names.js';
 
 /** One rockerc entry: an `args:` item (`pull`, `deps=*.deps.yaml`) or a top-level key (`shm-size: 2g`). */
 export interface RockerItem {
@@ -47,7 +47,7 @@ const ARGS_ITEM = /^([A-Za-z0-9][A-Za-z0-9_-]*)(?:[= ]([\s\S]*))?$/;
 export function argsItem(text: string, location: SourceLocation): RockerItem | undefined {
   const match = ARGS_ITEM.exec(text);
   if (!match) return undefined;
-  return { name: match[1]!.replaceAll('_', '-'), written: text, value: match[2]?.trim(), location };
+  return { name: normalizeName(match[1]!), written: text, value: match[2]?.trim(), location };
 }
 
 /** The table entry for a name, when it is a rocker, rockerc or deps_rocker name. */

@@ -4,8 +4,9 @@
  * (manifest parsed and checked, template texts), with a hash of each file it was read
  * from. A run then reads one JSON file and hashes the small files instead of parsing
  * every extension.yaml. When the folder no longer matches (a file changed, appeared or
- * went), the index is ignored and the folders are read as before. Content, not times:
- * npm sets every file's time when it packs the package.
+ * went, in files/ too: the index records its digest), the index is ignored and the
+ * folders are read as before. Content, not times: npm sets every file's time when it
+ * packs the package.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,7 +27,7 @@ export const BUILTIN_INDEX_FILE = fileURLToPath(new URL('../builtin-extensions.j
 const HERE = '\u0000extensions';
 
 interface Index {
-  /** Every file and folder directly in an extension folder, files with the sha256 of their content. */
+  /** Every file and folder directly in an extension folder and below its files/ (see folderState). */
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
   readonly extensions: readonly LoadedExtension[];
 }
@@ -65,16 +66,23 @@ export async function writeBuiltinIndex(dir: string = BUILTIN_EXTENSIONS_DIR, in
 
 /**
  * What loading reads in `dir`: each extension folder's entries, in a fixed order, files
- * with the sha256 of their content (folders such as files/ count by being there).
+ * with the sha256 of their content (and whether they are executable), folders by being
+ * there; files/ is listed to the bottom, as its digest (LoadedExtension.filesDigest,
+ * which the index carries) covers every file in it.
  */
 function folderState(dir: string): { path: string; sha256: string }[] {
   const state: { path: string; sha256: string }[] = [];
-  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const file = path.join(dir, folder, entry.name);
-      const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(file).isFile());
-      state.push({ path: `${folder}/${entry.name}${isFile ? '' : '/'}`, sha256: isFile ? createHash('sha256').update(readFileSync(file)).digest('hex') : '' });
+  const add = (relative: string, deep: boolean) => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, relative, entry.name);
+      const stats = statSync(file);
+      const isFile = stats.isFile();
+      // The executable bit too: files/ keeps it in the image, and filesDigest covers it.
+      const sha256 = isFile ? `${createHash('sha256').update(readFileSync(file)).digest('hex')}${stats.mode & 0o111 ? ' x' : ''}` : '';
+      state.push({ path: `${relative}/${entry.name}${isFile ? '' : '/'}`, sha256 });
+      if (!isFile && (deep || entry.name === 'files')) add(`${relative}/${entry.name}`, true);
     }
-  }
+  };
+  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) add(folder, false);
   return state;
 }

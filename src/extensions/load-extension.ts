@@ -27,11 +27,18 @@ const MAX_TEMPLATE_BYTES = 1024 * 1024;
 export const BUILTIN_EXTENSIONS_DIR = fileURLToPath(new URL('../../extensions/', import.meta.url));
 
 export async function loadExtension(dir: string, source: ExtensionSource): Promise<LoadedExtension> {
-  const manifestFile = path.join(dir, MANIFEST_FILE_NAME);
-  const text = await readOptionalText(manifestFile, YAML_LIMITS.bytes);
-  if (text === undefined) {
+  const loaded = await loadExtensionIfAny(dir, source);
+  if (loaded === undefined) {
     throw new RocktsError('EXTENSION_UNKNOWN', `no ${MANIFEST_FILE_NAME} in extension folder ${dir}`);
   }
+  return loaded;
+}
+
+/** The extension in `dir`, or undefined when the folder has no extension.yaml. */
+async function loadExtensionIfAny(dir: string, source: ExtensionSource): Promise<LoadedExtension | undefined> {
+  const manifestFile = path.join(dir, MANIFEST_FILE_NAME);
+  const text = await readOptionalText(manifestFile, YAML_LIMITS.bytes);
+  if (text === undefined) return undefined;
   const manifest = parseManifest(text, manifestFile);
   const templates: TemplateSource[] = [];
   for (const [kind, fileName] of TEMPLATE_FILES) {
@@ -74,10 +81,9 @@ export async function discoverExtensions(root: string, source: ExtensionSource):
   const loaded: LoadedExtension[] = [];
   const problems: RocktsError[] = [];
   for (const name of dirs) {
-    const dir = path.join(root, name);
-    if ((await readOptionalText(path.join(dir, MANIFEST_FILE_NAME))) === undefined) continue;
     try {
-      loaded.push(await loadExtension(dir, source));
+      const extension = await loadExtensionIfAny(path.join(root, name), source);
+      if (extension) loaded.push(extension);
     } catch (error) {
       if (error instanceof RocktsError) problems.push(error);
       else throw error;

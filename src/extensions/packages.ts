@@ -100,8 +100,7 @@ export async function discoverPackages(folders: readonly string[]): Promise<Map<
       const root = path.join(folder, name);
       // Every candidate below mentions rockts (its field, its keyword, or broken JSON meant
       // as one), so the others are skipped on a plain read, unparsed.
-      if (!mentionsRockts(root)) continue;
-      const manifest = await readPackageJson(root);
+      const manifest = await readPackageJson(root, { onlyMentioningRockts: true });
       if (manifest === undefined) continue;
       // A package.json that is not JSON counts when it mentions rockts: it was meant to be
       // one; one that cannot be read counts too, as rockts cannot tell.
@@ -203,14 +202,6 @@ function isExtensionPackage(data: unknown): boolean {
   return record.rockts !== undefined || (Array.isArray(record.keywords) && record.keywords.includes(PACKAGE_KEYWORD));
 }
 
-function mentionsRockts(root: string): boolean {
-  try {
-    return readFileSync(path.join(root, 'package.json'), 'utf8').includes('rockts');
-  } catch {
-    return false;
-  }
-}
-
 /** Package folder names in a node_modules folder, scoped ones as `@scope/name`. */
 async function packageNames(folder: string): Promise<string[]> {
   const names: string[] = [];
@@ -233,9 +224,10 @@ async function listFolders(folder: string): Promise<string[]> {
 
 /**
  * package.json with positions (JSON is YAML); a file that is not valid JSON is a
- * located problem. Undefined when there is no package.json.
+ * located problem. Undefined when there is no package.json, or, with
+ * `onlyMentioningRockts`, when a readable one does not mention rockts (it is not parsed).
  */
-async function readPackageJson(root: string): Promise<YamlSource | (RocktsError & { text: string }) | undefined> {
+async function readPackageJson(root: string, { onlyMentioningRockts = false } = {}): Promise<YamlSource | (RocktsError & { text: string }) | undefined> {
   const file = path.join(root, 'package.json');
   let text: string | undefined;
   try {
@@ -244,7 +236,7 @@ async function readPackageJson(root: string): Promise<YamlSource | (RocktsError 
     if (error instanceof RocktsError) return Object.assign(error, { text: '' });
     throw error;
   }
-  if (text === undefined) return undefined;
+  if (text === undefined || (onlyMentioningRockts && !text.includes('rockts'))) return undefined;
   if (Buffer.byteLength(text) > YAML_LIMITS.bytes) {
     const problem = new RocktsError('PACKAGE_INVALID', `expected a package.json of at most 1 MiB (${YAML_LIMITS.bytes} bytes), found a larger one`, { location: { file, line: 1, column: 1 } });
     return Object.assign(problem, { text: '' });

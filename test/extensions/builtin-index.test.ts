@@ -2,7 +2,7 @@
  * The built-in catalogue index written by `npm run build`: it holds exactly what reading
  * extensions/ gives, and it is ignored as soon as the folder differs from it.
  */
-import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadBuiltins, readBuiltinIndex, writeBuiltinIndex } from '../../src/extensions/builtin-index.js';
@@ -54,6 +54,18 @@ describe('the index is ignored, and the folder read, when the folder has changed
 
   test('a template or a files/ folder appeared', async () => {
     await writeFile(path.join(extensions(), 'links/user.Dockerfile.hbs'), 'RUN true\n');
+    expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
+  });
+
+  test('a file in files/ changed (its digest is in the index)', async () => {
+    await appendFile(path.join(extensions(), 'hello/files/hello.c'), '/* changed */\n');
+    expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
+    const hello = (await loadBuiltins(extensions(), index())).find((e) => e.manifest.name === 'hello');
+    expect(hello).toEqual((await discoverExtensions(extensions(), { kind: 'builtin' })).find((e) => e.manifest.name === 'hello'));
+  });
+
+  test('a file in files/ became executable', async () => {
+    await chmod(path.join(extensions(), 'hello/files/hello.c'), 0o755);
     expect(await readBuiltinIndex(extensions(), index())).toBeUndefined();
   });
 

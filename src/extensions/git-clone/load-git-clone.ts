@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { RocktsError } from '../../core/errors.js';
 import type { LoadedExtension } from '../../core/types.js';
-import { globMatcher, listFiles, parseProjectFiles } from '../deps/load-deps.js';
+import { globMatcher, parseProjectFiles } from '../project-files.js';
 import { parseReposFile, type Repository } from './parse-repos-file.js';
 
 export const GIT_CLONE_EXTENSION = 'git-clone';
@@ -21,9 +21,12 @@ export interface LoadedGitClone {
   readonly summary: { readonly files: readonly string[]; readonly repositories: readonly Repository[]; readonly needsSsh: boolean };
 }
 
-/** `git-clone` (the built-in `base`) with the repositories of the .repos files below `projectDir`. */
-export async function loadGitClone(base: LoadedExtension, projectDir: string): Promise<LoadedGitClone> {
-  const found = (await listFiles(projectDir)).filter((f) => REPOS_FILES.some((matches) => matches(f)));
+/**
+ * `git-clone` (the built-in `base`) with the repositories of the .repos files below
+ * `projectDir`; `projectFiles` is every file below it (listFiles).
+ */
+export async function loadGitClone(base: LoadedExtension, projectDir: string, projectFiles: readonly string[]): Promise<LoadedGitClone> {
+  const found = projectFiles.filter((f) => REPOS_FILES.some((matches) => matches(f)));
   const problems: RocktsError[] = [];
   const repositories = (await parseProjectFiles(projectDir, found, 'repos file', parseReposFile, problems)).flatMap((f) => f.repositories);
   const merged = mergeRepositories(repositories, projectDir, problems);
