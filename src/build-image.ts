@@ -21,7 +21,7 @@ import { GIT_CLONE_EXTENSION } from './extensions/git-clone/load-git-clone.js';
 import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
-import { defaultTag } from './image-tag.js';
+import { projectTag } from './image-tag.js';
 import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { checkNetworkFlag } from './core/run-settings.js';
 import { FINAL_STAGE } from './core/build-plan.js';
@@ -79,7 +79,7 @@ export async function loadForEngine(
  * missing or stale).
  */
 export async function buildComposed(composed: Composition & Project, engine: Engine, flags: BuildFlags, say: Say): Promise<BuildResult> {
-  const tag = flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config);
+  const tag = flags.tag ?? projectTag(composed.config);
   // The config's build settings (rocker's pull and nocache) add to the command line's.
   const build = composed.config.build;
   flags = { ...flags, pull: flags.pull || build.pull?.value === true, noCache: flags.noCache || build.noCache?.value === true };

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { loadForEngine, type Say } from './build-image.js';
-import { defaultTag } from './image-tag.js';
+import { projectTag } from './image-tag.js';
 import { RocktsError } from './core/errors.js';
 import { checkContainerNameFlag } from './core/run-settings.js';
 import { engineOrThrow, enterContainer, inspectContainer, projectContainers, type ContainerState } from './docker/containers.js';
@@ -39,7 +39,7 @@ async function locateProject(project: ProjectOptions, flags: ContainerFlags, say
     projectDir: path.dirname(configFile),
     configFile,
     name: flags.name ?? keptContainerName(composed.config),
-    tag: composed.config.tag?.value ?? defaultTag(composed.config),
+    tag: projectTag(composed.config),
     hash: composed.plan.configHash,
   };
 }

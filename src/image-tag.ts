@@ -13,13 +13,18 @@ export function defaultTag(config: Pick<Config, 'file'>): string {
   return `${slug || 'rockts'}-dev`;
 }
 
+/** The project's image tag: the config's `tag:`, else the default. */
+export function projectTag(config: Pick<Config, 'file' | 'tag'>): string {
+  return config.tag?.value ?? defaultTag(config);
+}
+
 /**
  * `<project tag>-base:<digest>`: the digest covers the Dockerfile's path below the
  * project folder and its text, so a changed Dockerfile gives a new FROM line (and a new
  * composition, which `rockts run` rebuilds), and an unchanged one the same bytes.
  */
 export function dockerfileTag(config: Pick<Config, 'file' | 'tag'>, dockerfile: string, text: string): string {
-  const repository = (config.tag?.value ?? defaultTag(config)).replace(/:[^:/]*$/, '');
+  const repository = projectTag(config).replace(/:[^:/]*$/, '');
   const relative = path.relative(path.dirname(path.resolve(config.file)), dockerfile).split(path.sep).join('/');
   const digest = createHash('sha256').update(relative).update('\0').update(text).digest('hex').slice(0, 12);
   return `${repository}-base:${digest}`;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildComposed, DEFAULT_BUILD_FLAGS, loadForEngine, type Say } from './build-image.js';
-import { defaultTag } from './image-tag.js';
+import { defaultTag, projectTag } from './image-tag.js';
 import type { Composition } from './core/compose.js';
 import { RocktsError } from './core/errors.js';
 import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';
@@ -31,7 +31,7 @@ export async function runContainer(project: ProjectOptions, flags: RunFlags, say
   checkContainerNameFlag(flags.name); // before anything is built
   checkNetworkFlag(flags.network);
   const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
-  const tag = composed.config.tag?.value ?? defaultTag(composed.config);
+  const tag = projectTag(composed.config);
   const hash = composed.plan.configHash;
 
   const network = flags.network ?? composed.config.run.network?.value ?? defaultNetwork(engine);

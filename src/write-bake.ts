@@ -11,7 +11,7 @@ import { RocktsError } from './core/errors.js';
 import { IMAGE_TAG } from './core/grammar.js';
 import { checkNetworkFlag } from './core/run-settings.js';
 import { replaceBuildContext } from './docker/build-context.js';
-import { defaultTag } from './image-tag.js';
+import { projectTag } from './image-tag.js';
 import { composeProject, type ProjectOptions } from './load-project.js';
 import { stageCaches } from './registry-cache.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -54,7 +54,7 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
     plan: composed.plan,
     context: flags.context,
     dockerfile: 'Dockerfile',
-    tag: flags.tag ?? composed.config.tag?.value ?? defaultTag(composed.config),
+    tag: flags.tag ?? projectTag(composed.config),
     platforms: [],
     pull: composed.config.build.pull?.value === true,
     noCache: composed.config.build.noCache?.value === true,

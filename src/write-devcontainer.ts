@@ -7,7 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Say } from './build-image.js';
-import { defaultTag } from './image-tag.js';
+import { projectTag } from './image-tag.js';
+import { checkNetworkFlag } from './core/run-settings.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
 import { RocktsError } from './core/errors.js';
 import { replaceBuildContext } from './docker/build-context.js';
@@ -50,10 +51,8 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   const file = path.join(outDir, DEVCONTAINER_FILE);
   await checkOverwrite(file, flags.force);
 
-  // One argument in runArgs and the build's options: a name (host, none, a network, container:<name>), never more flags.
-  if (flags.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(flags.network)) {
-    throw new RocktsError('USAGE', `--network: expected a network name such as host, found ${JSON.stringify(flags.network)}`);
-  }
+  // One argument in runArgs and the build's options, checked as for `rockts run` and `build`.
+  checkNetworkFlag(flags.network);
   // As for `rockts run`: --network, else the config's run.network, else the engine's default.
   const chosen = flags.network ?? composed.config.run.network?.value;
   const network = chosen ?? (engine && defaultNetwork(engine));
@@ -70,7 +69,7 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
     context === undefined || dockerfile === undefined
       ? undefined
       : [engine?.kind ?? 'docker', 'build', ...(network === undefined ? [] : ['--network', network]), '--tag', composed.config.image.value, '--file', dockerfile, path.dirname(dockerfile)];
-  const tag = composed.config.tag?.value ?? defaultTag(composed.config);
+  const tag = projectTag(composed.config);
   const document = composeDevcontainer({
     name: tag,
     configHash: composed.plan.configHash,

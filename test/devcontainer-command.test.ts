@@ -77,7 +77,7 @@ test('-o writes elsewhere, mounting the project folder by its path; --use-image 
 
 test('--network takes one network name, never more arguments (exit 2)', async () => {
   const result = await rockts(['devcontainer', '--network', 'host --privileged']);
-  expect(result).toEqual({ code: 2, stdout: '', stderr: 'rockts: --network: expected a network name such as host, found "host --privileged"\n' });
+  expect(result).toEqual({ code: 2, stdout: '', stderr: 'rockts: --network: expected a network name such as host, or container:NAME, found "host --privileged"\n' });
 });
 
 test("the config's run.network is the container's and the build's network, as for rockts run; --network wins", async () => {
