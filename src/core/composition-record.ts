@@ -74,6 +74,8 @@ export interface RecordInput {
   readonly features: DockerfileFeatures;
   /** Digest of each extension's files/ folder, by extension name. */
   readonly filesDigests: ReadonlyMap<string, string>;
+  /** Digest of the company CA's certificates (config `ca:`), which rockts's own COPY sends. */
+  readonly caDigest: string | undefined;
 }
 
 /** The record of a composition and its stages with their keys. */
@@ -167,7 +169,8 @@ function keyStages(input: RecordInput): KeyedStage[] {
         ? ''
         : from !== undefined
           ? (lastKey(from) ?? `image\0${from}`)
-          : (input.filesDigests.get(owner ?? '') ?? '');
+          : // The composer's own COPY from the context is the company CA's (company-ca.ts).
+            ((owner === undefined ? input.caDigest : input.filesDigests.get(owner)) ?? '');
     const key = digest(`${current.last}\0${withoutCacheIds(instruction.raw)}\0${source}`);
     current.last = key;
     current.steps.push({ key, keyword: instruction.keyword, text: showInstruction(instruction.raw), owner });
