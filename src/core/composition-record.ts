@@ -64,6 +64,8 @@ export interface KeyedStage {
   /** The extension whose builder this is. */
   readonly extension: string | undefined;
   readonly steps: readonly KeyedStep[];
+  /** The key of the stage's result: its last step's, or its parent's when it has none. */
+  readonly key: string;
 }
 
 export interface RecordInput {
@@ -147,8 +149,8 @@ export function decodeRecord(text: string | undefined): CompositionRecord | unde
 
 function keyStages(input: RecordInput): KeyedStage[] {
   const { plan } = input;
-  const stages: { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; last: string }[] = [];
-  const lastKey = (name: string) => stages.find((s) => s.stage === name)?.last;
+  const stages: { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; key: string }[] = [];
+  const lastKey = (name: string) => stages.find((s) => s.stage === name)?.key;
   // The one Dockerfile reader splits as BuildKit does; a heredoc's body is part of its instruction.
   for (const read of readDockerfile(input.dockerfile, 'Dockerfile').instructions) {
     const instruction = { keyword: read.keyword, raw: [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n') };
@@ -158,7 +160,7 @@ function keyStages(input: RecordInput): KeyedStage[] {
       const stage = name ?? `stage-${stages.length}`;
       const kind = stage === FINAL_STAGE ? 'final' : plan.builderBases.some((b) => b.stage === stage) ? 'base' : 'builder';
       const builder = plan.builders.find((b) => b.stage === stage);
-      stages.push({ stage, kind, extension: builder?.extension, steps: [], last: lastKey(image!) ?? digest(`image\0${image}`) });
+      stages.push({ stage, kind, extension: builder?.extension, steps: [], key: lastKey(image!) ?? digest(`image\0${image}`) });
       continue;
     }
     const current = stages[stages.length - 1];
@@ -171,11 +173,11 @@ function keyStages(input: RecordInput): KeyedStage[] {
           ? (lastKey(from) ?? `image\0${from}`)
           : // The composer's own COPY from the context is the company CA's (company-ca.ts).
             ((owner === undefined ? input.caDigest : input.filesDigests.get(owner)) ?? '');
-    const key = digest(`${current.last}\0${withoutCacheIds(instruction.raw)}\0${source}`);
-    current.last = key;
+    const key = digest(`${current.key}\0${withoutCacheIds(instruction.raw)}\0${source}`);
+    current.key = key;
     current.steps.push({ key, keyword: instruction.keyword, text: showInstruction(instruction.raw), owner });
   }
-  return stages.map(({ last: _last, ...stage }) => stage);
+  return stages;
 }
 
 /**
