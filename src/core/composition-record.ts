@@ -149,33 +149,37 @@ export function decodeRecord(text: string | undefined): CompositionRecord | unde
 
 function keyStages(input: RecordInput): KeyedStage[] {
   const { plan } = input;
-  const stages: { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; key: string }[] = [];
-  const lastKey = (name: string) => stages.find((s) => s.stage === name)?.key;
+  type Keyed = { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; key: string };
+  const stages: Keyed[] = [];
+  const byName = new Map<string, Keyed>();
+  const bases = new Set(plan.builderBases.map((b) => b.stage));
+  const builders = new Map(plan.builders.map((b) => [b.stage, b.extension]));
   // The one Dockerfile reader splits as BuildKit does; a heredoc's body is part of its instruction.
   for (const read of readDockerfile(input.dockerfile, 'Dockerfile').instructions) {
-    const instruction = { keyword: read.keyword, raw: [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n') };
+    const raw = [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n');
     const owner = input.owners[read.startLine - 1];
-    if (instruction.keyword === 'FROM') {
-      const [, image, name] = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(instruction.raw) ?? [];
-      const stage = name ?? `stage-${stages.length}`;
-      const kind = stage === FINAL_STAGE ? 'final' : plan.builderBases.some((b) => b.stage === stage) ? 'base' : 'builder';
-      const builder = plan.builders.find((b) => b.stage === stage);
-      stages.push({ stage, kind, extension: builder?.extension, steps: [], key: lastKey(image!) ?? digest(`image\0${image}`) });
+    if (read.keyword === 'FROM') {
+      const [image = '', as, name] = read.args.split(/\s+/);
+      const stage = as?.toUpperCase() === 'AS' && name !== undefined ? name : `stage-${stages.length}`;
+      const kind: KeyedStage['kind'] = stage === FINAL_STAGE ? 'final' : bases.has(stage) ? 'base' : 'builder';
+      const entry = { stage, kind, extension: builders.get(stage), steps: [], key: byName.get(image)?.key ?? digest(`image\0${image}`) };
+      stages.push(entry);
+      byName.set(stage, entry);
       continue;
     }
     const current = stages[stages.length - 1];
     if (!current) continue;
-    const from = /--from=(\S+)/.exec(instruction.raw)?.[1];
+    const from = read.flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
     const source =
-      instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD'
+      read.keyword !== 'COPY' && read.keyword !== 'ADD'
         ? ''
         : from !== undefined
-          ? (lastKey(from) ?? `image\0${from}`)
+          ? (byName.get(from)?.key ?? `image\0${from}`)
           : // The composer's own COPY from the context is the company CA's (company-ca.ts).
             ((owner === undefined ? input.caDigest : input.filesDigests.get(owner)) ?? '');
-    const key = digest(`${current.key}\0${withoutCacheIds(instruction.raw)}\0${source}`);
+    const key = digest(`${current.key}\0${withoutCacheIds(raw)}\0${source}`);
     current.key = key;
-    current.steps.push({ key, keyword: instruction.keyword, text: showInstruction(instruction.raw), owner });
+    current.steps.push({ key, keyword: read.keyword, text: showInstruction(raw), owner });
   }
   return stages;
 }
