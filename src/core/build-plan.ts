@@ -217,8 +217,8 @@ function baseStageName(image: string, defaultImage: string): string {
   return `${BUILDER_BASE_STAGE}-${imageSlug(image)}`;
 }
 
-/** ubuntu:22.04 → ubuntu-22.04; used in stage names and cache ids. */
-export function imageSlug(image: string): string {
+/** ubuntu:22.04 → ubuntu-22.04, for builder base stage names. */
+function imageSlug(image: string): string {
   const slug = image.toLowerCase().replace(/@sha256:([a-f0-9]{12})[a-f0-9]*/, '-$1').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
   return slug === '' ? 'image' : slug;
 }

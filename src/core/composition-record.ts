@@ -193,7 +193,7 @@ function withoutCacheIds(raw: string): string {
 }
 
 /** An instruction as BuildKit and Podman print it: continuations joined, whitespace collapsed. */
-export function showInstruction(raw: string): string {
+function showInstruction(raw: string): string {
   return raw.replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
