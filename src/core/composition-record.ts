@@ -84,14 +84,15 @@ export interface RecordInput {
 export function recordComposition(input: RecordInput): { record: CompositionRecord; stages: KeyedStage[] } {
   const { plan } = input;
   const stages = keyStages(input);
-  const ownText = (name: string) =>
-    digest(
-      stages
-        .flatMap((s) => s.steps)
-        .filter((s) => s.owner === name)
-        .map((s) => withoutCacheIds(s.text))
-        .join('\n'),
-    );
+  // Each extension's own steps, in Dockerfile order, gathered in one pass.
+  const owned = new Map<string, string[]>();
+  for (const step of stages.flatMap((s) => s.steps)) {
+    if (step.owner === undefined) continue;
+    const texts = owned.get(step.owner);
+    if (texts) texts.push(withoutCacheIds(step.text));
+    else owned.set(step.owner, [withoutCacheIds(step.text)]);
+  }
+  const ownText = (name: string) => digest((owned.get(name) ?? []).join('\n'));
   const builderOf = new Set(plan.builders.map((b) => b.extension));
   const record: CompositionRecord = {
     v: RECORD_VERSION,
