@@ -1,15 +1,12 @@
 /**
- * The registry caches of a composition (I/O: it hashes the files each extension sends in
- * the build context), and how the engine can use them. The refs themselves are derived
- * in the pure core (core/cache-refs.ts).
+ * The registry caches of a composition, and how the engine can use them. The refs
+ * themselves are derived in the pure core (core/cache-refs.ts) from the composition's
+ * step keys, which already cover the files each extension sends in the build context.
  */
-import { createHash } from 'node:crypto';
-import { filesDirFor } from './core/build-plan.js';
 import { cacheRefs, type CacheRefs, type CacheSettings } from './core/cache-refs.js';
 import type { Composition } from './core/compose.js';
 import type { Engine } from './docker/engine.js';
 import type { Project } from './load-project.js';
-import { hashFolder } from './lockfile.js';
 
 export interface StageCaches {
   readonly settings: CacheSettings;
@@ -20,20 +17,8 @@ export interface StageCaches {
 export async function stageCaches(composed: Composition & Project): Promise<StageCaches | undefined> {
   const cache = composed.config.cache;
   if (cache === undefined) return undefined;
-  const hashes = new Map<string, string>();
-  await Promise.all(
-    composed.plan.extensions.map(async (e) => {
-      // Generated files (the deps extension's) sit in the context under the extension's files folder too.
-      const prefix = `${filesDirFor(e.name)}/`;
-      const generated = composed.contextFiles.filter((f) => f.path.startsWith(prefix));
-      if (!e.extension.hasFiles && generated.length === 0) return;
-      const hash = createHash('sha256').update(e.extension.hasFiles ? await hashFolder(e.extension.dir, 'files') : '');
-      for (const file of [...generated].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`\0${file.path}\0`).update(createHash('sha256').update(file.content).digest('hex'));
-      hashes.set(e.name, hash.digest('hex'));
-    }),
-  );
   const settings: CacheSettings = { registry: cache.registry.value, export: cache.export, mode: cache.mode };
-  return { settings, refs: cacheRefs(composed.plan, composed.dockerfile, hashes, settings.registry) };
+  return { settings, refs: cacheRefs(composed, settings.registry) };
 }
 
 /**

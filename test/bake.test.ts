@@ -5,6 +5,7 @@
  *    and, for full, --network host → expected.rockts-network.compose.yaml
  *  - a builder's ref depends on what builds it, never on the project.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +79,20 @@ describe('cache refs are addressed by content', () => {
     await writeFile(path.join(first.parentPath, first.name), '/* changed */\n', { flag: 'a' });
     const b = await refsOf('files-b', `image: ubuntu:24.04\nextensions: [${copy}]\n${cache}`);
     expect(b.builders.get('rockts-builder-hello')).not.toBe(a.builders.get('rockts-builder-hello'));
+  });
+
+  test('a new company CA gives every stage a new ref (they all trust it)', async () => {
+    const pem = (name: string, dir: string) =>
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.pem'), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+    const config = `image: ubuntu:24.04\nca: ca.pem\nextensions: [hello]\n${cache}`;
+    for (const name of ['ca-a', 'ca-b']) {
+      await mkdir(path.join(root, name), { recursive: true });
+      pem(name, path.join(root, name));
+    }
+    const [a, b] = [await refsOf('ca-a', config), await refsOf('ca-b', config)];
+    expect(b.bases[0]!.ref).not.toBe(a.bases[0]!.ref);
+    expect(b.builders.get('rockts-builder-hello')).not.toBe(a.builders.get('rockts-builder-hello'));
+    expect(b.final).not.toBe(a.final);
   });
 });
 

@@ -70,8 +70,9 @@ export function renderBakeFile(input: BakeInput): string {
     ...(input.noCache ? { 'no-cache': true } : {}),
     ...(input.args.length > 0 ? { args: Object.fromEntries(input.args.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])) } : {}),
   };
+  const refs = new Map(cache ? [...cache.refs.bases, ...cache.refs.builders, cache.refs.final].map((c) => [c.stage, c.ref]) : []);
   const caching = (stage: string, extra = { from: [] as readonly string[], to: [] as readonly string[] }) => {
-    const ref = [...(cache?.refs.bases ?? []), ...(cache?.refs.builders ?? []), ...(cache ? [cache.refs.final] : [])].find((c) => c.stage === stage)?.ref;
+    const ref = refs.get(stage);
     const from = [...(ref === undefined ? [] : [`type=registry,ref=${ref}`]), ...extra.from];
     const to = [...(ref === undefined || !cache?.settings.export ? [] : [`type=registry,ref=${ref},mode=${cache.settings.mode}`]), ...extra.to];
     return { ...(from.length > 0 ? { 'cache-from': from } : {}), ...(to.length > 0 ? { 'cache-to': to } : {}) };

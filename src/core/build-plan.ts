@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { CA_PACKAGE } from './company-ca.js';
 import { RocktsError, throwIfAny } from './errors.js';
 import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
+import { optionValues } from './option-values.js';
 import { compareCodePoints } from './suggest.js';
 import { renderTemplate, renderValue, type TemplateContext } from './templates.js';
 import type { SourceLocation } from './errors.js';
@@ -69,7 +70,7 @@ export function buildPlan(input: PlanInput): Plan {
     const context: TemplateContext = {
       name: e.name,
       version: e.extension.manifest.version,
-      options: Object.fromEntries(e.options.map((o) => [o.name, o.value])),
+      options: optionValues(e),
       outDir: outDirFor(e.name),
       stage: builderStageName(e.name),
       builderBaseImage: e.builderBaseImage,
@@ -216,8 +217,8 @@ function baseStageName(image: string, defaultImage: string): string {
   return `${BUILDER_BASE_STAGE}-${imageSlug(image)}`;
 }
 
-/** ubuntu:22.04 → ubuntu-22.04; used in stage names and cache ids. */
-export function imageSlug(image: string): string {
+/** ubuntu:22.04 → ubuntu-22.04, for builder base stage names. */
+function imageSlug(image: string): string {
   const slug = image.toLowerCase().replace(/@sha256:([a-f0-9]{12})[a-f0-9]*/, '-$1').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
   return slug === '' ? 'image' : slug;
 }
@@ -232,7 +233,7 @@ function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsErr
   const env = new Map<string, { name: string; value: string; owner: string; location: SourceLocation }>();
   const paths = new Set<string>();
   for (const e of extensions) {
-    const options = Object.fromEntries(e.options.map((o) => [o.name, o.value]));
+    const options = optionValues(e);
     for (const declared of e.extension.manifest.final.env) {
       let variable = declared;
       try {

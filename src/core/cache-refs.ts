@@ -1,16 +1,15 @@
 /**
- * Registry cache refs addressed by content (pure). A builder stage's ref is derived from
- * what determines it: its rendered text, its builder base stage's text, the files of its
- * extension, and the Dockerfile's syntax directive. Never from the project, its file
- * name, its tag or its final image: two projects that render the same builder share its
- * cache, and a changed option gives a new ref instead of overwriting the old one.
- * The final stage's ref covers the final stage's text, every builder's ref and every
- * extension's files: it is reused only by an identical composition.
+ * Registry cache refs addressed by content (pure). A stage's ref is derived from the
+ * cache key of its last step (composition-record.ts keys every step as the build cache
+ * does: its instruction on its parent state, a COPY with its source, whether another
+ * stage, an extension's files/ or the company CA) and the Dockerfile's syntax directive.
+ * Never from the project, its file name, its tag or its final image: two projects that
+ * render the same builder share its cache, and a changed option gives a new ref instead
+ * of overwriting the old one. The final stage's key covers every builder it copies
+ * from: its ref is reused only by an identical composition.
  */
 import { createHash } from 'node:crypto';
-import { FINAL_STAGE } from './build-plan.js';
-import { readDockerfile } from './dockerfile-reader.js';
-import { RocktsError } from './errors.js';
+import type { KeyedStage } from './composition-record.js';
 import type { Plan } from './types.js';
 
 /** The `cache:` block of rockerc.yaml, merged. */
@@ -38,52 +37,15 @@ export interface CacheRefs {
 }
 
 /** Bumped when what goes into a key changes, so old refs are never misread. */
-const KEY_VERSION = 'rockts-cache-v1';
+const KEY_VERSION = 'rockts-cache-v2';
 const DIGEST_LENGTH = 24;
 
-/**
- * The cache ref of every stage of `dockerfile` (the text rendered from `plan`).
- * `fileHashes` maps an extension name to the content hash of the files it sends in the
- * build context (none: the extension ships no files).
- */
-export function cacheRefs(plan: Plan, dockerfile: string, fileHashes: ReadonlyMap<string, string>, registry: string): CacheRefs {
-  const texts = stageTexts(dockerfile);
-  const syntax = plan.syntax ?? '';
-  const textOf = (stage: string): string => {
-    const text = texts.get(stage);
-    if (text === undefined) throw new RocktsError('INTERNAL', `stage ${stage} of the plan is not in the rendered Dockerfile`);
-    return text;
+/** The cache ref of every stage of a composition (its plan and its keyed stages, compose.ts). */
+export function cacheRefs(composed: { readonly plan: Pick<Plan, 'syntax'>; readonly stages: readonly KeyedStage[] }, registry: string): CacheRefs {
+  const ref = (s: KeyedStage): StageCache => {
+    const digest = createHash('sha256').update([KEY_VERSION, composed.plan.syntax ?? '', s.key].join('\0')).digest('hex').slice(0, DIGEST_LENGTH);
+    return { stage: s.stage, ref: `${registry}:${s.stage}-${digest}` };
   };
-  const digest = (...parts: readonly string[]) => createHash('sha256').update([KEY_VERSION, syntax, ...parts].join('\0')).digest('hex').slice(0, DIGEST_LENGTH);
-  const baseDigests = new Map(plan.builderBases.map((b) => [b.stage, digest('base', textOf(b.stage))]));
-  const builders = plan.builders.map((b) => ({
-    stage: b.stage,
-    digest: digest('builder', textOf(b.stage), baseDigests.get(b.base) ?? '', fileHashes.get(b.extension) ?? ''),
-  }));
-  const files = plan.extensions.map((e) => `${e.name}=${fileHashes.get(e.name) ?? ''}`);
-  const finalDigest = digest('final', textOf(FINAL_STAGE), ...builders.map((b) => `${b.stage}=${b.digest}`), ...files);
-  const ref = (stage: string, d: string) => ({ stage, ref: `${registry}:${stage}-${d}` });
-  return {
-    bases: plan.builderBases.map((b) => ref(b.stage, baseDigests.get(b.stage)!)),
-    builders: builders.map((b) => ref(b.stage, b.digest)),
-    final: ref(FINAL_STAGE, finalDigest),
-  };
-}
-
-/** The text of each named stage: the lines of its instructions (heredoc bodies included), from its FROM on. */
-function stageTexts(dockerfile: string): Map<string, string> {
-  const lines = dockerfile.split('\n');
-  const { instructions } = readDockerfile(dockerfile, 'Dockerfile');
-  const texts = new Map<string, string>();
-  let current: { name: string; lines: string[] } | undefined;
-  for (const instruction of instructions) {
-    if (instruction.keyword === 'FROM') {
-      if (current) texts.set(current.name, current.lines.join('\n'));
-      const name = /\s[Aa][Ss]\s+(\S+)\s*$/.exec(instruction.args)?.[1] ?? '';
-      current = { name, lines: [] };
-    }
-    current?.lines.push(...lines.slice(instruction.startLine - 1, instruction.endLine));
-  }
-  if (current) texts.set(current.name, current.lines.join('\n'));
-  return texts;
+  const of = (kind: KeyedStage['kind']) => composed.stages.filter((s) => s.kind === kind).map(ref);
+  return { bases: of('base'), builders: of('builder'), final: of('final')[0]! };
 }

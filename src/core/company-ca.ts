@@ -11,7 +11,7 @@ export const CA_CONTEXT_DIR = 'rockts-ca';
 /** update-ca-certificates reads local certificates (*.crt, recursively) from here. */
 const CA_TARGET_DIR = '/usr/local/share/ca-certificates/rockts';
 /** The system bundle update-ca-certificates writes: the distribution's CAs plus the company's. */
-export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /**
  * Tools that do not read the system store by default, pointed at the system bundle:
@@ -19,7 +19,7 @@ export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
  * client, and rustls/OpenSSL programs that honour SSL_CERT_FILE (rustup, pixi, uv).
  * curl, git and apt read the system store already.
  */
-export const CA_ENV: readonly { readonly name: string; readonly value: string }[] = [
+const CA_ENV: readonly { readonly name: string; readonly value: string }[] = [
   { name: 'CARGO_HTTP_CAINFO', value: CA_BUNDLE },
   { name: 'NODE_EXTRA_CA_CERTS', value: CA_BUNDLE },
   { name: 'PIP_CERT', value: CA_BUNDLE },

@@ -40,7 +40,7 @@ export function compose(input: ComposeInput): Composition {
   // The record describes every instruction but the LABEL line that carries it.
   const draft = renderDockerfile({ ...planned, final: { ...planned.final, labels: [] } }, features);
   const filesDigests = new Map(planned.extensions.flatMap((e) => (e.extension.filesDigest ? [[e.name, e.extension.filesDigest] as const] : [])));
-  const { record, stages } = recordComposition({ plan: planned, dockerfile: draft.text, owners: draft.owners, features, filesDigests });
+  const { record, stages } = recordComposition({ plan: planned, dockerfile: draft.text, owners: draft.owners, features, filesDigests, caDigest: input.config.ca?.sha256 });
   const plan = { ...planned, final: { ...planned.final, labels: [...planned.final.labels, { name: RECORD_LABEL, value: encodeRecord(record) }] } };
   const { text, owners } = renderDockerfile(plan, features);
   return { plan, dockerfile: text, owners, record, stages };

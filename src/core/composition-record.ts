@@ -64,6 +64,8 @@ export interface KeyedStage {
   /** The extension whose builder this is. */
   readonly extension: string | undefined;
   readonly steps: readonly KeyedStep[];
+  /** The key of the stage's result: its last step's, or its parent's when it has none. */
+  readonly key: string;
 }
 
 export interface RecordInput {
@@ -74,20 +76,23 @@ export interface RecordInput {
   readonly features: DockerfileFeatures;
   /** Digest of each extension's files/ folder, by extension name. */
   readonly filesDigests: ReadonlyMap<string, string>;
+  /** Digest of the company CA's certificates (config `ca:`), which rockts's own COPY sends. */
+  readonly caDigest: string | undefined;
 }
 
 /** The record of a composition and its stages with their keys. */
 export function recordComposition(input: RecordInput): { record: CompositionRecord; stages: KeyedStage[] } {
   const { plan } = input;
   const stages = keyStages(input);
-  const ownText = (name: string) =>
-    digest(
-      stages
-        .flatMap((s) => s.steps)
-        .filter((s) => s.owner === name)
-        .map((s) => withoutCacheIds(s.text))
-        .join('\n'),
-    );
+  // Each extension's own steps, in Dockerfile order, gathered in one pass.
+  const owned = new Map<string, string[]>();
+  for (const step of stages.flatMap((s) => s.steps)) {
+    if (step.owner === undefined) continue;
+    const texts = owned.get(step.owner);
+    if (texts) texts.push(withoutCacheIds(step.text));
+    else owned.set(step.owner, [withoutCacheIds(step.text)]);
+  }
+  const ownText = (name: string) => digest((owned.get(name) ?? []).join('\n'));
   const builderOf = new Set(plan.builders.map((b) => b.extension));
   const record: CompositionRecord = {
     v: RECORD_VERSION,
@@ -145,34 +150,39 @@ export function decodeRecord(text: string | undefined): CompositionRecord | unde
 
 function keyStages(input: RecordInput): KeyedStage[] {
   const { plan } = input;
-  const stages: { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; last: string }[] = [];
-  const lastKey = (name: string) => stages.find((s) => s.stage === name)?.last;
+  type Keyed = { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; key: string };
+  const stages: Keyed[] = [];
+  const byName = new Map<string, Keyed>();
+  const bases = new Set(plan.builderBases.map((b) => b.stage));
+  const builders = new Map(plan.builders.map((b) => [b.stage, b.extension]));
   // The one Dockerfile reader splits as BuildKit does; a heredoc's body is part of its instruction.
   for (const read of readDockerfile(input.dockerfile, 'Dockerfile').instructions) {
-    const instruction = { keyword: read.keyword, raw: [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n') };
+    const raw = [read.line, ...read.heredocs.flatMap((h) => [...h.body, h.name])].join('\n');
     const owner = input.owners[read.startLine - 1];
-    if (instruction.keyword === 'FROM') {
-      const [, image, name] = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(instruction.raw) ?? [];
-      const stage = name ?? `stage-${stages.length}`;
-      const kind = stage === FINAL_STAGE ? 'final' : plan.builderBases.some((b) => b.stage === stage) ? 'base' : 'builder';
-      const builder = plan.builders.find((b) => b.stage === stage);
-      stages.push({ stage, kind, extension: builder?.extension, steps: [], last: lastKey(image!) ?? digest(`image\0${image}`) });
+    if (read.keyword === 'FROM') {
+      const [image = '', as, name] = read.args.split(/\s+/);
+      const stage = as?.toUpperCase() === 'AS' && name !== undefined ? name : `stage-${stages.length}`;
+      const kind: KeyedStage['kind'] = stage === FINAL_STAGE ? 'final' : bases.has(stage) ? 'base' : 'builder';
+      const entry = { stage, kind, extension: builders.get(stage), steps: [], key: byName.get(image)?.key ?? digest(`image\0${image}`) };
+      stages.push(entry);
+      byName.set(stage, entry);
       continue;
     }
     const current = stages[stages.length - 1];
     if (!current) continue;
-    const from = /--from=(\S+)/.exec(instruction.raw)?.[1];
+    const from = read.flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
     const source =
-      instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD'
+      read.keyword !== 'COPY' && read.keyword !== 'ADD'
         ? ''
         : from !== undefined
-          ? (lastKey(from) ?? `image\0${from}`)
-          : (input.filesDigests.get(owner ?? '') ?? '');
-    const key = digest(`${current.last}\0${withoutCacheIds(instruction.raw)}\0${source}`);
-    current.last = key;
-    current.steps.push({ key, keyword: instruction.keyword, text: showInstruction(instruction.raw), owner });
+          ? (byName.get(from)?.key ?? `image\0${from}`)
+          : // The composer's own COPY from the context is the company CA's (company-ca.ts).
+            ((owner === undefined ? input.caDigest : input.filesDigests.get(owner)) ?? '');
+    const key = digest(`${current.key}\0${withoutCacheIds(raw)}\0${source}`);
+    current.key = key;
+    current.steps.push({ key, keyword: read.keyword, text: showInstruction(raw), owner });
   }
-  return stages.map(({ last: _last, ...stage }) => stage);
+  return stages;
 }
 
 /**
@@ -184,7 +194,7 @@ function withoutCacheIds(raw: string): string {
 }
 
 /** An instruction as BuildKit and Podman print it: continuations joined, whitespace collapsed. */
-export function showInstruction(raw: string): string {
+function showInstruction(raw: string): string {
   return raw.replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
 }
 

@@ -25,7 +25,7 @@
 import { RocktsError } from './errors.js';
 
 /** BuildKit reads lines with bufio.Scanner's default limit (64 KiB, less the newline). */
-export const MAX_LINE_BYTES = 65535;
+const MAX_LINE_BYTES = 65535;
 
 export interface Heredoc {
   /** The terminator word, quotes removed. */

@@ -4,7 +4,7 @@
  * can never start a new Dockerfile line.
  */
 import { CONTROL_CHARACTER } from './grammar.js';
-import type { OptionSpec, Scalar } from './types.js';
+import type { OptionSpec, ResolvedExtension, Scalar } from './types.js';
 
 /** Undefined when `value` is acceptable; otherwise the "expected ..." phrase. */
 export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: string } | undefined {
@@ -41,6 +41,11 @@ export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: 
       return { expected: `one of: ${spec.values.join(', ')}${quote ? ' (write it in quotes)' : ''}` };
     }
   }
+}
+
+/** An extension's option values by name, as templates and run: values see them (`options.NAME`). */
+export function optionValues(e: Pick<ResolvedExtension, 'options'>): Record<string, Scalar> {
+  return Object.fromEntries(e.options.map((o) => [o.name, o.value]));
 }
 
 /** The value a template sees; only called on checked values. */

@@ -85,7 +85,7 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
     emit(`# ${s.extension}: user`, s.extension);
     emit(body(s.body, s.extension, s.file), s.extension, s.file);
   }
-  emit(continued('LABEL', final.labels.map((l) => `${l.name}=${quote(l.value)}`)));
+  emit(continued('LABEL', final.labels.map((l) => wrapLongWord(`${l.name}=${quote(l.value)}`))));
 
   const text = pieces.map((p) => p.text).join('\n') + '\n';
   const lines = pieces.flatMap((piece) => piece.text.split('\n').map((_, i) => ({ piece, line: i + 1 })));
@@ -177,6 +177,29 @@ function aptInstall(packages: readonly string[], locked: boolean): string {
 /** `KEYWORD a \` / `    b` with one item per line. */
 function continued(keyword: string, items: readonly string[]): string {
   return items.map((item, i) => (i === 0 ? `${keyword} ${item}` : `${INDENT}${item}`)).join(' \\\n');
+}
+
+/**
+ * BuildKit reads a Dockerfile's physical lines with a 64 KiB limit (dockerfile-reader.ts);
+ * a label can be longer (the record of some hundreds of extensions), so a long word is
+ * continued over several lines. BuildKit joins continued lines before it reads quotes,
+ * so the value is unchanged. A break never follows a backslash (that would not continue
+ * the line) and never comes before a blank or `#` (a continued line that starts with
+ * one could read as blank or as a comment).
+ */
+const WRAP_AT = 8192;
+
+function wrapLongWord(word: string): string {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < word.length; i++) {
+    if (i - start >= WRAP_AT && word[i - 1] !== '\\' && !/[\s#]/.test(word[i]!)) {
+      lines.push(word.slice(start, i));
+      start = i;
+    }
+  }
+  lines.push(word.slice(start));
+  return lines.join('\\\n');
 }
 
 /** A double-quoted Dockerfile word whose value is taken literally: no `$` expansion. */

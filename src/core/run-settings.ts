@@ -11,7 +11,8 @@
  */
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER, describeValue, ENV_NAME } from './grammar.js';
-import type { HostUser, Located, OrderedExtension, RunConfig, Scalar } from './types.js';
+import { optionValues } from './option-values.js';
+import { HOST_USER_FIELDS, type HostUser, type Located, type OrderedExtension, type RunConfig, type Scalar } from './types.js';
 
 export interface HostContext {
   readonly home: string;
@@ -28,7 +29,7 @@ export interface RunSettings {
 }
 
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const USER_FIELDS = new Set(['name', 'uid', 'gid', 'home']);
+const USER_FIELDS: ReadonlySet<string> = new Set(HOST_USER_FIELDS);
 
 /**
  * The variables a `run:` value may use that are not what `options` declares; one entry
@@ -53,7 +54,7 @@ export function runSettings(extensions: readonly OrderedExtension[], host: HostC
   const notes: string[] = [];
   for (const e of extensions) {
     const { run } = e.extension.manifest;
-    const options = Object.fromEntries(e.options.map((o) => [o.name, o.value]));
+    const options = optionValues(e);
     const fill = (text: string, location: SourceLocation) => fillIn(text, options, host, e.name, location);
     for (const variable of run.env) {
       const filled = fill(variable.value, variable.location);

@@ -14,7 +14,7 @@ import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER } from './grammar.js';
 import { applyMirrors, MIRROR_URL, type Mirror } from './mirrors.js';
 import { suggestNames } from './suggest.js';
-import type { HostUser, LoadedExtension, Scalar, TemplateKind, TemplateSource } from './types.js';
+import { HOST_USER_FIELDS, type HostUser, type LoadedExtension, type Scalar, type TemplateKind, type TemplateSource } from './types.js';
 
 const handlebars = Handlebars.create();
 
@@ -40,7 +40,6 @@ handlebars.registerHelper('url', (upstream: unknown, options: Handlebars.HelperO
 
 const HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'quote', 'eq', 'url'] as const;
 const SCOPE_CHANGING = new Set(['each', 'with']);
-const USER_FIELDS = ['name', 'uid', 'gid', 'home'] as const;
 const BUILDER_VARIABLES = ['name', 'version', 'options', 'outDir', 'stage', 'builderBaseImage', 'filesDir'] as const;
 const FINAL_VARIABLES = [...BUILDER_VARIABLES, 'image', 'user'] as const;
 
@@ -76,7 +75,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
   const validPaths = [
     ...allowed.filter((v) => v !== 'options' && v !== 'user'),
     ...optionNames.map((o) => `options.${o}`),
-    ...(allowed.includes('user') ? USER_FIELDS.map((f) => `user.${f}`) : []),
+    ...(allowed.includes('user') ? HOST_USER_FIELDS.map((f) => `user.${f}`) : []),
   ];
 
   const checkPath = (path: hbs.AST.PathExpression) => {
@@ -89,7 +88,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
       fail(`'${head}' is not available in builder templates: a builder must not depend on the final image or the user, or it would rebuild whenever they change`);
     } else if (head === 'options' && rest.length === 1 && optionNames.includes(rest[0]!)) {
       return;
-    } else if (head === 'user' && rest.length === 1 && (USER_FIELDS as readonly string[]).includes(rest[0]!)) {
+    } else if (head === 'user' && rest.length === 1 && (HOST_USER_FIELDS as readonly string[]).includes(rest[0]!)) {
       return;
     } else if (head === 'filesDir' && rest.length === 0 && !extension.hasFiles) {
       fail(`'filesDir' is used but the extension has no files/ folder`);

@@ -282,6 +282,9 @@ export interface HostUser {
   readonly home: string;
 }
 
+/** The fields of HostUser, as templates and run: values may name them (`user.home`). */
+export const HOST_USER_FIELDS: readonly (keyof HostUser)[] = ['name', 'uid', 'gid', 'home'];
+
 // ---------------------------------------------------------------- plan
 
 export interface BuilderBaseStage {

@@ -2,6 +2,7 @@
  * The record an image carries and the preview computed from it, in-process: compose a
  * project, change it, compare. The engine's side is checked by test/e2e/changes.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,8 +146,38 @@ test('a heredoc body is part of its RUN, and cache-mount ids are not part of any
   const composed = await composeWith(['./scripted', 'hello']);
   const builder = composed.stages.find((s) => s.stage === 'rockts-builder-scripted')!;
   expect(builder.steps.map((s) => s.text)).toEqual(["RUN <<'EOF' set -eu mkdir -p /opt/rockts/scripted FROM looks like an instruction EOF", 'RUN true']);
-  const input = { plan: composed.plan, owners: composed.owners, features: MODERN_FEATURES, filesDigests: new Map<string, string>() };
-  const renamed = composed.dockerfile.replace(/id=rockts-apt-(cache|lists)-/g, 'id=elsewhere-$1-').replace(/sharing=locked/g, 'sharing=shared');
+  const input = { plan: composed.plan, owners: composed.owners, features: MODERN_FEATURES, filesDigests: new Map<string, string>(), caDigest: undefined };
+  const renamed = composed.dockerfile.replace(/id=rockts-apt,/g, 'id=elsewhere,').replace(/sharing=locked/g, 'sharing=shared');
   expect(renamed).not.toBe(composed.dockerfile);
+  expect(renamed).toContain('id=elsewhere,');
   expect(recordComposition({ ...input, dockerfile: renamed }).record.keys).toEqual(recordComposition({ ...input, dockerfile: composed.dockerfile }).record.keys);
+});
+
+test('a new company CA: the CA copy and every step after it runs, in the builder bases and the final stage', async () => {
+  const pem = (name: string) => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, 'ca.pem'), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+  };
+  const composeWithCa = async () => {
+    await writeFile(path.join(dir, 'rockerc.yaml'), 'image: ubuntu:24.04\nca: ca.pem\nextensions: [hello, links]\n');
+    return composeCase(dir, FIXTURE_EXTENSIONS);
+  };
+  pem('one');
+  const before = await composeWithCa();
+  pem('two');
+  const after = await composeWithCa();
+  // The Dockerfile's instructions are the same; only the certificates they copy differ.
+  expect(after.stages.map((s) => s.steps.map((step) => step.text))).toEqual(before.stages.map((s) => s.steps.map((step) => step.text)));
+  const preview = previewChanges(before.record, after, BUILDKIT);
+  expect(preview.stages.filter((s) => s.runs).map((s) => s.stage)).toEqual(['rockts-builder-base', 'rockts-builder-hello', 'rockts-final']);
+  expect(running(preview)).toEqual([
+    'rockts-builder-base: COPY rockts-ca/ /usr/local/share/ca-cert',
+    'rockts-builder-base: RUN update-ca-certificates',
+    'rockts-builder-hello: RUN --mount=type=cache,id=rockts-apt,tar',
+    'rockts-builder-hello: COPY files/hello/hello.c /src/hello.c',
+    'rockts-builder-hello: RUN mkdir -p /opt/rockts/hello/usr/local',
+    'rockts-final: COPY rockts-ca/ /usr/local/share/ca-cert',
+    'rockts-final: RUN update-ca-certificates',
+    'rockts-final: COPY --link --from=rockts-builder-hello ',
+    'rockts-final: RUN ln -sf /usr/bin/less /usr/local/bin/',
+  ]);
 });

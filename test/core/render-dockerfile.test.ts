@@ -75,3 +75,13 @@ test('the plain forms are verified the same way', () => {
   const setup = plan.final.setup.map((s) => (s.extension === 'b' ? { ...s, body: 'RUN <<EOF\necho hi\nEOF\nRUN echo b \\' } : s));
   expect(failure({ ...plan, final: { ...plan.final, setup } }).message).toContain("extension 'b': BuildKit would read lines");
 });
+
+test('a label longer than a Dockerfile line (the record of 1,000 extensions) is continued over lines BuildKit reads back as the same value', () => {
+  const specs = Array.from({ length: 1000 }, (_, i) => ({ name: `ext-${String(i).padStart(4, '0')}`, builder: 'RUN mkdir -p {{outDir}}' }));
+  const { dockerfile, plan } = composed(specs);
+  expect(Math.max(...dockerfile.split('\n').map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(65535);
+  const label = readDockerfile(dockerfile, 'Dockerfile').instructions.find((i) => i.keyword === 'LABEL')!;
+  const record = plan.final.labels.find((l) => l.name === 'rockts.record')!.value;
+  expect(record.length).toBeGreaterThan(65535);
+  expect(label.line).toContain(`rockts.record="${record.replace(/[\\"$]/g, (c) => `\\${c}`)}"`);
+});
