@@ -110,7 +110,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   const buildArgs = [...proxyVariables(process.env), ...flags.buildArgs];
   const sshAgent = needsSshAgent(composed, flags.dryRun);
   if (flags.bake && sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
-  const caches = await usableCaches(composed, engine, flags.builder, say);
+  const caches = usableCaches(composed, engine, flags.builder, say);
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   // A dry run keeps the context for inspection; anything else, or a refusal on the way, removes it.
   let keepContext = false;
@@ -250,8 +250,8 @@ async function announceChanges(composed: Composition, engine: Engine, tag: strin
  * The config's registry caches as this engine can use them: none without docker buildx
  * (said once), import only where the engine cannot export (said once, with the fix).
  */
-async function usableCaches(composed: Composition & Project, engine: Engine, builder: string | undefined, say: Say) {
-  const caches = await stageCaches(composed);
+function usableCaches(composed: Composition & Project, engine: Engine, builder: string | undefined, say: Say): StageCaches | undefined {
+  const caches = stageCaches(composed);
   if (caches === undefined) return undefined;
   if (engine.kind !== 'docker' || !engine.buildx) {
     say(`rockts: note: registry caches (\`cache:\` in ${path.basename(composed.config.file)}) need docker buildx; building without them`);

@@ -14,7 +14,7 @@ export interface StageCaches {
 }
 
 /** The caches the config's `cache:` block asks for; undefined without one. */
-export async function stageCaches(composed: Composition & Project): Promise<StageCaches | undefined> {
+export function stageCaches(composed: Composition & Project): StageCaches | undefined {
   const cache = composed.config.cache;
   if (cache === undefined) return undefined;
   const settings: CacheSettings = { registry: cache.registry.value, export: cache.export, mode: cache.mode };

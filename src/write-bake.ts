@@ -49,7 +49,7 @@ export async function writeBake(options: ProjectOptions, flags: BakeFlags): Prom
     throw new RocktsError('USAGE', `--network: expected -o FILE too (the network goes into ${NETWORK_OVERLAY}, written beside the bake file), found no -o`);
   }
   const composed = await composeProject(options);
-  const caches = await stageCaches(composed);
+  const caches = stageCaches(composed);
   const text = renderBakeFile({
     plan: composed.plan,
     context: flags.context,

@@ -42,6 +42,8 @@ export interface DevcontainerResult {
 }
 
 export async function writeDevcontainer(project: ProjectOptions, flags: DevcontainerFlags, say: Say): Promise<DevcontainerResult> {
+  // One argument in runArgs and the build's options, checked as for `rockts run` and `build`, before anything else.
+  checkNetworkFlag(flags.network);
   const loaded = await loadProject(project);
   const engine = await findEngine(flags.engine ?? loaded.config.engine?.value, say);
   const composed = composeLoaded(loaded, { ...project, ...(engine ? { features: engine.features } : {}) });
@@ -51,8 +53,6 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   const file = path.join(outDir, DEVCONTAINER_FILE);
   await checkOverwrite(file, flags.force);
 
-  // One argument in runArgs and the build's options, checked as for `rockts run` and `build`.
-  checkNetworkFlag(flags.network);
   // As for `rockts run`: --network, else the config's run.network, else the engine's default.
   const chosen = flags.network ?? composed.config.run.network?.value;
   const network = chosen ?? (engine && defaultNetwork(engine));

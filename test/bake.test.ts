@@ -42,7 +42,7 @@ describe('cache refs are addressed by content', () => {
     const dir = path.join(root, name);
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'rockerc.yaml'), config);
-    const caches = await stageCaches(await composeProject(options(dir)));
+    const caches = stageCaches(await composeProject(options(dir)));
     return { builders: new Map(caches!.refs.builders.map((b) => [b.stage, b.ref])), bases: caches!.refs.bases, final: caches!.refs.final.ref };
   }
   const cache = 'cache: { registry: 127.0.0.1:5000/c }\n';
