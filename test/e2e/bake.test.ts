@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, fixtureConfig, parseSteps, rocktsWith } from '../helpers/engine.js';
 
 jest.setTimeout(900_000);
 
@@ -44,19 +44,7 @@ afterAll(async () => {
 async function build(tag: string, extra: readonly string[], engine = DOCKER_26, more: readonly string[] = []): Promise<string> {
   const dir = path.join(root, `${tag}-${engine === DOCKER_26 ? 'main' : 'second'}`);
   await mkdir(dir);
-  const config = [
-    `image: ${BASE_IMAGE}`,
-    'extensions:',
-    `  - hello: { greeting: "baked ${nonce}" }`,
-    `  - tool: { version: "3.4.${nonce}" }`,
-    `  - ${stamp}`,
-    'builder:',
-    `  baseImage: ${BASE_IMAGE}`,
-    '  apt: [gcc, libc6-dev]',
-    `tag: ${tag}`,
-    ...more,
-    '',
-  ].join('\n');
+  const config = fixtureConfig({ image: BASE_IMAGE, extensions: [`hello: { greeting: "baked ${nonce}" }`, `tool: { version: "3.4.${nonce}" }`, stamp], tag, more });
   await writeFile(path.join(dir, 'rockerc.yaml'), config);
   // Never the bridge network: host where the engine has a bridge, else rockts's own choice (host).
   const bridge = docker(engine, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('bridge');

@@ -9,6 +9,33 @@ import { FIXTURE_EXTENSIONS, ROOT } from './project.js';
 export const BASE_IMAGE = 'rockts-test/bookworm:base';
 export const ALT_IMAGE = 'rockts-test/bookworm:alt';
 
+/**
+ * A rockerc.yaml for the fixture extensions on the test base images: `extensions` one per
+ * line, builders on `builderBase` (BASE_IMAGE by default) with gcc and libc6-dev, then
+ * `builderLines` inside `builder:`, the tag and `more` top-level lines.
+ */
+export function fixtureConfig(project: {
+  readonly image: string;
+  readonly extensions: readonly string[];
+  readonly tag: string;
+  readonly builderBase?: string;
+  readonly builderLines?: readonly string[];
+  readonly more?: readonly string[];
+}): string {
+  return [
+    `image: ${project.image}`,
+    'extensions:',
+    ...project.extensions.map((e) => `  - ${e}`),
+    'builder:',
+    `  baseImage: ${project.builderBase ?? BASE_IMAGE}`,
+    '  apt: [gcc, libc6-dev]',
+    ...(project.builderLines ?? []),
+    `tag: ${project.tag}`,
+    ...(project.more ?? []),
+    '',
+  ].join('\n');
+}
+
 /** An engine the end-to-end tests run against, and the environment that selects it. */
 export interface TestEngine {
   readonly name: string;
