@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, fixtureConfig, parseSteps, rocktsWith } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, fixtureConfig, parseSteps, removeImages, rocktsWith } from '../helpers/engine.js';
 
 jest.setTimeout(900_000);
 
@@ -31,13 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
-  for (const tag of [tags.bake, tags.build]) {
-    try {
-      docker(DOCKER_26, ['image', 'rm', tag]);
-    } catch {
-      // not built (the test failed before it)
-    }
-  }
+  removeImages(DOCKER_26, [tags.bake, tags.build]);
 });
 
 /** rockts build (with `extra` flags) of the two-builder project, tagged `tag`, in a fresh folder. */

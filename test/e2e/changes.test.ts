@@ -12,7 +12,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, fixtureConfig, parseSteps, rocktsIn, type TestEngine } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, fixtureConfig, parseSteps, removeImages, rocktsIn, type TestEngine } from '../helpers/engine.js';
 import { FIXTURE_EXTENSIONS } from '../helpers/project.js';
 import type { ChangesAgainst } from '../../src/preview-changes.js';
 
@@ -71,13 +71,7 @@ describeWithEngine(`rockts plan --changes on ${engine.name}`, () => {
   });
 
   afterAll(async () => {
-    for (const image of [tag, ...made]) {
-      try {
-        docker(engine, ['image', 'rm', '--force', image]);
-      } catch {
-        // not there
-      }
-    }
+    removeImages(engine, [tag, ...made]);
     await rm(dir, { recursive: true, force: true });
   });
 

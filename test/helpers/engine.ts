@@ -73,6 +73,17 @@ export function docker(engine: TestEngine, args: readonly string[], options: { i
   return execFileSync(engine.bin, [...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...engine.env }, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/** Removes each of `images` from the engine (forced); one that is not there (never built or tagged) is no error. */
+export function removeImages(engine: TestEngine, images: readonly string[]): void {
+  for (const image of images) {
+    try {
+      docker(engine, ['image', 'rm', '--force', image]);
+    } catch {
+      // not there
+    }
+  }
+}
+
 /** `rockts <command> <engine args> ...rest` in `cwd` against `engine`. */
 export function rocktsWith(engine: TestEngine, cwd: string, [command, ...rest]: readonly string[]): Promise<CliResult> {
   return rocktsIn(cwd, [command!, ...engine.args, ...rest], engine.env);
