@@ -12,7 +12,7 @@ import path from 'node:path';
 import { writeBake } from '../src/write-bake.js';
 import { stageCaches } from '../src/registry-cache.js';
 import { composeProject } from '../src/load-project.js';
-import { FIXTURE_EXTENSIONS, ROOT, TEST_USER, TEST_VERSION, UPDATE_GOLDEN } from './helpers/project.js';
+import { compareGolden, FIXTURE_EXTENSIONS, ROOT, TEST_USER, TEST_VERSION } from './helpers/project.js';
 
 const options = (dir: string) => ({ configFile: 'rockerc.yaml', cwd: dir, home: path.join(dir, 'no-home'), rocktsVersion: TEST_VERSION, hostUser: TEST_USER, builtinDir: FIXTURE_EXTENSIONS });
 const GOLDEN = path.join(ROOT, 'test/golden-bake');
@@ -21,9 +21,7 @@ describe('test/golden-bake', () => {
   test.each(['full', 'no-cache', 'read-only'])('%s', async (name) => {
     const dir = path.join(GOLDEN, name);
     const { text } = await writeBake(options(dir), { output: undefined, context: 'rockts-context', tag: undefined, network: undefined });
-    const file = path.join(dir, 'expected.docker-bake.json');
-    if (UPDATE_GOLDEN) await writeFile(file, text);
-    expect(text).toBe(await readFile(file, 'utf8'));
+    await compareGolden(path.join(dir, 'expected.docker-bake.json'), text);
   });
 });
 
@@ -125,9 +123,7 @@ describe('rockts bake -o', () => {
     const output = path.join(dir, 'docker-bake.json');
     const result = await writeBake(options(dir), { output, context: 'rockts-context', tag: undefined, network: 'host' });
     expect(result.overlay).toBe(path.join(dir, 'rockts-network.compose.yaml'));
-    const golden = path.join(GOLDEN, 'full/expected.rockts-network.compose.yaml');
-    if (UPDATE_GOLDEN) await writeFile(golden, await readFile(result.overlay!, 'utf8'));
-    expect(await readFile(result.overlay!, 'utf8')).toBe(await readFile(golden, 'utf8'));
+    await compareGolden(path.join(GOLDEN, 'full/expected.rockts-network.compose.yaml'), await readFile(result.overlay!, 'utf8'));
     expect(result.text).toBe(await readFile(path.join(GOLDEN, 'full/expected.docker-bake.json'), 'utf8'));
 
     await expect(writeBake(options(dir), { output: undefined, context: 'rockts-context', tag: undefined, network: 'host' })).rejects.toThrow('--network: expected -o FILE too (the network goes into rockts-network.compose.yaml, written beside the bake file), found no -o');

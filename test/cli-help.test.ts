@@ -4,6 +4,7 @@
  * under --json with the documented exit codes. Real `node bin/run.js` processes.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 const rockts = (args: string[]) => rocktsIn(dir, args, { HOME: dir, NO_COLOR: '1' });
-const version = (JSON.parse(execFileSync('cat', [path.join(ROOT, 'package.json')], { encoding: 'utf8' })) as { version: string }).version;
+const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('a misspelt command gets the nearest command and the usage exit code', async () => {
   expect(await rockts(['plna'])).toEqual({ code: 2, stdout: '', stderr: "rockts: 'plna' is not a rockts command (did you mean 'plan'?)\nSee `rockts help` for the list of commands.\n" });

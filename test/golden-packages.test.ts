@@ -6,18 +6,13 @@
  * UPDATE_GOLDEN=1 rewrites the transcripts; review the diff.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readText, ROOT, UPDATE_GOLDEN } from './helpers/project.js';
+import { compareGolden, goldenCases, ROOT } from './helpers/project.js';
 
 const FOLDER = path.join(ROOT, 'test/golden-packages');
 /** One setup-only built-in, `hello`, so the transcripts stay short. */
 const BUILTINS = path.join(ROOT, 'test/fixtures/package-builtins');
-const CASES = readdirSync(FOLDER, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
+const CASES = goldenCases('test/golden-packages');
 
 function rockts(dir: string, args: string[]): Promise<string> {
   const env: NodeJS.ProcessEnv = {
@@ -42,9 +37,5 @@ test('there are package cases', () => {
 test.each(CASES)('%s', async (name) => {
   const dir = path.join(FOLDER, name);
   const transcript = [await rockts(dir, ['extensions', '--json']), await rockts(dir, ['dockerfile'])].join('\n').replaceAll(dir, '<project>').replaceAll(ROOT, '<rockts>/');
-  const file = path.join(dir, 'expected.txt');
-  if (UPDATE_GOLDEN) await writeFile(file, transcript);
-  const expected = await readText(file);
-  if (expected === undefined) throw new Error(`missing ${path.relative(ROOT, file)}; run with UPDATE_GOLDEN=1 to create it`);
-  expect(transcript).toBe(expected);
+  await compareGolden(path.join(dir, 'expected.txt'), transcript);
 });

@@ -15,25 +15,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 require_root
 CD_PIDFILE=$D20_EXEC/containerd/containerd.pid
 
-# The pid of the file's process if it is $2 started with $3 in its command
-# line (so that a reused pid, or Docker 26's processes, are never signalled).
-our_pid() { # pidfile comm cmdline-substring
-  local pid
-  pid=$(cat "$1" 2>/dev/null || true)
-  [ -n "$pid" ] || return 1
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$2" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$3" || return 1
-  printf '%s\n' "$pid"
-}
-
-wait_gone() { # pid seconds
-  for _ in $(seq $(( $2 * 2 ))); do
-    kill -0 "$1" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  ! kill -0 "$1" 2>/dev/null
-}
-
 cdpid=$(our_pid "$CD_PIDFILE" containerd "$D20_EXEC/containerd/" || true)
 if pid=$(our_pid "$D20_PIDFILE" dockerd "$D20_SOCK"); then
   log "stopping docker 20.10 dockerd pid $pid"

@@ -16,5 +16,3 @@ D20_PIDFILE=/var/run/rockts-docker20.pid
 
 # The Docker 26 client (with buildx) against the 20.10 daemon.
 d20_docker() { DOCKER_HOST=$D20_HOST "$DOCKER_BIN" "$@"; }
-# The Docker 26 engine of start-engine.sh, whatever DOCKER_HOST the caller has.
-d26_docker() { DOCKER_HOST=${ROCKTS_DOCKER26_HOST:-unix:///var/run/docker.sock} "$DOCKER_BIN" "$@"; }

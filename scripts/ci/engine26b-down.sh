@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops the second Docker 26 daemon of engine26b-up.sh (by its pid file); its data root
-# stays. The shared engine is not touched.
+# Stops the second Docker 26 daemon of engine26b-up.sh (by its pid file, only when that
+# pid is still its dockerd); its data root stays. The shared engine is not touched.
 set -euo pipefail
 SCRIPT_NAME="engine26b-down"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -8,11 +8,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 require_root
 PIDFILE=/var/run/rockts-docker26b.pid
-pid=$(cat "$PIDFILE" 2>/dev/null || true)
-if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
-  log "the second dockerd is not running"
+if ! pid=$(our_pid "$PIDFILE" dockerd /var/run/rockts-docker26b.sock); then
+  log "the second dockerd is not running (pid file $PIDFILE: '$(cat "$PIDFILE" 2>/dev/null || true)')"
   exit 0
 fi
 kill "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { log "stopped dockerd $pid"; exit 0; }; sleep 0.2; done
-die "dockerd $pid did not stop within 20 s"
+wait_gone "$pid" 20 || die "dockerd $pid did not stop within 20 s"
+log "stopped dockerd $pid"

@@ -26,7 +26,6 @@ WAIT=${ROCKTS_DOCKERD_WAIT:-60}
 IMAGES=${ROCKTS_DOCKER26B_IMAGES:-rockts-test/bookworm:base rockts-test/bookworm:alt}
 
 b_docker() { DOCKER_HOST=unix://$B_SOCK "$DOCKER_BIN" "$@"; }
-main_docker() { DOCKER_HOST=unix:///var/run/docker.sock "$DOCKER_BIN" "$@"; }
 b_answers() { b_docker version -f '{{.Server.Version}}' >/dev/null 2>&1; }
 
 if b_answers; then
@@ -70,8 +69,8 @@ for img in $IMAGES; do
     log "$img already in the second daemon, skipping"
     continue
   fi
-  main_docker image inspect "$img" >/dev/null 2>&1 || die "$img is missing on the shared Docker 26: run make-base-images.sh first"
+  d26_docker image inspect "$img" >/dev/null 2>&1 || die "$img is missing on the shared Docker 26: run make-base-images.sh first"
   log "loading $img into the second daemon (docker save | docker load)"
-  main_docker save "$img" | b_docker load -q >&2 || die "docker save $img | docker load (second daemon) failed"
+  d26_docker save "$img" | b_docker load -q >&2 || die "docker save $img | docker load (second daemon) failed"
 done
 log "second Docker 26 ready: DOCKER_HOST=unix://$B_SOCK"

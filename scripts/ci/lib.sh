@@ -12,6 +12,8 @@ die() { printf '[%s] ERROR: %s\n' "$SCRIPT_NAME" "$*" >&2; exit 1; }
 # earlier on PATH, so always call the packaged client explicitly.
 DOCKER_BIN=${DOCKER_BIN:-/usr/bin/docker}
 docker_cmd() { "$DOCKER_BIN" "$@"; }
+# The Docker 26 engine of start-engine.sh, whatever DOCKER_HOST the caller has.
+d26_docker() { DOCKER_HOST=${ROCKTS_DOCKER26_HOST:-unix:///var/run/docker.sock} "$DOCKER_BIN" "$@"; }
 
 require_root() {
   [ "$(id -u)" -eq 0 ] || die "must run as root"
@@ -100,4 +102,26 @@ clear_stale_pidfile() { # file expected-comm
   fi
   log "removing stale pid file $f (pid '${pid}' is not $comm)"
   rm -f "$f"
+}
+
+# The pid of the file's process if it is $2 started with $3 in its command line (so that
+# a reused pid, or another engine's processes, are never signalled).
+#   our_pid PIDFILE COMM CMDLINE-SUBSTRING
+our_pid() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null || true)
+  [ -n "$pid" ] || return 1
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$2" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$3" || return 1
+  printf '%s\n' "$pid"
+}
+
+# Wait up to SECONDS for process PID to end; fails if it is still there.
+#   wait_gone PID SECONDS
+wait_gone() {
+  for _ in $(seq $(( $2 * 2 ))); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  ! kill -0 "$1" 2>/dev/null
 }

@@ -54,14 +54,13 @@ storage:
 http:
   addr: 127.0.0.1:$PORT
 YAML
-if pid=$(cat "$DIR/registry.pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; then
+clear_stale_pidfile "$DIR/registry.pid" docker-registry
+if pid=$(cat "$DIR/registry.pid" 2>/dev/null) && [ -n "$pid" ]; then
   die "registry (pid $pid) is running but does not answer $URL; see $DIR/registry.log"
 fi
 log "starting docker-registry on 127.0.0.1:$PORT (storage $DIR/storage)"
 setsid /usr/bin/docker-registry serve "$DIR/config.yml" >>"$DIR/registry.log" 2>&1 </dev/null &
-echo $! >"$DIR/registry.pid"
-for _ in $(seq 1 50); do
-  if answers; then log "registry up on 127.0.0.1:$PORT (pid $(cat "$DIR/registry.pid"))"; exit 0; fi
-  sleep 0.2
-done
-die "the registry did not answer $URL within 10 s; see $DIR/registry.log"
+rpid=$!
+echo "$rpid" >"$DIR/registry.pid"
+wait_for_daemon "the registry" "$rpid" "$DIR/registry.log" 10 answers
+log "registry up on 127.0.0.1:$PORT (pid $rpid)"

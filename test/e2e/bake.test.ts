@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, fixtureConfig, parseSteps, removeImages, rocktsWith } from '../helpers/engine.js';
 
 jest.setTimeout(900_000);
 
@@ -31,36 +31,18 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
-  for (const [engine, tag] of [[DOCKER_26, tags.bake], [DOCKER_26, tags.build]] as const) {
-    try {
-      docker(engine, ['image', 'rm', tag]);
-    } catch {
-      // not built (the test failed before it)
-    }
-  }
+  removeImages(DOCKER_26, [tags.bake, tags.build]);
 });
 
 /** rockts build (with `extra` flags) of the two-builder project, tagged `tag`, in a fresh folder. */
-async function build(tag: string, extra: readonly string[], engine = DOCKER_26, more: readonly string[] = []): Promise<string> {
-  const dir = path.join(root, `${tag}-${engine === DOCKER_26 ? 'main' : 'second'}`);
+async function build(tag: string, extra: readonly string[]): Promise<string> {
+  const dir = path.join(root, tag);
   await mkdir(dir);
-  const config = [
-    `image: ${BASE_IMAGE}`,
-    'extensions:',
-    `  - hello: { greeting: "baked ${nonce}" }`,
-    `  - tool: { version: "3.4.${nonce}" }`,
-    `  - ${stamp}`,
-    'builder:',
-    `  baseImage: ${BASE_IMAGE}`,
-    '  apt: [gcc, libc6-dev]',
-    `tag: ${tag}`,
-    ...more,
-    '',
-  ].join('\n');
+  const config = fixtureConfig({ image: BASE_IMAGE, extensions: [`hello: { greeting: "baked ${nonce}" }`, `tool: { version: "3.4.${nonce}" }`, stamp], tag });
   await writeFile(path.join(dir, 'rockerc.yaml'), config);
   // Never the bridge network: host where the engine has a bridge, else rockts's own choice (host).
-  const bridge = docker(engine, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('bridge');
-  const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', ...(bridge ? ['--network', 'host'] : []), ...extra]);
+  const bridge = docker(DOCKER_26, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('bridge');
+  const result = await rocktsWith(DOCKER_26, dir, ['build', '--progress', 'plain', ...(bridge ? ['--network', 'host'] : []), ...extra]);
   if (result.code !== 0) throw new Error(`rockts build ${extra.join(' ')} failed (${result.code}):\n${result.stderr.slice(-4000)}`);
   return result.stderr;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
-import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, ENGINES, fixtureConfig, parseSteps, removeImages, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
 import { composeCase, FIXTURE_EXTENSIONS, ROOT } from '../helpers/project.js';
 import { writeBuildContext } from '../../src/docker/build-context.js';
 import { DOCKER_20_FEATURES } from '../../src/core/plain-forms.js';
@@ -29,16 +29,7 @@ afterEach(async () => {
 const nonce = `${process.pid}${Date.now()}`.slice(-12);
 
 function config(image: string, extensions: string[]): string {
-  return [
-    `image: ${image}`,
-    'extensions:',
-    ...extensions.map((e) => `  - ${e}`),
-    'builder:',
-    `  baseImage: ${BASE_IMAGE}`,
-    '  apt: [gcc, libc6-dev]',
-    `tag: rockts-e2e-${path.basename(dir).toLowerCase()}`,
-    '',
-  ].join('\n');
+  return fixtureConfig({ image, extensions, tag: `rockts-e2e-${path.basename(dir).toLowerCase()}` });
 }
 
 async function build(engine: TestEngine, text: string): Promise<{ steps: Step[]; imageId: string; stderr: string }> {
@@ -60,11 +51,7 @@ for (const engine of ENGINES) {
 describeWithEngine(`rockts build on ${engine.name}`, () => {
   afterEach(() => {
     // Every test tags its image after its own folder; leave nothing behind.
-    try {
-      docker(engine, ['image', 'rm', '--force', `rockts-e2e-${path.basename(dir).toLowerCase()}`]);
-    } catch {
-      // nothing was tagged
-    }
+    removeImages(engine, [`rockts-e2e-${path.basename(dir).toLowerCase()}`]);
   });
 
   test('the image runs, with the builders\' output on PATH for a non-root user', async () => {

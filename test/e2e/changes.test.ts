@@ -12,7 +12,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, rocktsIn, type TestEngine } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, fixtureConfig, parseSteps, removeImages, rocktsIn, type TestEngine } from '../helpers/engine.js';
 import { FIXTURE_EXTENSIONS } from '../helpers/project.js';
 import type { ChangesAgainst } from '../../src/preview-changes.js';
 
@@ -71,31 +71,16 @@ describeWithEngine(`rockts plan --changes on ${engine.name}`, () => {
   });
 
   afterAll(async () => {
-    for (const image of [tag, ...made]) {
-      try {
-        docker(engine, ['image', 'rm', '--force', image]);
-      } catch {
-        // not there
-      }
-    }
+    removeImages(engine, [tag, ...made]);
     await rm(dir, { recursive: true, force: true });
   });
 
   const rockts = (args: string[]) => rocktsIn(dir, [args[0]!, ...engine.args, ...args.slice(1)], { ...engine.env, ROCKTS_BUILTIN_EXTENSIONS: extensions });
 
   async function writeConfig(project: Project): Promise<void> {
-    const lines = [
-      `image: ${project.image}`,
-      'extensions:',
-      ...project.extensions.map((e) => `  - ${e}`),
-      'builder:',
-      `  baseImage: ${project.builderBase}`,
-      '  apt: [gcc, libc6-dev]',
-      ...(project.builderImages.length > 0 ? ['  images:', ...project.builderImages.map((i) => `    ${i}`)] : []),
-      `tag: ${tag}`,
-      '',
-    ];
-    await writeFile(path.join(dir, 'rockerc.yaml'), lines.join('\n'));
+    const builderLines = project.builderImages.length > 0 ? ['  images:', ...project.builderImages.map((i) => `    ${i}`)] : [];
+    const config = fixtureConfig({ image: project.image, extensions: project.extensions, tag, builderBase: project.builderBase, builderLines });
+    await writeFile(path.join(dir, 'rockerc.yaml'), config);
   }
 
   /** Predicts with `plan --changes --json`, then builds; returns both sets of steps that ran. */

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, rocktsIn, type Step, type TestEngine } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, parseSteps, removeImages, rocktsIn, type Step, type TestEngine } from '../helpers/engine.js';
 import { BUILTIN_EXTENSIONS, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
@@ -39,13 +39,7 @@ afterEach(async () => {
 
 for (const engine of ENGINES) {
 describeWithEngine(`deps on ${engine.name}`, () => {
-  afterEach(() => {
-    try {
-      docker(engine, ['image', 'rm', '--force', tag]);
-    } catch {
-      // nothing was tagged
-    }
-  });
+  afterEach(() => removeImages(engine, [tag]));
   const build = () => buildWith(engine);
   const inContainer = (script: string) => docker(engine, ['run', '--rm', '--network=host', tag, 'bash', '-c', script]);
 

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, rocktsAsUid, rocktsIn } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, DOCKER_26, removeImages, rocktsAsUid, rocktsIn } from '../helpers/engine.js';
 import { BUILTIN_EXTENSIONS } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
@@ -83,11 +83,7 @@ describeWithEngine('git-clone on Docker 26', () => {
   });
 
   afterEach(async () => {
-    try {
-      docker(DOCKER_26, ['image', 'rm', '--force', tag]);
-    } catch {
-      // nothing was tagged
-    }
+    removeImages(DOCKER_26, [tag]);
     await rm(dir, { recursive: true, force: true });
   });
 

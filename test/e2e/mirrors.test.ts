@@ -20,7 +20,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describeWithEngine, BASE_IMAGE, docker, DOCKER_26, rocktsAsUid, rocktsIn, type CliResult } from '../helpers/engine.js';
+import { describeWithEngine, BASE_IMAGE, docker, DOCKER_26, removeImages, rocktsAsUid, rocktsIn, type CliResult } from '../helpers/engine.js';
 import { BUILTIN_EXTENSIONS } from '../helpers/project.js';
 
 jest.setTimeout(900_000);
@@ -133,11 +133,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([close(mirror), close(proxy)]);
-  try {
-    docker(DOCKER_26, ['image', 'rm', '--force', tag]);
-  } catch {
-    // never built
-  }
+  removeImages(DOCKER_26, [tag]);
   await rm(dir, { recursive: true, force: true });
 });
 

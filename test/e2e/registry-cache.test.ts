@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_26, parseSteps, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
+import { ALT_IMAGE, BASE_IMAGE, describeWithEngine, docker, DOCKER_26, fixtureConfig, parseSteps, removeImages, rocktsWith, type Step, type TestEngine } from '../helpers/engine.js';
 
 jest.setTimeout(900_000);
 
@@ -42,27 +42,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
   // Only the images this test tagged; the second daemon's are its own anyway.
-  for (const [engine, name] of [[SECOND, 'a'], [SECOND, 'b']] as const) {
-    try {
-      docker(engine, ['image', 'rm', `rockts-e2e-cache-${name}-${nonce}`]);
-    } catch {
-      // not built (the test failed before it)
-    }
-  }
+  removeImages(SECOND, [`rockts-e2e-cache-a-${nonce}`, `rockts-e2e-cache-b-${nonce}`]);
 });
 
 function project(name: string, image: string, extensions: readonly string[]): string {
-  return [
-    `image: ${image}`,
-    'extensions:',
-    ...extensions.map((e) => `  - ${e}`),
-    'builder:',
-    `  baseImage: ${BASE_IMAGE}`,
-    '  apt: [gcc, libc6-dev]',
-    `tag: rockts-e2e-cache-${name}-${nonce}`,
-    `cache: { registry: ${repository} }`,
-    '',
-  ].join('\n');
+  return fixtureConfig({ image, extensions, tag: `rockts-e2e-cache-${name}-${nonce}`, more: [`cache: { registry: ${repository} }`] });
 }
 
 /** rockts build in a fresh folder; the steps of every build it ran (one per stage export, then the image). */

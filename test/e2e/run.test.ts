@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_IMAGE, describeWithEngine, docker, ENGINES, rocktsAsUid, rocktsIn, rocktsWith, type TestEngine } from '../helpers/engine.js';
+import { BASE_IMAGE, describeWithEngine, docker, ENGINES, removeImages, rocktsAsUid, rocktsIn, rocktsWith, type TestEngine } from '../helpers/engine.js';
 import { exists, ROOT } from '../helpers/project.js';
 
 jest.setTimeout(600_000);
@@ -38,13 +38,7 @@ describeWithEngine(`rockts run on ${engine.name}`, () => {
   afterEach(() => {
     for (const name of containers.splice(0)) docker(engine, ['rm', '--force', name]);
   });
-  afterAll(() => {
-    try {
-      docker(engine, ['image', 'rm', '--force', `rockts-run-${nonce}`]);
-    } catch {
-      // not built
-    }
-  });
+  afterAll(() => removeImages(engine, [`rockts-run-${nonce}`]));
 
   test('builds when the image is missing, mounts the project as the working directory, and maps the host user', async () => {
     await writeConfig('hi');

@@ -9,6 +9,33 @@ import { FIXTURE_EXTENSIONS, ROOT } from './project.js';
 export const BASE_IMAGE = 'rockts-test/bookworm:base';
 export const ALT_IMAGE = 'rockts-test/bookworm:alt';
 
+/**
+ * A rockerc.yaml for the fixture extensions on the test base images: `extensions` one per
+ * line, builders on `builderBase` (BASE_IMAGE by default) with gcc and libc6-dev, then
+ * `builderLines` inside `builder:`, the tag and `more` top-level lines.
+ */
+export function fixtureConfig(project: {
+  readonly image: string;
+  readonly extensions: readonly string[];
+  readonly tag: string;
+  readonly builderBase?: string;
+  readonly builderLines?: readonly string[];
+  readonly more?: readonly string[];
+}): string {
+  return [
+    `image: ${project.image}`,
+    'extensions:',
+    ...project.extensions.map((e) => `  - ${e}`),
+    'builder:',
+    `  baseImage: ${project.builderBase ?? BASE_IMAGE}`,
+    '  apt: [gcc, libc6-dev]',
+    ...(project.builderLines ?? []),
+    `tag: ${project.tag}`,
+    ...(project.more ?? []),
+    '',
+  ].join('\n');
+}
+
 /** An engine the end-to-end tests run against, and the environment that selects it. */
 export interface TestEngine {
   readonly name: string;
@@ -44,6 +71,17 @@ export const ENGINES: readonly TestEngine[] = [DOCKER_26, DOCKER_20, PODMAN];
 /** The engine's command with its environment. */
 export function docker(engine: TestEngine, args: readonly string[], options: { input?: string } = {}): string {
   return execFileSync(engine.bin, [...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...engine.env }, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Removes each of `images` from the engine (forced); one that is not there (never built or tagged) is no error. */
+export function removeImages(engine: TestEngine, images: readonly string[]): void {
+  for (const image of images) {
+    try {
+      docker(engine, ['image', 'rm', '--force', image]);
+    } catch {
+      // not there
+    }
+  }
 }
 
 /** `rockts <command> <engine args> ...rest` in `cwd` against `engine`. */

@@ -27,16 +27,20 @@ export async function exists(file: string): Promise<boolean> {
  * can ship a ~/.rockerc.yaml); paths in errors are shown relative to `dir`.
  */
 export async function composeCase(dir: string, builtinDir: string, features?: DockerfileFeatures) {
-  const home = (await exists(path.join(dir, 'home'))) ? path.join(dir, 'home') : path.join(dir, 'no-home');
   return composeProject({
     configFile: 'rockerc.yaml',
     cwd: dir,
-    home,
+    home: await caseHome(dir),
     rocktsVersion: TEST_VERSION,
     hostUser: TEST_USER,
     builtinDir,
     ...(features ? { features } : {}),
   });
+}
+
+/** The user's home for a case folder: its `home/` when it has one, else a folder that does not exist. */
+export async function caseHome(dir: string): Promise<string> {
+  return (await exists(path.join(dir, 'home'))) ? path.join(dir, 'home') : path.join(dir, 'no-home');
 }
 
 /** The full user-facing text of a failed composition. */
@@ -57,21 +61,30 @@ export async function readText(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch(() => undefined);
 }
 
-/**
- * One test per case folder of `folder` (below ROOT): the project there must fail to
- * compose with the built-ins, with exactly the text of its expected.txt (UPDATE_GOLDEN=1
- * rewrites it).
- */
-export function testErrorGoldens(folder: string): void {
-  const dir = path.join(ROOT, folder);
-  const cases = readdirSync(dir, { withFileTypes: true })
+/** The case folders of a golden folder (below ROOT), sorted. */
+export function goldenCases(folder: string): string[] {
+  return readdirSync(path.join(ROOT, folder), { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  test.each(cases)('%s', async (name) => {
-    const text = await composeErrorText(path.join(dir, name), BUILTIN_EXTENSIONS);
-    const file = path.join(dir, name, 'expected.txt');
-    if (UPDATE_GOLDEN) await writeFile(file, text);
-    expect(text).toBe(await readText(file));
+}
+
+/** `actual` must equal the golden `file`; UPDATE_GOLDEN=1 rewrites it first. */
+export async function compareGolden(file: string, actual: string): Promise<void> {
+  if (UPDATE_GOLDEN) await writeFile(file, actual);
+  const expected = await readText(file);
+  if (expected === undefined) throw new Error(`missing ${path.relative(ROOT, file)}; run with UPDATE_GOLDEN=1 to create it`);
+  expect(actual).toBe(expected);
+}
+
+/**
+ * One test per case folder of `folder` (below ROOT): the project there must fail to
+ * compose with the extensions of `builtinDir` (the built-ins unless given), with exactly
+ * the text of its expected.txt (UPDATE_GOLDEN=1 rewrites it).
+ */
+export function testErrorGoldens(folder: string, builtinDir: string = BUILTIN_EXTENSIONS): void {
+  test.each(goldenCases(folder))('%s', async (name) => {
+    const dir = path.join(ROOT, folder, name);
+    await compareGolden(path.join(dir, 'expected.txt'), await composeErrorText(dir, builtinDir));
   });
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks the cargo extension inside the built image, as the non-root user.
 #
-# Optional environment:
-#   ROCKTS_EXPECT_RUST_TOOLCHAIN  a release such as 1.83.0: `rustc --version` must report it
-#                                 (channels such as stable/nightly are not compared)
+# The toolchain option, when it is a release such as 1.83.0, is what `rustc --version`
+# must report (channels such as stable/nightly are not compared). Optional environment:
+#   ROCKTS_EXPECT_RUST_TOOLCHAIN  the release to expect instead (e.g. what stable is today)
 #
 # Needs no network: the hello-world crate has no dependencies and builds --offline.
 set -euo pipefail
@@ -22,7 +22,7 @@ cargo --version
 rustc_version="$(rustc --version)"
 echo "$rustc_version"
 
-expected="${ROCKTS_EXPECT_RUST_TOOLCHAIN:-}"
+expected="${ROCKTS_EXPECT_RUST_TOOLCHAIN:-${ROCKTS_TEST_OPTION_toolchain:?}}"
 if [[ "$expected" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]; then
     [[ "$rustc_version" == "rustc $expected"* ]] || fail "expected rustc $expected, got: $rustc_version"
 fi

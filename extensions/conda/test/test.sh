@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
 # Checks the conda extension inside the built image, as the non-root user.
 #
-# Optional environment:
-#   ROCKTS_EXPECT_CONDA_VERSION  e.g. 26.3.2: `conda --version` must report it
-#
 # Needs no network (no environment is solved).
 set -euo pipefail
 
@@ -12,10 +9,10 @@ fail() { echo "conda test: $*" >&2; exit 1; }
 [ "$(command -v conda)" = /opt/conda/condabin/conda ] || fail "conda resolves to '$(command -v conda)', expected /opt/conda/condabin/conda"
 version_line="$(conda --version)"
 echo "$version_line"
-expected="${ROCKTS_EXPECT_CONDA_VERSION:-}"
-if [ -n "$expected" ] && [ "$version_line" != "conda $expected" ]; then
-    fail "expected conda $expected, got '$version_line'"
-fi
+# Miniforge's release is <conda version>-<build number>: 26.3.2-3 brings conda 26.3.2.
+miniforge="${ROCKTS_TEST_OPTION_miniforgeVersion:?}"
+expected="${miniforge%-*}"
+[ "$version_line" = "conda $expected" ] || fail "expected conda $expected (Miniforge $miniforge), got '$version_line'"
 [ -x /opt/conda/bin/mamba ] || fail "mamba is missing from /opt/conda/bin"
 
 # The channels are the option's, in its order.

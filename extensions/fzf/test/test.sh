@@ -1,8 +1,5 @@
 #!/usr/bin/env bash
 # Checks the fzf extension inside the built image, as the non-root user.
-#
-# Optional environment:
-#   ROCKTS_EXPECT_FZF_VERSION  e.g. 0.62.0: `fzf --version` must report it
 set -euo pipefail
 
 fail() { echo "fzf test: $*" >&2; exit 1; }
@@ -10,10 +7,8 @@ fail() { echo "fzf test: $*" >&2; exit 1; }
 [ "$(command -v fzf)" = /usr/local/bin/fzf ] || fail "fzf resolves to '$(command -v fzf)', expected /usr/local/bin/fzf"
 version_line="$(fzf --version)"
 echo "fzf $version_line"
-expected="${ROCKTS_EXPECT_FZF_VERSION:-}"
-if [ -n "$expected" ]; then
-    [[ "$version_line" == "$expected" || "$version_line" == "$expected "* ]] || fail "expected fzf $expected, got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_fzfVersion:?}"
+[[ "$version_line" == "$expected" || "$version_line" == "$expected "* ]] || fail "expected fzf $expected, got '$version_line'"
 
 # The filter mode works without a terminal.
 [ "$(printf 'apple\nbanana\ncherry\n' | fzf --filter nan)" = banana ] || fail "fzf --filter did not pick banana"

@@ -1,8 +1,5 @@
 #!/usr/bin/env bash
 # Checks the gitui extension inside the built image, as the non-root user.
-#
-# Optional environment:
-#   ROCKTS_EXPECT_GITUI_VERSION  e.g. 0.27.0: `gitui --version` must report it
 set -euo pipefail
 
 fail() { echo "gitui test: $*" >&2; exit 1; }
@@ -11,10 +8,8 @@ fail() { echo "gitui test: $*" >&2; exit 1; }
 command -v git >/dev/null || fail "git is not on PATH ($PATH)"
 version_line="$(gitui --version)"
 echo "$version_line"
-expected="${ROCKTS_EXPECT_GITUI_VERSION:-}"
-if [ -n "$expected" ]; then
-    [[ "$version_line" == "gitui $expected" || "$version_line" == "gitui $expected "* ]] || fail "expected gitui $expected, got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_gituiVersion:?}"
+[[ "$version_line" == "gitui $expected" || "$version_line" == "gitui $expected "* ]] || fail "expected gitui $expected, got '$version_line'"
 # The binary is static: it runs whatever the image's libraries are.
 if ldd /usr/local/bin/gitui 2>&1 | grep -q 'not found'; then fail "gitui misses a shared library"; fi
 echo "gitui test: ok"

@@ -1,8 +1,5 @@
 #!/usr/bin/env bash
 # Checks the lazygit extension inside the built image, as the non-root user.
-#
-# Optional environment:
-#   ROCKTS_EXPECT_LAZYGIT_VERSION  e.g. 0.55.0: `lazygit --version` must report it
 set -euo pipefail
 
 fail() { echo "lazygit test: $*" >&2; exit 1; }
@@ -11,10 +8,8 @@ fail() { echo "lazygit test: $*" >&2; exit 1; }
 command -v git >/dev/null || fail "git is not on PATH ($PATH)"
 version_line="$(lazygit --version)"
 echo "$version_line"
-expected="${ROCKTS_EXPECT_LAZYGIT_VERSION:-}"
-if [ -n "$expected" ]; then
-    [[ "$version_line" == *"version=$expected,"* ]] || fail "expected lazygit $expected, got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_lazygitVersion:?}"
+[[ "$version_line" == *"version=$expected,"* ]] || fail "expected lazygit $expected, got '$version_line'"
 # lazygit finds (and would create) its config folder in this user's home.
 config_dir="$(lazygit --print-config-dir)"
 case "$config_dir" in

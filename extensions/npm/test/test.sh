@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
 # Checks the npm extension inside the built image, as the non-root user.
 #
-# Optional environment:
-#   ROCKTS_EXPECT_NODE_VERSION  e.g. 22.11.0: `node --version` must print v22.11.0
-#
 # Needs no network.
 set -euo pipefail
 
@@ -20,10 +17,8 @@ echo "node $node_version"
 echo "npm $(npm --version)"
 echo "npx $(npx --version)"
 
-expected="${ROCKTS_EXPECT_NODE_VERSION:-}"
-if [ -n "$expected" ] && [ "$node_version" != "v$expected" ]; then
-    fail "expected node v$expected, got $node_version"
-fi
+expected="${ROCKTS_TEST_OPTION_nodeVersion:?}"
+[ "$node_version" = "v$expected" ] || fail "expected node v$expected, got $node_version"
 
 [ "$(node -e 'process.stdout.write(String(6 * 7))')" = 42 ] || fail "node could not run a script"
 

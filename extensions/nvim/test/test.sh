@@ -1,8 +1,5 @@
 #!/usr/bin/env bash
 # Checks the nvim extension inside the built image, as the non-root user.
-#
-# Optional environment:
-#   ROCKTS_EXPECT_NVIM_VERSION  e.g. 0.11.2: `nvim --version` must report v0.11.2
 set -euo pipefail
 
 fail() { echo "nvim test: $*" >&2; exit 1; }
@@ -10,10 +7,8 @@ fail() { echo "nvim test: $*" >&2; exit 1; }
 [ "$(command -v nvim)" = /usr/local/bin/nvim ] || fail "nvim resolves to '$(command -v nvim)', expected /usr/local/bin/nvim"
 version_line="$(nvim --version | head -n 1)"
 echo "$version_line"
-expected="${ROCKTS_EXPECT_NVIM_VERSION:-}"
-if [ -n "$expected" ] && [ "$version_line" != "NVIM v$expected" ]; then
-    fail "expected NVIM v$expected, got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_nvimVersion:?}"
+[ "$version_line" = "NVIM v$expected" ] || fail "expected NVIM v$expected, got '$version_line'"
 
 # Headless: the runtime files are found (syntax and filetype plugins load) and Lua runs.
 out="$(nvim --headless -u NONE -c 'lua io.write(tostring(6 * 7))' -c 'qa!' 2>&1)"

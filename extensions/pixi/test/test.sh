@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
 # Checks the pixi extension inside the built image, as the non-root user.
 #
-# Optional environment:
-#   ROCKTS_EXPECT_PIXI_VERSION  e.g. 0.54.2: `pixi --version` must print "pixi 0.54.2"
-#
 # Needs no network (no environment is solved or installed).
 set -euo pipefail
 
@@ -14,10 +11,8 @@ command -v pixi >/dev/null || fail "pixi is not on PATH ($PATH)"
 
 version_line="$(pixi --version)"
 echo "$version_line"
-expected="${ROCKTS_EXPECT_PIXI_VERSION:-}"
-if [ -n "$expected" ] && [ "$version_line" != "pixi $expected" ]; then
-    fail "expected 'pixi $expected', got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_pixiVersion:?}"
+[ "$version_line" = "pixi $expected" ] || fail "expected 'pixi $expected', got '$version_line'"
 
 # The completion script generates (what the optional ~/.bashrc line evaluates).
 pixi completion --shell bash | grep -q pixi || fail "pixi completion --shell bash printed nothing useful"

@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
 # Checks the uv extension inside the built image, as the non-root user.
 #
-# Optional environment:
-#   ROCKTS_EXPECT_UV_VERSION  e.g. 0.9.22: `uv --version` must report it
-#
 # Needs no network (no package or Python is downloaded).
 set -euo pipefail
 
@@ -15,10 +12,8 @@ done
 version_line="$(uv --version)"
 echo "$version_line"
 uvx --version
-expected="${ROCKTS_EXPECT_UV_VERSION:-}"
-if [ -n "$expected" ]; then
-    [[ "$version_line" == "uv $expected" || "$version_line" == "uv $expected "* ]] || fail "expected uv $expected, got '$version_line'"
-fi
+expected="${ROCKTS_TEST_OPTION_uvVersion:?}"
+[[ "$version_line" == "uv $expected" || "$version_line" == "uv $expected "* ]] || fail "expected uv $expected, got '$version_line'"
 
 if [ "${ROCKTS_TEST_OPTION_bashCompletion:?}" = true ]; then
     grep -qxF 'eval "$(uv generate-shell-completion bash)"' ~/.bashrc || fail "$HOME/.bashrc lacks the uv completion line"
