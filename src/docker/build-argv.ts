@@ -60,8 +60,11 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
     args.push('--output', 'type=cacheonly');
   } else args.push('--tag', request.tag, '--iidfile', request.iidFile);
   args.push('--progress', request.progress ?? 'plain');
-  // With buildx, --load puts the result in the local image store whatever the builder's driver.
-  if (engine.buildx && !request.cacheOnly) args.push('--load');
+  // With buildx, --load puts the result in the local image store whatever the builder's
+  // driver. Docker's own driver (no --builder) also stores the image it pushes, and --load
+  // beside --push gives it a second exporter racing the first to name the image
+  // ("image … already exists"), so a push there goes without --load.
+  if (engine.buildx && !request.cacheOnly && !(request.push && request.builder === undefined)) args.push('--load');
   if (request.push && !request.cacheOnly) {
     if (!engine.buildx) throw new RocktsError('USAGE', '--push needs docker buildx; without it, build, then `docker push` the tag');
     args.push('--push');

@@ -86,6 +86,9 @@ test("registry cache export: refused only by the docker driver on Docker's class
 
 test('--push: buildx loads and pushes; refused without buildx and on Podman; never on a cache-only stage build', () => {
   expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true }).args).toContain('--push');
+  // Docker's own driver stores what it pushes: --load beside it races the push to name the image.
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true }).args).not.toContain('--load');
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, builder: 'team' }).args).toEqual(expect.arrayContaining(['--load', '--push', '--builder', 'team']));
   expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, cacheOnly: true }).args).not.toContain('--push');
   expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, push: true })).toThrow('--push needs docker buildx; without it, build, then `docker push` the tag');
   expect(() => buildCommand({ kind: 'podman', bin: 'podman', buildx: false }, { ...request, progress: undefined, push: true })).toThrow('--push is a docker buildx option; with podman, build, then `podman push` the tag');
