@@ -4,6 +4,12 @@
  * daemon with its own data root (scripts/ci/engine26b-up.sh), the "second machine".
  * Everything is asserted from BuildKit's plain progress output, never from timings.
  * Builders get options with a fresh value per run, so no local cache can already hold them.
+ *
+ * What "reused" means: a step BuildKit did not execute. Its display is not enough: a step
+ * whose result comes from an imported cache is shown `CACHED`, or, when a later stage
+ * needs its files, only as the download and extraction of its layer, with no `CACHED`
+ * line (which of the two depends on timing). So the shared builder prints a marker when it
+ * really runs, and other steps count as reused when shown CACHED or loaded from the cache.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -38,6 +44,10 @@ function registryProblem(): string | undefined {
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-cache-'));
+  await mkdir(path.join(root, 'shared'));
+  await writeFile(path.join(root, 'shared/extension.yaml'), 'name: shared\nversion: 1.0.0\ndescription: the builder both projects share\nrockts: "^0.1"\n');
+  // The marker's words are quoted apart in the command, so only its output matches MARKER.
+  await writeFile(path.join(root, 'shared/builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}}/etc && echo "shared builder" "ran ${nonce}" | tee {{outDir}}/etc/shared\n`);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -63,17 +73,27 @@ async function build(engine: TestEngine, name: string, text: string, extra: read
 
 const stepsOf = (steps: Step[], stage: string) => steps.filter((s) => s.stage === stage && !s.name.startsWith('FROM '));
 
-const hello = `hello: { greeting: "shared ${nonce}" }`;
-const A = project('a', BASE_IMAGE, [hello, `tool: { version: "1.2.${nonce}" }`]);
-const B = project('b', ALT_IMAGE, [hello, `tool: { version: "1.3.${nonce}" }`, 'links']);
+/** The ids of the steps whose layer BuildKit downloaded and extracted (a result loaded from a cache). */
+function loadedIds(log: string): Set<string> {
+  return new Set([...log.matchAll(/^#(\d+) extracting sha256:/gm)].map((m) => m[1]!));
+}
+
+/** The steps of `stage` BuildKit executed, build by build: neither CACHED nor loaded from a cache. */
+function executed(log: string, stage: string): Step[] {
+  return log.split(/^(?=#1 \[internal\] load build definition)/m).flatMap((one) => {
+    const loaded = loadedIds(one);
+    const ids = new Map([...one.matchAll(/^#(\d+) \[([a-z0-9._-]+) \d+\/\d+\] (.*)$/gm)].map((m) => [`${m[2]} ${m[3]}`, m[1]!]));
+    return stepsOf(parseSteps(one), stage).filter((s) => !s.cached && !loaded.has(ids.get(`${s.stage} ${s.name}`)!));
+  });
+}
+
+/** The shared builder: a folder extension both projects use, printing MARKER each time its RUN really runs. */
+const MARKER = `shared builder ran ${nonce}`;
+const ranShared = (log: string) => new RegExp(`^#\\d+ \\d+\\.\\d+ ${MARKER}$`, 'm').test(log);
+const A = project('a', BASE_IMAGE, ['../shared', `tool: { version: "1.2.${nonce}" }`]);
+const B = project('b', ALT_IMAGE, ['../shared', `tool: { version: "1.3.${nonce}" }`, 'links']);
 
 describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26 daemon (import)', () => {
-  // Not in CI yet: in about half the runs the second daemon's import misses the shared
-  // builder's RUN step (README Roadmap, issue 12). Run it with ROCKTS_E2E_REGISTRY=1.
-  if (process.env.ROCKTS_E2E_REGISTRY !== '1') {
-    test.skip('the registry import is not reliable yet; set ROCKTS_E2E_REGISTRY=1 to run it', () => undefined);
-    return;
-  }
   const problem = registryProblem();
   if (problem !== undefined && process.env.ROCKTS_REQUIRE_ENGINE !== '1') {
     test.skip(`${problem} (run \`sudo bash scripts/ci/registry-up.sh\`)`, () => undefined);
@@ -88,22 +108,26 @@ describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26
     expect(JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-push-${nonce}/tags/list`], { encoding: 'utf8' }))).toEqual({ name: `rockts-e2e-push-${nonce}`, tags: ['a'] });
     docker(DOCKER_26, ['image', 'rm', pushed]);
     const tags = JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-cache-${nonce}/tags/list`], { encoding: 'utf8' })) as { tags: string[] };
-    expect(tags.tags.map((t) => t.replace(/-[0-9a-f]{24}$/, '')).sort()).toEqual(['rockts-builder-base', 'rockts-builder-hello', 'rockts-builder-tool', 'rockts-final']);
+    expect(tags.tags.map((t) => t.replace(/-[0-9a-f]{24}$/, '')).sort()).toEqual(['rockts-builder-base', 'rockts-builder-shared', 'rockts-builder-tool', 'rockts-final']);
+    expect(ranShared(a.log)).toBe(true);
 
     // The second machine's build cache is its own (no other test uses that daemon): wipe it.
     docker(SECOND, ['builder', 'prune', '-af']);
     const b = await build(SECOND, 'b', B);
-    const helloRef = tags.tags.find((t) => t.startsWith('rockts-builder-hello-'))!;
-    expect(b.log).toContain(`importing cache manifest from ${repository}:${helloRef}`);
-    expect(stepsOf(b.steps, 'rockts-builder-hello').length).toBeGreaterThan(0);
-    expect(stepsOf(b.steps, 'rockts-builder-hello').filter((s) => !s.cached)).toEqual([]);
-    expect(stepsOf(b.steps, 'rockts-builder-tool').some((s) => !s.cached)).toBe(true);
+    const sharedRef = tags.tags.find((t) => t.startsWith('rockts-builder-shared-'))!;
+    expect(b.log).toContain(`importing cache manifest from ${repository}:${sharedRef}`);
+    expect(stepsOf(b.steps, 'rockts-builder-shared').length).toBeGreaterThan(0);
+    expect(ranShared(b.log)).toBe(false);
+    expect(executed(b.log, 'rockts-builder-shared')).toEqual([]);
+    expect(executed(b.log, 'rockts-builder-tool').length).toBeGreaterThan(0);
+    expect(docker(SECOND, ['run', '--rm', '--network', 'host', `rockts-e2e-cache-b-${nonce}`, 'cat', '/etc/shared'])).toBe(`${MARKER}\n`);
 
     docker(SECOND, ['builder', 'prune', '-af']);
     const again = await build(SECOND, 'a', A);
-    for (const stage of ['rockts-builder-base', 'rockts-builder-hello', 'rockts-builder-tool']) {
+    expect(ranShared(again.log)).toBe(false);
+    for (const stage of ['rockts-builder-base', 'rockts-builder-shared', 'rockts-builder-tool']) {
       expect(stepsOf(again.steps, stage).length).toBeGreaterThan(0);
-      expect(stepsOf(again.steps, stage).filter((s) => !s.cached)).toEqual([]);
+      expect(executed(again.log, stage)).toEqual([]);
     }
   });
 }, SECOND);
