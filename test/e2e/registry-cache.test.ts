@@ -44,15 +44,18 @@ function registryProblem(): string | undefined {
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'rockts-e2e-cache-'));
-  await mkdir(path.join(root, 'shared'));
-  await writeFile(path.join(root, 'shared/extension.yaml'), 'name: shared\nversion: 1.0.0\ndescription: the builder both projects share\nrockts: "^0.1"\n');
-  // The marker's words are quoted apart in the command, so only its output matches MARKER.
-  await writeFile(path.join(root, 'shared/builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}}/etc && echo "shared builder" "ran ${nonce}" | tee {{outDir}}/etc/shared\n`);
+  for (const name of ['shared', 'baked']) {
+    await mkdir(path.join(root, name));
+    await writeFile(path.join(root, name, 'extension.yaml'), `name: ${name}\nversion: 1.0.0\ndescription: a builder two projects share\nrockts: "^0.1"\n`);
+    // The marker's words are quoted apart in the command, so only its output matches marker(name).
+    await writeFile(path.join(root, name, 'builder.Dockerfile.hbs'), `RUN mkdir -p {{outDir}}/etc && echo "${name} builder" "ran ${nonce}" | tee {{outDir}}/etc/${name}\n`);
+  }
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
   // Only the images this test tagged; the second daemon's are its own anyway.
-  removeImages(SECOND, [`rockts-e2e-cache-a-${nonce}`, `rockts-e2e-cache-b-${nonce}`]);
+  removeImages(SECOND, ['a', 'b', 'c'].map((name) => `rockts-e2e-cache-${name}-${nonce}`));
+  removeImages(DOCKER_26, [`rockts-e2e-cache-c-${nonce}`]);
 });
 
 function project(name: string, image: string, extensions: readonly string[]): string {
@@ -66,9 +69,11 @@ async function build(engine: TestEngine, name: string, text: string, extra: read
   await writeFile(path.join(dir, 'rockerc.yaml'), text);
   const result = await rocktsWith(engine, dir, ['build', '--progress', 'plain', '--network', 'host', ...extra]);
   if (result.code !== 0) throw new Error(`rockts build failed (${result.code}):\n${result.stderr.slice(-4000)}`);
+  // Bake names each step after its target too (`[TARGET STAGE i/n]`): drop the target.
+  const log = extra.includes('--bake') ? result.stderr.replace(/^(#\d+ \[)\S+ (?=\S+ \d+\/\d+\])/gm, '$1') : result.stderr;
   // BuildKit numbers the steps of each build from #1: parse build by build.
-  const builds = result.stderr.split(/^(?=#1 \[internal\] load build definition)/m);
-  return { steps: builds.flatMap((b) => parseSteps(b)), log: result.stderr };
+  const builds = log.split(/^(?=#1 \[internal\] load build definition)/m);
+  return { steps: builds.flatMap((b) => parseSteps(b)), log };
 }
 
 const stepsOf = (steps: Step[], stage: string) => steps.filter((s) => s.stage === stage && !s.name.startsWith('FROM '));
@@ -87,20 +92,21 @@ function executed(log: string, stage: string): Step[] {
   });
 }
 
-/** The shared builder: a folder extension both projects use, printing MARKER each time its RUN really runs. */
-const MARKER = `shared builder ran ${nonce}`;
-const ranShared = (log: string) => new RegExp(`^#\\d+ \\d+\\.\\d+ ${MARKER}$`, 'm').test(log);
+/** The shared builders (folder extensions `shared` and `baked`) print their marker each time their RUN really runs. */
+const marker = (name: string) => `${name} builder ran ${nonce}`;
+const ran = (log: string, name: string) => new RegExp(`^#\\d+ \\d+\\.\\d+ ${marker(name)}$`, 'm').test(log);
+const ranShared = (log: string) => ran(log, 'shared');
 const A = project('a', BASE_IMAGE, ['../shared', `tool: { version: "1.2.${nonce}" }`]);
 const B = project('b', ALT_IMAGE, ['../shared', `tool: { version: "1.3.${nonce}" }`, 'links']);
 
-describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26 daemon (import)', () => {
+describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26 daemon (import), with rockts build and with --bake', () => {
   const problem = registryProblem();
   if (problem !== undefined && process.env.ROCKTS_REQUIRE_ENGINE !== '1') {
     test.skip(`${problem} (run \`sudo bash scripts/ci/registry-up.sh\`)`, () => undefined);
     return;
   }
 
-  test('project A exports one cache per stage (and --push pushes its image); on an empty second machine, project B finds the common builder CACHED from the registry and runs its own; project A reuses every builder', async () => {
+  test('project A exports one cache per stage (and --push pushes its image); on an empty second machine, project B executes none of the common builder steps and runs its own; project A then executes no builder step', async () => {
     if (problem !== undefined) throw new Error(problem);
     const pushed = `${REGISTRY}/rockts-e2e-push-${nonce}:a`;
     const a = await build(DOCKER_26, 'a', A, ['--tag', pushed, '--push']);
@@ -120,7 +126,7 @@ describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26
     expect(ranShared(b.log)).toBe(false);
     expect(executed(b.log, 'rockts-builder-shared')).toEqual([]);
     expect(executed(b.log, 'rockts-builder-tool').length).toBeGreaterThan(0);
-    expect(docker(SECOND, ['run', '--rm', '--network', 'host', `rockts-e2e-cache-b-${nonce}`, 'cat', '/etc/shared'])).toBe(`${MARKER}\n`);
+    expect(docker(SECOND, ['run', '--rm', '--network', 'host', `rockts-e2e-cache-b-${nonce}`, 'cat', '/etc/shared'])).toBe(`${marker('shared')}\n`);
 
     docker(SECOND, ['builder', 'prune', '-af']);
     const again = await build(SECOND, 'a', A);
@@ -129,5 +135,23 @@ describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26
       expect(stepsOf(again.steps, stage).length).toBeGreaterThan(0);
       expect(executed(again.log, stage)).toEqual([]);
     }
+  });
+
+  test("rockts build --bake exports each builder target's cache; the second machine's bake build executes none of them", async () => {
+    if (problem !== undefined) throw new Error(problem);
+    const C = project('c', BASE_IMAGE, ['../baked', `tool: { version: "1.4.${nonce}" }`]);
+    const first = await build(DOCKER_26, 'c', C, ['--bake']);
+    expect(first.log).toMatch(/exporting cache to registry/);
+    expect(ran(first.log, 'baked')).toBe(true);
+
+    docker(SECOND, ['builder', 'prune', '-af']);
+    const second = await build(SECOND, 'c', C, ['--bake']);
+    expect(ran(second.log, 'baked')).toBe(false);
+    for (const stage of ['rockts-builder-baked', 'rockts-builder-tool']) {
+      expect(second.log).toMatch(new RegExp(`importing cache manifest from ${repository.replace(/\./g, '\\.')}:${stage}-[0-9a-f]{24}`));
+      expect(stepsOf(second.steps, stage).length).toBeGreaterThan(0);
+      expect(executed(second.log, stage)).toEqual([]);
+    }
+    expect(docker(SECOND, ['run', '--rm', '--network', 'host', `rockts-e2e-cache-c-${nonce}`, 'sh', '-c', 'cat /etc/baked; tool'])).toBe(`${marker('baked')}\ntool 1.4.${nonce}\n`);
   });
 }, SECOND);
