@@ -26,7 +26,7 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
         : undefined;
   const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
   let extension = line !== undefined ? owners[line - 1] : undefined;
-  if (extension === undefined && stage?.startsWith('rockts-builder-') && !stage.startsWith(BUILDER_BASE_STAGE)) {
+  if (extension === undefined && stage?.startsWith('rockts-builder-') && !isBaseStage(stage)) {
     extension = stage.slice('rockts-builder-'.length);
   }
   return { line, extension, stage };
@@ -84,7 +84,12 @@ export function describeFailureSite(site: FailureSite): string {
   const where = [site.line !== undefined ? `Dockerfile:${site.line}` : undefined, site.stage ? `stage ${site.stage}` : undefined].filter(Boolean).join(', ');
   const suffix = where ? ` (${where})` : '';
   if (site.extension) return `in the lines of extension '${site.extension}'${suffix}`;
-  if (site.stage?.startsWith(BUILDER_BASE_STAGE)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
+  if (site.stage !== undefined && isBaseStage(site.stage)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
   if (site.stage === 'rockts-final') return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
   return `at a step rockts could not place${suffix}`;
+}
+
+/** rockts-builder-base and rockts-builder-base-<image>, but not an extension's rockts-builder-basement. */
+function isBaseStage(stage: string): boolean {
+  return stage === BUILDER_BASE_STAGE || stage.startsWith(`${BUILDER_BASE_STAGE}-`);
 }
