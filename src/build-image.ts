@@ -24,7 +24,7 @@ import { describeChanges, previewAgainst } from './preview-changes.js';
 import { projectTag } from './image-tag.js';
 import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { checkNetworkFlag } from './core/run-settings.js';
-import { FINAL_STAGE } from './core/build-plan.js';
+import { FINAL_STAGE } from './core/stage-names.js';
 import { cacheExportProblem, stageCaches, type StageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { FINAL_STAGE } from '../core/build-plan.js';
+import { FINAL_STAGE } from '../core/stage-names.js';
 import { RocktsError } from '../core/errors.js';
 import { runSettings, type HostContext } from '../core/run-settings.js';
 import type { OrderedExtension } from '../core/types.js';

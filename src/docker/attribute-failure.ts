@@ -3,7 +3,7 @@
  * BuildKit's `Dockerfile:14` or `[rockts-builder-<name> 2/3]` step names, or Podman's
  * `Error: building at STEP "<instruction>"` after its `STEP n/m: FROM ... AS <stage>`.
  */
-import { BUILDER_BASE_STAGE } from '../core/build-plan.js';
+import { extensionOfStage, FINAL_STAGE, isBuilderBaseStage } from '../core/stage-names.js';
 
 export interface FailureSite {
   readonly line: number | undefined;
@@ -25,10 +25,7 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
         ? findInstruction(dockerfileLines, failedStep[1]!, failedStep[2])
         : undefined;
   const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
-  let extension = line !== undefined ? owners[line - 1] : undefined;
-  if (extension === undefined && stage?.startsWith('rockts-builder-') && !isBaseStage(stage)) {
-    extension = stage.slice('rockts-builder-'.length);
-  }
+  const extension = (line !== undefined ? owners[line - 1] : undefined) ?? (stage === undefined ? undefined : extensionOfStage(stage));
   return { line, extension, stage };
 }
 
@@ -84,12 +81,8 @@ export function describeFailureSite(site: FailureSite): string {
   const where = [site.line !== undefined ? `Dockerfile:${site.line}` : undefined, site.stage ? `stage ${site.stage}` : undefined].filter(Boolean).join(', ');
   const suffix = where ? ` (${where})` : '';
   if (site.extension) return `in the lines of extension '${site.extension}'${suffix}`;
-  if (site.stage !== undefined && isBaseStage(site.stage)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
-  if (site.stage === 'rockts-final') return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
+  if (site.stage !== undefined && isBuilderBaseStage(site.stage)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
+  if (site.stage === FINAL_STAGE) return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
   return `at a step rockts could not place${suffix}`;
 }
 
-/** rockts-builder-base and rockts-builder-base-<image>, but not an extension's rockts-builder-basement. */
-function isBaseStage(stage: string): boolean {
-  return stage === BUILDER_BASE_STAGE || stage.startsWith(`${BUILDER_BASE_STAGE}-`);
-}
