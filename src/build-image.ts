@@ -8,7 +8,7 @@ import path from 'node:path';
 import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
-import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
+import { buildFailure, stripAnsi } from './docker/attribute-failure.js';
 import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
@@ -309,7 +309,7 @@ async function detectEngineFor(preferred: EngineKind | undefined, withoutEngine:
  * `--> Using cache`.
  */
 export function countCacheHits(log: string): number {
-  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+  const plain = stripAnsi(log).replace(/\r/g, '\n');
   const cached = new Set<string>();
   let podman = 0;
   for (const line of plain.split('\n')) {
@@ -326,27 +326,6 @@ async function findTerminalWrapper(): Promise<string | undefined> {
   if (script === undefined) return undefined;
   const version = await execCapture(script, ['--version']);
   return version.code === 0 && version.stdout.includes('util-linux') ? script : undefined;
-}
-
-/** The error for a failed build: a missing base image, or the extension whose lines failed. */
-export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
-  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
-  // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
-  const missing =
-    /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??
-    /failed to resolve source metadata for (\S+): /.exec(plain) ??
-    /^Error: creating build container: (?:initializing source docker:\/\/)?(\S+?):? /m.exec(plain);
-  if (missing) {
-    const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
-    const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
-    return new RocktsError(
-      'BUILD_FAILED',
-      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images (\`builder:\`), or pull or build the image first.`,
-    );
-  }
-  const site = locateFailure(plain, owners, dockerfile.split('\n'));
-  const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
-  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildFailure } from '../build-image.js';
+import { buildFailure } from '../docker/attribute-failure.js';
 import { PARSE_CHECK_STAGE } from '../core/stage-names.js';
 import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
 import { execCapture, type Engine } from '../docker/engine.js';

@@ -1,8 +1,10 @@
 /**
- * Which extension's lines a failed build stopped in, from the engine's own output:
+ * The error of a failed build, for `rockts build`, `run` and `extension test` alike:
+ * which extension's lines the build stopped in, from the engine's own output:
  * BuildKit's `Dockerfile:14` or `[rockts-builder-<name> 2/3]` step names, or Podman's
  * `Error: building at STEP "<instruction>"` after its `STEP n/m: FROM ... AS <stage>`.
  */
+import { RocktsError } from '../core/errors.js';
 import { extensionOfStage, FINAL_STAGE, isBuilderBaseStage } from '../core/stage-names.js';
 
 export interface FailureSite {
@@ -11,9 +13,35 @@ export interface FailureSite {
   readonly stage: string | undefined;
 }
 
+/** The error for a failed build: a missing base image, or the extension whose lines failed. */
+export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
+  const plain = stripAnsi(log).replace(/\r/g, '');
+  // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
+  const missing =
+    /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??
+    /failed to resolve source metadata for (\S+): /.exec(plain) ??
+    /^Error: creating build container: (?:initializing source docker:\/\/)?(\S+?):? /m.exec(plain);
+  if (missing) {
+    const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
+    const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
+    return new RocktsError(
+      'BUILD_FAILED',
+      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images (\`builder:\`), or pull or build the image first.`,
+    );
+  }
+  const site = locateFailure(plain, owners, dockerfile.split('\n'));
+  const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
+  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
+}
+
+/** The engine's output without its terminal colour and cursor sequences. */
+export function stripAnsi(log: string): string {
+  return log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
 export function locateFailure(log: string, owners: readonly (string | undefined)[], dockerfileLines: readonly string[]): FailureSite {
   // BuildKit prints the failing instruction's file and line before its code excerpt.
-  const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const plain = stripAnsi(log);
   const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
   const failedStep =
     /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? podmanStep(plain) ?? singleStageStep(plain, dockerfileLines);
