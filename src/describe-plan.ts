@@ -91,6 +91,21 @@ function describeGitClone(gitClone: GitCloneSummary): string[] {
   return lines;
 }
 
+/** What describeGitClone says, for machines: each repository with where it is listed. */
+function gitCloneToJson(gitClone: GitCloneSummary, display: DisplayPath) {
+  return {
+    files: gitClone.files,
+    needsSsh: gitClone.needsSsh,
+    repositories: gitClone.repositories.map((r) => ({
+      path: r.path,
+      url: r.url,
+      version: r.version ?? null,
+      ssh: r.ssh,
+      at: `${display(r.location.file)}:${r.location.line}:${r.location.column}`,
+    })),
+  };
+}
+
 /** The build settings the config sets, by their `rockts build` flag. */
 function buildSettingsToJson(config: Config): Record<string, boolean> {
   const settings: Record<string, boolean> = {};
@@ -112,9 +127,10 @@ function runSettingsToJson(run: RunConfig): Record<string, string | boolean | st
   return settings;
 }
 
-export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary) {
+export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary, gitClone?: GitCloneSummary) {
   return {
     deps: deps ?? null,
+    gitClone: gitClone ? gitCloneToJson(gitClone, display) : null,
     config: display(config.file),
     image: plan.final.image,
     dockerfile: plan.dockerfile ?? null,
