@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BaseCommand, configFlag, jsonFlag } from '../cli/base-command.js';
-import { composeLoaded } from '../load-project.js';
+import { composeProject } from '../load-project.js';
 import { diffLock, formatLock, lockEntries, lockFileOf, readLock } from '../lockfile.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
@@ -13,8 +13,7 @@ export default class LockCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LockCommand);
-    const options = this.projectOptions(flags.config);
-    const composed = composeLoaded(await this.loadProject(flags.config), options);
+    const composed = await composeProject(this.projectOptions(flags.config));
     const lockFile = lockFileOf(composed.config);
     const current = await lockEntries(composed.plan.extensions, path.dirname(lockFile));
     const locked = await readLock(lockFile);
