@@ -8,23 +8,23 @@ import path from 'node:path';
 import { RocktsError } from './core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
 import { IMAGE_TAG } from './core/grammar.js';
-import { describeFailureSite, locateFailure } from './docker/attribute-failure.js';
+import { buildFailure, stripAnsi } from './docker/attribute-failure.js';
 import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
 import { proxyVariables } from './docker/proxy-env.js';
 import { writeBuildContext } from './docker/build-context.js';
-import { defaultNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
-import { inspectImage } from './docker/inspect-image.js';
+import { chooseNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
+import { inspectImage, type InspectedImage } from './docker/inspect-image.js';
 import { runStreaming } from './docker/run-streaming.js';
 import type { Composition } from './core/compose.js';
 import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
 import { GIT_CLONE_EXTENSION } from './extensions/git-clone/load-git-clone.js';
-import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from './lockfile.js';
+import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, lockFileOf, readLock } from './lockfile.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
 import { projectTag } from './image-tag.js';
 import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
 import { checkNetworkFlag } from './core/run-settings.js';
-import { FINAL_STAGE } from './core/build-plan.js';
+import { FINAL_STAGE } from './core/stage-names.js';
 import { cacheExportProblem, stageCaches, type StageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */
@@ -41,44 +41,66 @@ export interface BuildFlags extends Omit<BuildRequest, 'contextDir' | 'dockerfil
 
 export const DEFAULT_BUILD_FLAGS: BuildFlags = { ...PLAIN_BUILD, tag: undefined, dryRun: false, engine: undefined, frozen: false, bake: false };
 
-export interface BuildResult {
-  readonly tag: string;
-  /** Undefined for a dry run. */
-  readonly imageId: string | undefined;
-  /** Wall-clock time of the engine's build; 0 for a dry run. */
-  readonly durationMs: number;
-  /** Steps the engine took from its cache (BuildKit's CACHED, Podman's "Using cache"). */
-  readonly cacheHits: number;
-}
+export type BuildResult =
+  | {
+      readonly kind: 'built';
+      readonly tag: string;
+      readonly imageId: string;
+      /** Wall-clock time of the engine's build. */
+      readonly durationMs: number;
+      /** Steps the engine took from its cache (BuildKit's CACHED, Podman's "Using cache"). */
+      readonly cacheHits: number;
+    }
+  | {
+      readonly kind: 'dry-run';
+      readonly tag: string;
+      /** The engine commands the build would run, in order, as a shell would take them. */
+      readonly commands: readonly string[];
+    };
 
 /** Messages for the user (stderr); the caller decides how to print them. */
 export type Say = (message: string) => void;
 
 export async function buildImage(options: ProjectOptions, flags: BuildFlags, say: Say): Promise<BuildResult> {
   checkNetworkFlag(flags.network); // before anything is composed or asked of the engine
-  const { engine, composed } = await loadForEngine(options, flags, say);
+  const withoutEngine = flags.dryRun ? 'printing the command for a current engine anyway' : undefined;
+  const { engine, composed } = await loadForEngine(options, { engine: flags.engine, withoutEngine }, say);
   return buildComposed(composed, engine, flags, say);
 }
 
+export interface EngineChoice {
+  /** --engine; otherwise `engine:` in rockerc.yaml; otherwise detected. */
+  readonly engine: EngineKind | undefined;
+  /**
+   * Where no engine can be reached: go on for a current engine of the kind asked for
+   * (Docker by default), saying this after the reason; without it, fail.
+   */
+  readonly withoutEngine?: string;
+}
+
 /**
- * Loads the project, picks the engine (--engine, else `engine:` in rockerc.yaml, else
- * detected) and composes the Dockerfile for what that engine can parse.
+ * Every command that needs the engine starts here: loads the project, picks the engine
+ * (--engine, else `engine:` in rockerc.yaml, else detected) and composes the Dockerfile
+ * for what that engine can parse.
  */
-export async function loadForEngine(
-  options: ProjectOptions,
-  flags: Pick<BuildFlags, 'engine' | 'dryRun'>,
-  say: Say,
-): Promise<{ engine: Engine; composed: Composition & Project }> {
+export async function loadForEngine(options: ProjectOptions, choice: EngineChoice, say: Say): Promise<{ engine: Engine; composed: Composition & Project }> {
   const project = await loadProject(options);
-  const engine = await detectEngineFor(flags.engine ?? project.config.engine?.value, flags.dryRun, say);
+  const engine = await detectEngineFor(choice.engine ?? project.config.engine?.value, choice.withoutEngine, say);
   return { engine, composed: composeLoaded(project, { ...options, features: engine.features }) };
 }
 
 /**
  * Builds a project composed for `engine` (what `rockts run` does when its image is
- * missing or stale).
+ * missing or stale). `previous` is the image the tag names, when the caller has already
+ * inspected it.
  */
-export async function buildComposed(composed: Composition & Project, engine: Engine, flags: BuildFlags, say: Say): Promise<BuildResult> {
+export async function buildComposed(
+  composed: Composition & Project,
+  engine: Engine,
+  flags: BuildFlags,
+  say: Say,
+  previous?: { readonly image: InspectedImage | undefined },
+): Promise<BuildResult> {
   const tag = flags.tag ?? projectTag(composed.config);
   // The config's build settings (rocker's pull and nocache) add to the command line's.
   const build = composed.config.build;
@@ -86,10 +108,9 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
   if (!IMAGE_TAG.test(tag)) {
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
-  const network = flags.network ?? defaultNetwork(engine);
-  if (flags.network === undefined && network === 'host') say('rockts: the engine has no bridge network; building with --network=host');
-  const plain = composed.config.syntax === undefined && !engine.features.copyLink;
-  if (plain) {
+  const network = chooseNetwork(flags.network, engine, say);
+  if (engine.kind === 'docker' && !engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
+  if (!composed.features.copyLink) {
     const better = engine.kind === 'docker' ? 'Docker 23 or newer keeps them independent.' : 'Docker 23 or newer with BuildKit keeps them independent.';
     say(`rockts: ${engineLabel(engine)}'s Dockerfile frontend predates COPY --link and heredocs; using plain COPY and inlined RUN heredocs (builders stay cached; the copies re-run after an image change). ${better}`);
   } else if (engine.kind === 'docker' && !engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
@@ -98,10 +119,10 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
     );
   }
 
-  const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
+  const lockFile = lockFileOf(composed.config);
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
-  await announceChanges(composed, engine, tag, flags, say);
+  await announceChanges(composed, engine, tag, flags, say, previous);
 
   // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
   const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
@@ -137,11 +158,8 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       if (bakeFile !== undefined) say(`bake file: ${bakeFile}`);
       say(`Dockerfile: ${context.dockerfile}`);
       say(`build context: ${context.dir} (kept for inspection; remove ${path.dirname(context.dir)} when done)`);
-      if (baseCommand) process.stdout.write(formatCommand(baseCommand) + '\n');
-      for (const stage of exports) process.stdout.write(formatCommand(stage) + '\n');
-      process.stdout.write(formatCommand(command) + '\n');
       keepContext = true;
-      return { tag, imageId: undefined, durationMs: 0, cacheHits: 0 };
+      return { kind: 'dry-run', tag, commands: [...(baseCommand ? [baseCommand] : []), ...exports, command].map(formatCommand) };
     }
     const started = Date.now();
     if (baseCommand) {
@@ -166,7 +184,7 @@ export async function buildComposed(composed: Composition & Project, engine: Eng
       await writeFileAtomic(lockFile, formatLock(current));
       say(`rockts: ${locked === undefined ? 'wrote' : 'updated'} ${LOCK_FILE_NAME}`);
     }
-    return { tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
+    return { kind: 'built', tag, imageId, durationMs, cacheHits: countCacheHits(run.log) };
   } finally {
     if (!keepContext) await context.dispose();
   }
@@ -234,10 +252,11 @@ async function writeBakeBuild(
 }
 
 /** Every build says what it is about to run: the summary line, or with --dry-run the full preview. */
-async function announceChanges(composed: Composition, engine: Engine, tag: string, flags: BuildFlags, say: Say): Promise<void> {
+async function announceChanges(composed: Composition, engine: Engine, tag: string, flags: BuildFlags, say: Say, previous: { readonly image: InspectedImage | undefined } | undefined): Promise<void> {
   if (flags.noCache) return say('rockts: --no-cache: every step will run');
   try {
-    const changes = await previewAgainst(composed, engine, tag, flags.builder);
+    const image = previous === undefined ? await inspectImage(engine, tag) : previous.image;
+    const changes = previewAgainst(composed, engine, tag, image, flags.builder);
     say(flags.dryRun ? describeChanges(changes).trimEnd() : `rockts: ${changes.preview.summary}`);
   } catch (error) {
     // The preview is advice: an engine that cannot be asked (a dry run without one) does not stop the build.
@@ -270,15 +289,13 @@ async function imageIdOf(engine: Engine, tag: string): Promise<string> {
   return image.id;
 }
 
-async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolean, say: Say): Promise<Engine> {
+async function detectEngineFor(preferred: EngineKind | undefined, withoutEngine: string | undefined, say: Say): Promise<Engine> {
   try {
-    const engine = await detectEngine(preferred);
-    if (engine.kind === 'docker' && !engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
-    return engine;
+    return await detectEngine(preferred);
   } catch (error) {
-    // A dry run prints the command even where no engine runs.
-    if (dryRun && error instanceof RocktsError) {
-      say(`rockts: ${error.message}; printing the command for a current engine anyway`);
+    // A dry run prints the command, and a devcontainer.json is written, even where no engine runs.
+    if (withoutEngine !== undefined && error instanceof RocktsError) {
+      say(`rockts: ${error.message}; ${withoutEngine}`);
       const kind = preferred ?? 'docker';
       return { kind, bin: kind, version: 'unknown', buildx: kind === 'docker', bridge: true, containerdStore: true, features: kind === 'docker' ? MODERN_FEATURES : BUILDAH_FEATURES };
     }
@@ -292,7 +309,7 @@ async function detectEngineFor(preferred: EngineKind | undefined, dryRun: boolea
  * `--> Using cache`.
  */
 export function countCacheHits(log: string): number {
-  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+  const plain = stripAnsi(log).replace(/\r/g, '\n');
   const cached = new Set<string>();
   let podman = 0;
   for (const line of plain.split('\n')) {
@@ -309,27 +326,6 @@ async function findTerminalWrapper(): Promise<string | undefined> {
   if (script === undefined) return undefined;
   const version = await execCapture(script, ['--version']);
   return version.code === 0 && version.stdout.includes('util-linux') ? script : undefined;
-}
-
-/** The error for a failed build: a missing base image, or the extension whose lines failed. */
-export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
-  const plain = log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
-  // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
-  const missing =
-    /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??
-    /failed to resolve source metadata for (\S+): /.exec(plain) ??
-    /^Error: creating build container: (?:initializing source docker:\/\/)?(\S+?):? /m.exec(plain);
-  if (missing) {
-    const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
-    const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
-    return new RocktsError(
-      'BUILD_FAILED',
-      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images (\`builder:\`), or pull or build the image first.`,
-    );
-  }
-  const site = locateFailure(plain, owners, dockerfile.split('\n'));
-  const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
-  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
 }
 
 /**

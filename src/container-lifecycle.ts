@@ -32,7 +32,7 @@ interface ProjectTarget {
 
 async function locateProject(project: ProjectOptions, flags: ContainerFlags, say: Say): Promise<ProjectTarget> {
   checkContainerNameFlag(flags.name);
-  const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
+  const { engine, composed } = await loadForEngine(project, { engine: flags.engine }, say);
   const configFile = path.resolve(project.cwd, composed.config.file);
   return {
     engine,

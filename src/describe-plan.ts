@@ -2,6 +2,7 @@
  * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
+import { FINAL_STAGE } from './core/stage-names.js';
 import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from './core/types.js';
 import type { LoadedDeps } from './extensions/deps/load-deps.js';
 import type { LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
@@ -48,7 +49,7 @@ export function describePlan(plan: Plan, config: Config, display: DisplayPath, d
   lines.push('', 'Stages:');
   for (const base of plan.builderBases) lines.push(`  ${base.stage}  FROM ${base.image}  (apt: ${base.apt.join(' ') || 'none'})`);
   for (const b of plan.builders) lines.push(`  ${b.stage}  FROM ${b.base}${b.apt.length > 0 ? `  (apt: ${b.apt.join(' ')})` : ''}`);
-  lines.push(`  rockts-final  FROM ${plan.final.image}`);
+  lines.push(`  ${FINAL_STAGE}  FROM ${plan.final.image}`);
   const f = plan.final;
   lines.push(`    apt:    ${f.apt.join(' ') || 'none'}`);
   lines.push(`    copies: ${f.copies.map((c) => `${c.stage}:${c.from} → ${c.to}`).join(', ') || 'none'}`);
@@ -90,6 +91,21 @@ function describeGitClone(gitClone: GitCloneSummary): string[] {
   return lines;
 }
 
+/** What describeGitClone says, for machines: each repository with where it is listed. */
+function gitCloneToJson(gitClone: GitCloneSummary, display: DisplayPath) {
+  return {
+    files: gitClone.files,
+    needsSsh: gitClone.needsSsh,
+    repositories: gitClone.repositories.map((r) => ({
+      path: r.path,
+      url: r.url,
+      version: r.version ?? null,
+      ssh: r.ssh,
+      at: `${display(r.location.file)}:${r.location.line}:${r.location.column}`,
+    })),
+  };
+}
+
 /** The build settings the config sets, by their `rockts build` flag. */
 function buildSettingsToJson(config: Config): Record<string, boolean> {
   const settings: Record<string, boolean> = {};
@@ -111,9 +127,10 @@ function runSettingsToJson(run: RunConfig): Record<string, string | boolean | st
   return settings;
 }
 
-export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary) {
+export function planToJson(plan: Plan, config: Config, display: DisplayPath, deps?: DepsSummary, gitClone?: GitCloneSummary) {
   return {
     deps: deps ?? null,
+    gitClone: gitClone ? gitCloneToJson(gitClone, display) : null,
     config: display(config.file),
     image: plan.final.image,
     dockerfile: plan.dockerfile ?? null,
@@ -142,7 +159,7 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath, dep
       ...plan.builderBases.map((b) => ({ name: b.stage, kind: 'builder-base', from: b.image, apt: b.apt })),
       ...plan.builders.map((b) => ({ name: b.stage, kind: 'builder', extension: b.extension, from: b.base, apt: b.apt })),
       {
-        name: 'rockts-final',
+        name: FINAL_STAGE,
         kind: 'final',
         from: plan.final.image,
         apt: plan.final.apt,

@@ -40,6 +40,9 @@ export interface ProjectOptions {
   readonly warn?: (warning: RocktsError) => void;
 }
 
+/** What finding the available extensions needs of the options. */
+type CatalogueOptions = Pick<ProjectOptions, 'builtinDir' | 'globalNodeModules' | 'warn'>;
+
 export interface Project {
   readonly config: Config;
   /** Problems in the config files and the extensions they name that still left the rest checkable. */
@@ -156,7 +159,7 @@ async function specialise<T>(
 }
 
 /** The built-in extensions: from the build's index, or read from the folder tests point at. */
-function loadBuiltinsFor(options: ProjectOptions): Promise<LoadedExtension[]> {
+function loadBuiltinsFor(options: CatalogueOptions): Promise<LoadedExtension[]> {
   return options.builtinDir === undefined ? loadBuiltins() : discoverExtensions(options.builtinDir, { kind: 'builtin' });
 }
 
@@ -209,7 +212,7 @@ async function loadChosen(
  * The extensions rockts can offer without a config: the built-ins and those of packages
  * installed from `dir` up and globally (broken packages are warned about).
  */
-export async function loadCatalogue(options: ProjectOptions, dir: string): Promise<LoadedExtension[]> {
+export async function loadCatalogue(options: CatalogueOptions, dir: string): Promise<LoadedExtension[]> {
   const builtins = await loadBuiltinsFor(options);
   const packages = await discoverPackages(searchFolders(dir, options.globalNodeModules));
   for (const pkg of packages.values()) if (pkg.problem) options.warn?.(ignoredPackage(pkg, pkg.problem));

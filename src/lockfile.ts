@@ -9,11 +9,16 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RocktsError } from './core/errors.js';
-import type { LoadedExtension, OrderedExtension } from './core/types.js';
+import type { Config, LoadedExtension, OrderedExtension } from './core/types.js';
 import { listExtensionFiles, readChunks, readOptionalText } from './extensions/extension-files.js';
 import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from './yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
+
+/** rockts.lock sits next to the config file. */
+export function lockFileOf(config: Pick<Config, 'file'>): string {
+  return path.join(path.dirname(path.resolve(config.file)), LOCK_FILE_NAME);
+}
 const LOCK_VERSION = 1;
 
 export interface LockEntry {

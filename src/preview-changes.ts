@@ -6,7 +6,7 @@
 import { decodeRecord, previewChanges, RECORD_LABEL, type ChangePreview, type EngineFacts, type PreviewStep } from './core/composition-record.js';
 import type { Composition } from './core/compose.js';
 import type { Engine } from './docker/engine.js';
-import { inspectImage } from './docker/inspect-image.js';
+import type { InspectedImage } from './docker/inspect-image.js';
 
 export interface ChangesAgainst {
   /** The image reference compared with. */
@@ -22,8 +22,8 @@ export function engineFacts(engine: Pick<Engine, 'kind' | 'containerdStore' | 'f
   return { reportsMetadata: !buildkit, mergeOp: buildkit && engine.features.copyLink && (engine.containerdStore || builder !== undefined) };
 }
 
-export async function previewAgainst(composed: Pick<Composition, 'record' | 'stages'>, engine: Engine, against: string, builder: string | undefined): Promise<ChangesAgainst> {
-  const image = await inspectImage(engine, against);
+/** The composition compared with `image`, what the engine's store has under `against` (undefined: nothing). */
+export function previewAgainst(composed: Pick<Composition, 'record' | 'stages'>, engine: Engine, against: string, image: InspectedImage | undefined, builder: string | undefined): ChangesAgainst {
   const record = decodeRecord(image?.labels[RECORD_LABEL]);
   const state = image === undefined ? 'none' : record === undefined ? 'unreadable' : 'record';
   return { against, imageId: image?.id, preview: previewChanges(record, composed, engineFacts(engine, builder), state) };

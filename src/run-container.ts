@@ -14,7 +14,7 @@ import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings
 import type { Config } from './core/types.js';
 import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
 import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import { defaultNetwork, type EngineKind } from './docker/engine.js';
+import { chooseNetwork, type EngineKind } from './docker/engine.js';
 import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
 import { proxyRunArgs } from './docker/proxy-env.js';
 import type { Project, ProjectOptions } from './load-project.js';
@@ -30,15 +30,15 @@ export interface RunFlags extends RunCommandFlags {
 export async function runContainer(project: ProjectOptions, flags: RunFlags, say: Say): Promise<{ code: number; container: string | undefined }> {
   checkContainerNameFlag(flags.name); // before anything is built
   checkNetworkFlag(flags.network);
-  const { engine, composed } = await loadForEngine(project, { engine: flags.engine, dryRun: false }, say);
+  const { engine, composed } = await loadForEngine(project, { engine: flags.engine }, say);
   const tag = projectTag(composed.config);
   const hash = composed.plan.configHash;
 
-  const network = flags.network ?? composed.config.run.network?.value ?? defaultNetwork(engine);
+  const network = chooseNetwork(flags.network ?? composed.config.run.network?.value, engine, say);
   const image = await inspectImage(engine, tag);
   if (image?.labels[CONFIG_LABEL] !== hash) {
     say(image === undefined ? `rockts: no image ${tag} yet; building it` : `rockts: ${tag} was built from another composition; rebuilding`);
-    await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say);
+    await buildComposed(composed, engine, { ...DEFAULT_BUILD_FLAGS, network, engine: engine.kind }, say, { image });
   }
 
   const uid = process.getuid?.() ?? 0;

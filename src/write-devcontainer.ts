@@ -6,15 +6,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Say } from './build-image.js';
+import { loadForEngine, type Say } from './build-image.js';
 import { projectTag } from './image-tag.js';
 import { checkNetworkFlag } from './core/run-settings.js';
 import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
 import { RocktsError } from './core/errors.js';
 import { replaceBuildContext } from './docker/build-context.js';
-import { defaultNetwork, detectEngine, type Engine, type EngineKind } from './docker/engine.js';
+import { chooseNetwork, type EngineKind } from './docker/engine.js';
 import { workspaceDir } from './docker/run-argv.js';
-import { composeLoaded, loadProject, type ProjectOptions } from './load-project.js';
+import type { ProjectOptions } from './load-project.js';
 import { projectRunSettings } from './run-container.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { DEVCONTAINER_DIR, DEVCONTAINER_FILE, readJson } from './devcontainer-status.js';
@@ -44,9 +44,8 @@ export interface DevcontainerResult {
 export async function writeDevcontainer(project: ProjectOptions, flags: DevcontainerFlags, say: Say): Promise<DevcontainerResult> {
   // One argument in runArgs and the build's options, checked as for `rockts run` and `build`, before anything else.
   checkNetworkFlag(flags.network);
-  const loaded = await loadProject(project);
-  const engine = await findEngine(flags.engine ?? loaded.config.engine?.value, say);
-  const composed = composeLoaded(loaded, { ...project, ...(engine ? { features: engine.features } : {}) });
+  // The engine decides the Dockerfile forms and the network; none is needed to write the file.
+  const { engine, composed } = await loadForEngine(project, { engine: flags.engine, withoutEngine: 'writing for a current engine' }, say);
   const configFile = path.resolve(project.cwd, composed.config.file);
   const projectDir = path.dirname(configFile);
   const outDir = path.resolve(project.cwd, flags.outDir ?? path.join(projectDir, DEVCONTAINER_DIR));
@@ -54,10 +53,8 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   await checkOverwrite(file, flags.force);
 
   // As for `rockts run`: --network, else the config's run.network, else the engine's default.
-  const chosen = flags.network ?? composed.config.run.network?.value;
-  const network = chosen ?? (engine && defaultNetwork(engine));
-  if (chosen === undefined && network === 'host') say('rockts: the engine has no bridge network; the dev container and its build use --network=host');
-  const settings = projectRunSettings(project, composed, engine?.kind ?? 'docker');
+  const network = chooseNetwork(flags.network ?? composed.config.run.network?.value, engine, say);
+  const settings = projectRunSettings(project, composed, engine.kind);
   for (const note of settings.notes) say(`rockts: ${note}`);
   if (composed.plan.final.user === undefined) {
     say("rockts: no extension switches to your user (the built-in `user` does): editors will run as the image's default user");
@@ -68,7 +65,7 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   const base =
     context === undefined || dockerfile === undefined
       ? undefined
-      : [engine?.kind ?? 'docker', 'build', ...(network === undefined ? [] : ['--network', network]), '--tag', composed.config.image.value, '--file', dockerfile, path.dirname(dockerfile)];
+      : [engine.kind, 'build', ...(network === undefined ? [] : ['--network', network]), '--tag', composed.config.image.value, '--file', dockerfile, path.dirname(dockerfile)];
   const tag = projectTag(composed.config);
   const document = composeDevcontainer({
     name: tag,
@@ -95,17 +92,6 @@ export async function writeDevcontainer(project: ProjectOptions, flags: Devconta
   }
   await writeFileAtomic(file, JSON.stringify(document, null, 2) + '\n');
   return { file, context, composition: composed.plan.configHash };
-}
-
-/** The engine when one is reachable: it decides the Dockerfile forms and the network; none is needed to write the file. */
-async function findEngine(preferred: EngineKind | undefined, say: Say): Promise<Engine | undefined> {
-  try {
-    return await detectEngine(preferred);
-  } catch (error) {
-    if (!(error instanceof RocktsError)) throw error;
-    say(`rockts: ${error.message}; writing for a current Docker engine`);
-    return undefined;
-  }
 }
 
 async function checkOverwrite(file: string, force: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  * (UPDATE_GOLDEN=1 rewrites it). The positive cases are in test/golden-builtin/git-clone*.
  */
 import path from 'node:path';
-import { describePlan } from '../src/describe-plan.js';
+import { describePlan, planToJson } from '../src/describe-plan.js';
 import { buildCommand, PLAIN_BUILD } from '../src/docker/build-argv.js';
 import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';
 
@@ -40,4 +40,19 @@ test('--ssh default reaches docker and podman only when asked for', () => {
     expect(buildCommand(engine, { ...request, sshAgent: true }).args.join(' ')).toContain('--ssh default /ctx');
     expect(buildCommand(engine, request).args).not.toContain('--ssh');
   }
+});
+
+test('rockts plan --json carries the same git-clone summary, each repository with where it is listed', async () => {
+  const dir = path.join(ROOT, 'test/golden-builtin/git-clone');
+  const { plan, config, deps, gitClone } = await composeCase(dir, BUILTIN_EXTENSIONS);
+  const json = planToJson(plan, config, (f) => path.relative(dir, f), deps, gitClone);
+  expect(json.gitClone).toMatchObject({ files: ['deps.repos', 'ws/tools/tools.repos.yaml'], needsSsh: true });
+  expect(json.gitClone?.repositories[0]).toEqual({ path: 'src/demo_lib', url: 'https://github.com/example/demo_lib.git', version: 'v1.2.0', ssh: false, at: expect.stringMatching(/^deps\.repos:\d+:\d+$/) });
+  expect(json.gitClone?.repositories.map((r) => `${r.path} ${r.version} ${r.ssh}`)).toEqual([
+    'src/demo_lib v1.2.0 false',
+    'src/demo_msgs 0123456789abcdef0123456789abcdef01234567 false',
+    'src/private_tool main true',
+    'tools/latest null true',
+  ]);
+  expect(planToJson(plan, config, (f) => f, deps, undefined).gitClone).toBeNull();
 });

@@ -12,9 +12,9 @@ import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { DockerfileFeatures } from '../core/plain-forms.js';
 import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedExtension, SourceLocation } from '../core/types.js';
-import { BUILTIN_EXTENSIONS_DIR, discoverExtensions, loadExtension } from '../extensions/load-extension.js';
-import { discoverPackages, packageExtensions, searchFolders } from '../extensions/packages.js';
+import { loadExtension } from '../extensions/load-extension.js';
 import { readOptionalText } from '../extensions/extension-files.js';
+import { loadCatalogue } from '../load-project.js';
 import { YAML_LIMITS } from '../yaml-source.js';
 import type { ExtensionUnderTest } from './find-extensions-under-test.js';
 import { defaultScenarios, parseScenarios, SCENARIOS_FILE_NAME, type TestScenario } from './parse-scenarios.js';
@@ -62,7 +62,9 @@ export interface ComposedScenario {
  * one can require a sibling.
  */
 export async function composeScenarios(underTest: readonly ExtensionUnderTest[], options: HarnessOptions, overrides: ScenarioOverrides): Promise<ComposedScenario[]> {
-  const builtins = await discoverExtensions(options.builtinDir ?? BUILTIN_EXTENSIONS_DIR, { kind: 'builtin' });
+  // The built-ins, and installed packages from the first extension's folder up, then globally, as a project finds them.
+  const catalogue = underTest.length === 0 ? [] : await loadCatalogue(options, underTest[0]!.dir);
+  const builtins = catalogue.filter((e) => e.source.kind === 'builtin');
   const withUser = options.hostUser !== undefined && builtins.some((e) => e.manifest.name === USER_EXTENSION);
   const problems: RocktsError[] = [];
   const byPath = new Map<string, LoadedExtension>();
@@ -120,9 +122,8 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
     if (!known.has(name)) problems.push(new RocktsError('USAGE', `--scenario ${name}: no such scenario; the scenarios are: ${[...known].join(', ')}`));
   }
 
-  // Installed packages (from the first extension's folder up, then globally) may be companions too.
-  const installed = underTest.length === 0 ? new Map<string, never>() : await discoverPackages(searchFolders(underTest[0]!.dir, options.globalNodeModules));
-  const packaged = packageExtensions(installed).filter((e) => !byPath.has(e.dir));
+  // Installed packages may be companions too.
+  const packaged = catalogue.filter((e) => e.source.kind !== 'builtin' && !byPath.has(e.dir));
   const composed: ComposedScenario[] = [];
   for (const { config, ...rest } of pending) {
     const chosen = new Map<string, readonly LoadedExtension[]>();

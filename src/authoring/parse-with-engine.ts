@@ -8,31 +8,30 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildFailure } from '../build-image.js';
+import { buildFailure } from '../docker/attribute-failure.js';
+import { PARSE_CHECK_STAGE } from '../core/stage-names.js';
 import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
 import { execCapture, type Engine } from '../docker/engine.js';
 import { runStreaming } from '../docker/run-streaming.js';
 import type { ComposedScenario } from './compose-scenarios.js';
 
-const CHECK_STAGE = 'rockts-parse-check';
-
 /** For each extension folder, one line per scenario whose Dockerfile the engine refused. */
 export async function parseWithEngine(engine: Engine, composed: readonly ComposedScenario[], network: string | undefined): Promise<Map<string, string[]>> {
   const problems = new Map<string, string[]>();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rockts-parse-'));
-  const tag = `${CHECK_STAGE}-${process.pid}`;
+  const tag = `${PARSE_CHECK_STAGE}-${process.pid}`;
   try {
     for (const s of composed) {
       const { dockerfile, owners } = s.composition;
       const file = path.join(dir, 'Dockerfile');
-      await writeFile(file, `${dockerfile}\nFROM scratch AS ${CHECK_STAGE}\n`);
+      await writeFile(file, `${dockerfile}\nFROM scratch AS ${PARSE_CHECK_STAGE}\n`);
       const command = buildCommand(engine, {
         ...PLAIN_BUILD,
         contextDir: dir,
         dockerfile: file,
         tag,
         iidFile: path.join(dir, 'iid'),
-        target: CHECK_STAGE,
+        target: PARSE_CHECK_STAGE,
         network,
       });
       const run = await runStreaming(command.bin, command.args, command.env, false);

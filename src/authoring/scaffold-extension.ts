@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RocktsError } from '../core/errors.js';
 import { EXTENSION_NAME } from '../core/grammar.js';
+import { BUILDER_BASE_STAGE, isBaseStageSuffix } from '../core/stage-names.js';
 import { MANIFEST_SCHEMA_FILE, SCHEMAS_DIR } from '../json-schemas.js';
 
 export const SCAFFOLD_DIR = fileURLToPath(new URL('../../scaffold/', import.meta.url));
@@ -27,9 +28,8 @@ export function checkExtensionName(name: string): void {
   if (!EXTENSION_NAME.test(name)) {
     throw new RocktsError('USAGE', `NAME: expected an extension name (lower-case letters, digits and dashes, starting with a letter or digit: ${EXTENSION_NAME.source}), found ${JSON.stringify(name)}`);
   }
-  // Builder stages are named rockts-builder-<name>; these names belong to the shared builder bases.
-  if (name === 'base' || name.startsWith('base-')) {
-    throw new RocktsError('USAGE', `NAME: '${name}' would name its builder stage like a shared builder base stage (rockts-builder-base...); choose another name`);
+  if (isBaseStageSuffix(name)) {
+    throw new RocktsError('USAGE', `NAME: '${name}' would name its builder stage like a shared builder base stage (${BUILDER_BASE_STAGE}...); choose another name`);
   }
 }
 

@@ -7,11 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { FINAL_STAGE } from '../core/build-plan.js';
+import { FINAL_STAGE } from '../core/stage-names.js';
 import { RocktsError } from '../core/errors.js';
 import { runSettings, type HostContext } from '../core/run-settings.js';
 import type { OrderedExtension } from '../core/types.js';
-import { buildFailure } from '../build-image.js';
+import { buildFailure, stripAnsi } from '../docker/attribute-failure.js';
 import { buildCommand, PLAIN_BUILD } from '../docker/build-argv.js';
 import { proxyVariables } from '../docker/proxy-env.js';
 import { writeBuildContext } from '../docker/build-context.js';
@@ -161,7 +161,7 @@ export function testArgs(s: ComposedScenario, image: string, options: RunOptions
 
 /** What failed, in the extension's terms, and the end of the engine's output. */
 function describeBuildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): string {
-  return `${buildFailure(log, owners, dockerfile).message}\n${tail(log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''))}`;
+  return `${buildFailure(log, owners, dockerfile).message}\n${tail(stripAnsi(log))}`;
 }
 
 function tail(output: string): string {

@@ -5,7 +5,7 @@
 import { Command, Errors, Flags } from '@oclif/core';
 import { escapeControls, formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import { suggestNames } from '../core/suggest.js';
-import { loadProject, type ProjectOptions } from '../load-project.js';
+import type { ProjectOptions } from '../load-project.js';
 import { displayPath, processProjectOptions } from './project-options.js';
 
 /**
@@ -78,10 +78,6 @@ export abstract class BaseCommand extends Command {
   /** A problem that does not stop the command, on stderr. */
   protected warnUser(warning: RocktsError): void {
     process.stderr.write(formatWarning(warning, displayPath));
-  }
-
-  protected loadProject(configFile: string | undefined) {
-    return loadProject(this.projectOptions(configFile));
   }
 
   /** Paths in messages are shown relative to the current folder when inside it. */

@@ -28,7 +28,7 @@ export const planCommand: QuickCommand = async (flags, version, warn) => {
   const { plan, config, deps, gitClone } = await composeProject(processProjectOptions(optional(flags.config), version, warn));
   const devcontainer = await devcontainerStatus(path.dirname(path.resolve(config.file)), plan.configHash);
   if (flags.json === true) {
-    const json = { ...planToJson(plan, config, displayPath, deps), devcontainer: devcontainer ? { ...devcontainer, file: displayPath(devcontainer.file) } : null };
+    const json = { ...planToJson(plan, config, displayPath, deps, gitClone), devcontainer: devcontainer ? { ...devcontainer, file: displayPath(devcontainer.file) } : null };
     return { stdout: JSON.stringify(json, null, 2) + '\n', stderr: '' };
   }
   const stale = devcontainer && !devcontainer.current ? `\n${displayPath(devcontainer.file)} is stale: it was written for another composition; \`rockts devcontainer\` regenerates it\n` : '';

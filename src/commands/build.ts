@@ -58,8 +58,12 @@ export default class BuildCommand extends BaseCommand {
       },
       (message) => process.stderr.write(message + '\n'),
     );
-    if (result.imageId === undefined) return;
-    process.stderr.write(`rockts: built ${result.tag}\n`);
-    this.print(result, () => `${result.imageId}\n`);
+    if (result.kind === 'dry-run') {
+      process.stdout.write(result.commands.map((c) => `${c}\n`).join(''));
+      return;
+    }
+    const { tag, imageId, durationMs, cacheHits } = result;
+    process.stderr.write(`rockts: built ${tag}\n`);
+    this.print({ tag, imageId, durationMs, cacheHits }, () => `${imageId}\n`);
   }
 }

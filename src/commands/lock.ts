@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BaseCommand, configFlag, jsonFlag } from '../cli/base-command.js';
-import { composeLoaded } from '../load-project.js';
-import { diffLock, formatLock, LOCK_FILE_NAME, lockEntries, readLock } from '../lockfile.js';
+import { composeProject } from '../load-project.js';
+import { diffLock, formatLock, lockEntries, lockFileOf, readLock } from '../lockfile.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 export default class LockCommand extends BaseCommand {
@@ -13,9 +13,8 @@ export default class LockCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LockCommand);
-    const options = this.projectOptions(flags.config);
-    const composed = composeLoaded(await this.loadProject(flags.config), options);
-    const lockFile = path.join(path.dirname(path.resolve(composed.config.file)), LOCK_FILE_NAME);
+    const composed = await composeProject(this.projectOptions(flags.config));
+    const lockFile = lockFileOf(composed.config);
     const current = await lockEntries(composed.plan.extensions, path.dirname(lockFile));
     const locked = await readLock(lockFile);
     const changes = locked === undefined ? current.map((e) => `${e.name}: added (${e.version}, ${e.source})`) : diffLock(locked, current);

@@ -3,6 +3,7 @@ import { loadForEngine } from '../build-image.js';
 import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 import { planCommand } from '../cli/quick-commands.js';
 import { RocktsError } from '../core/errors.js';
+import { inspectImage } from '../docker/inspect-image.js';
 import { projectTag } from '../image-tag.js';
 import { describeChanges, previewAgainst } from '../preview-changes.js';
 
@@ -36,9 +37,9 @@ export default class PlanCommand extends BaseCommand {
     }
     if (flags.changes) {
       const say = (message: string) => process.stderr.write(message + '\n');
-      const { engine, composed } = await loadForEngine(this.projectOptions(flags.config), { engine: flags.engine as 'docker' | 'podman' | undefined, dryRun: false }, say);
+      const { engine, composed } = await loadForEngine(this.projectOptions(flags.config), { engine: flags.engine as 'docker' | 'podman' | undefined }, say);
       const against = flags.against ?? projectTag(composed.config);
-      const changes = await previewAgainst(composed, engine, against, undefined);
+      const changes = previewAgainst(composed, engine, against, await inspectImage(engine, against), undefined);
       process.stdout.write(flags.json ? JSON.stringify(changes, null, 2) + '\n' : describeChanges(changes));
       return;
     }

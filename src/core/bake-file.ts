@@ -11,7 +11,7 @@
  * given with it (`build.network` of the service named like the target). So a build that
  * needs one (an engine without a bridge network) adds renderNetworkOverlay's file.
  */
-import { FINAL_STAGE } from './build-plan.js';
+import { FINAL_STAGE } from './stage-names.js';
 import type { CacheRefs, CacheSettings } from './cache-refs.js';
 import type { Plan } from './types.js';
 

@@ -8,6 +8,7 @@ import { CA_PACKAGE } from './company-ca.js';
 import { RocktsError, throwIfAny } from './errors.js';
 import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
 import { optionValues } from './option-values.js';
+import { baseStageName, builderStageName, isOwnStageName } from './stage-names.js';
 import { compareCodePoints } from './suggest.js';
 import { renderTemplate, renderValue, type TemplateContext } from './templates.js';
 import type { SourceLocation } from './errors.js';
@@ -15,8 +16,6 @@ import type { BuilderBaseStage, BuilderStage, Config, FinalStage, HostUser, Orde
 
 /** The builder base's apt set when the config does not give one. It never depends on the extensions. */
 export const DEFAULT_BUILDER_APT: readonly string[] = ['build-essential', 'ca-certificates', 'cmake', 'curl', 'git'];
-export const BUILDER_BASE_STAGE = 'rockts-builder-base';
-export const FINAL_STAGE = 'rockts-final';
 
 export interface PlanInput {
   readonly config: Config;
@@ -26,10 +25,6 @@ export interface PlanInput {
   readonly hostUser: HostUser | undefined;
   /** The default builder base image (config builder.baseImage or the rockts default). */
   readonly defaultBuilderBaseImage: string;
-}
-
-export function builderStageName(extension: string): string {
-  return `rockts-builder-${extension}`;
 }
 
 export function outDirFor(extension: string): string {
@@ -188,9 +183,6 @@ function relativeTo(configFile: string, file: string): string {
   return file.startsWith(dir) ? file.slice(dir.length) : file;
 }
 
-/** The names rockts gives its stages (and the parse check's), current and future. */
-const OWN_STAGE_NAME = /^rockts-(?:final|builder-.*|parse-check)$/i;
-
 /**
  * An image spelled like one of rockts's own stage names would silently start FROM that
  * stage (BuildKit resolves a stage name before an image); refused wherever it is set.
@@ -199,28 +191,16 @@ function stageNameImages(config: Config, extensions: readonly OrderedExtension[]
   const refuse = (what: string, image: string, location: SourceLocation) =>
     new RocktsError('CONFIG_INVALID', `${what} ${JSON.stringify(image)} is spelled like a stage rockts writes (rockts-final, rockts-builder-<name>); BuildKit would start FROM that stage instead of an image; name the image differently (e.g. with a registry or a tag)`, { location });
   const problems: RocktsError[] = [];
-  if (OWN_STAGE_NAME.test(config.image.value)) problems.push(refuse('image', config.image.value, config.image.location));
+  if (isOwnStageName(config.image.value)) problems.push(refuse('image', config.image.value, config.image.location));
   const reported = new Set<string>();
   const overrides = new Map(config.builder.images.map((i) => [i.extension.value, i.image.location]));
   for (const e of extensions) {
-    if (!OWN_STAGE_NAME.test(e.builderBaseImage) || reported.has(e.builderBaseImage)) continue;
+    if (!isOwnStageName(e.builderBaseImage) || reported.has(e.builderBaseImage)) continue;
     reported.add(e.builderBaseImage);
     const location = overrides.get(e.name) ?? config.builder.baseImage?.location ?? { file: e.extension.manifestFile, line: 1, column: 1 };
     problems.push(refuse(`the builder base image of '${e.name}'`, e.builderBaseImage, location));
   }
   return problems;
-}
-
-/** Stage names come from the image, never from positions, so adding an extension renames nothing. */
-function baseStageName(image: string, defaultImage: string): string {
-  if (image === defaultImage) return BUILDER_BASE_STAGE;
-  return `${BUILDER_BASE_STAGE}-${imageSlug(image)}`;
-}
-
-/** ubuntu:22.04 → ubuntu-22.04, for builder base stage names. */
-function imageSlug(image: string): string {
-  const slug = image.toLowerCase().replace(/@sha256:([a-f0-9]{12})[a-f0-9]*/, '-$1').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
-  return slug === '' ? 'image' : slug;
 }
 
 /**

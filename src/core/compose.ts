@@ -25,6 +25,8 @@ export interface Composition {
   /** What the image records of itself (its rockts.record label), and every stage's steps with their cache keys. */
   readonly record: CompositionRecord;
   readonly stages: readonly KeyedStage[];
+  /** The Dockerfile forms it is written in: the engine's, or Dockerfile 1.4+ when the config names a syntax. */
+  readonly features: DockerfileFeatures;
 }
 
 export function compose(input: ComposeInput): Composition {
@@ -43,5 +45,5 @@ export function compose(input: ComposeInput): Composition {
   const { record, stages } = recordComposition({ plan: planned, dockerfile: draft.text, owners: draft.owners, features, filesDigests, caDigest: input.config.ca?.sha256 });
   const plan = { ...planned, final: { ...planned.final, labels: [...planned.final.labels, { name: RECORD_LABEL, value: encodeRecord(record) }] } };
   const { text, owners } = renderDockerfile(plan, features);
-  return { plan, dockerfile: text, owners, record, stages };
+  return { plan, dockerfile: text, owners, record, stages, features };
 }

@@ -10,7 +10,7 @@
  * whose key the previous image does not record will run.
  */
 import { createHash } from 'node:crypto';
-import { FINAL_STAGE } from './build-plan.js';
+import { FINAL_STAGE } from './stage-names.js';
 import { readDockerfile } from './dockerfile-reader.js';
 import type { DockerfileFeatures } from './plain-forms.js';
 import type { Plan, Scalar } from './types.js';

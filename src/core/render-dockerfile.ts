@@ -3,7 +3,7 @@
  * indentation and blank lines are decided here and nowhere else, so the same plan
  * always gives the same bytes.
  */
-import { FINAL_STAGE } from './build-plan.js';
+import { FINAL_STAGE } from './stage-names.js';
 import { trustCompanyCa } from './company-ca.js';
 import { readDockerfile, type DockerfileInstruction } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';

@@ -1,9 +1,11 @@
 /**
- * Which extension's lines a failed build stopped in, from the engine's own output:
+ * The error of a failed build, for `rockts build`, `run` and `extension test` alike:
+ * which extension's lines the build stopped in, from the engine's own output:
  * BuildKit's `Dockerfile:14` or `[rockts-builder-<name> 2/3]` step names, or Podman's
  * `Error: building at STEP "<instruction>"` after its `STEP n/m: FROM ... AS <stage>`.
  */
-import { BUILDER_BASE_STAGE } from '../core/build-plan.js';
+import { RocktsError } from '../core/errors.js';
+import { extensionOfStage, FINAL_STAGE, isBuilderBaseStage } from '../core/stage-names.js';
 
 export interface FailureSite {
   readonly line: number | undefined;
@@ -11,9 +13,35 @@ export interface FailureSite {
   readonly stage: string | undefined;
 }
 
+/** The error for a failed build: a missing base image, or the extension whose lines failed. */
+export function buildFailure(log: string, owners: readonly (string | undefined)[], dockerfile: string): RocktsError {
+  const plain = stripAnsi(log).replace(/\r/g, '');
+  // A base image that is neither local nor pullable: BuildKit fails loading its metadata.
+  const missing =
+    /> \[internal\] load metadata for (\S+):\s*$/m.exec(plain) ??
+    /failed to resolve source metadata for (\S+): /.exec(plain) ??
+    /^Error: creating build container: (?:initializing source docker:\/\/)?(\S+?):? /m.exec(plain);
+  if (missing) {
+    const reference = missing[1]!.replace(/^docker\.io\/(?:library\/)?/, '');
+    const reason = [...plain.matchAll(/(?:ERROR:?|^Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'no detail';
+    return new RocktsError(
+      'BUILD_FAILED',
+      `base image '${reference}' is not available: it is not in the local image store and could not be pulled (${reason}). Check \`image:\` and the builder base images (\`builder:\`), or pull or build the image first.`,
+    );
+  }
+  const site = locateFailure(plain, owners, dockerfile.split('\n'));
+  const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
+  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
+}
+
+/** The engine's output without its terminal colour and cursor sequences. */
+export function stripAnsi(log: string): string {
+  return log.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
 export function locateFailure(log: string, owners: readonly (string | undefined)[], dockerfileLines: readonly string[]): FailureSite {
   // BuildKit prints the failing instruction's file and line before its code excerpt.
-  const plain = log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const plain = stripAnsi(log);
   const lineMatches = [...plain.matchAll(/(?:^|\s)Dockerfile:(\d+)\s*$/gm)];
   const failedStep =
     /> \[([a-z0-9._-]+) \d+\/\d+\] (.*):\s*$/m.exec(plain) ?? /ERROR \[([a-z0-9._-]+) \d+\/\d+\]/.exec(plain) ?? podmanStep(plain) ?? singleStageStep(plain, dockerfileLines);
@@ -25,10 +53,7 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
         ? findInstruction(dockerfileLines, failedStep[1]!, failedStep[2])
         : undefined;
   const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
-  let extension = line !== undefined ? owners[line - 1] : undefined;
-  if (extension === undefined && stage?.startsWith('rockts-builder-') && !stage.startsWith(BUILDER_BASE_STAGE)) {
-    extension = stage.slice('rockts-builder-'.length);
-  }
+  const extension = (line !== undefined ? owners[line - 1] : undefined) ?? (stage === undefined ? undefined : extensionOfStage(stage));
   return { line, extension, stage };
 }
 
@@ -84,7 +109,8 @@ export function describeFailureSite(site: FailureSite): string {
   const where = [site.line !== undefined ? `Dockerfile:${site.line}` : undefined, site.stage ? `stage ${site.stage}` : undefined].filter(Boolean).join(', ');
   const suffix = where ? ` (${where})` : '';
   if (site.extension) return `in the lines of extension '${site.extension}'${suffix}`;
-  if (site.stage?.startsWith(BUILDER_BASE_STAGE)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
-  if (site.stage === 'rockts-final') return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
+  if (site.stage !== undefined && isBuilderBaseStage(site.stage)) return `in the shared builder base's apt install${suffix} (check builder.apt in rockerc.yaml and the builder base image)`;
+  if (site.stage === FINAL_STAGE) return `in the final stage's own lines${suffix} (its apt install joins every extension's final.apt; check the image and package names)`;
   return `at a step rockts could not place${suffix}`;
 }
+

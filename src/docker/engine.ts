@@ -35,17 +35,20 @@ export function engineLabel(engine: Pick<Engine, 'kind' | 'version'>): string {
 }
 
 /**
+ * The network of builds and containers: the one chosen (--network, or the config's
+ * `run.network` where it applies), else the engine's default, or host where the engine
+ * has no bridge network, which is said here (callers choose once per command).
+ */
+export function chooseNetwork(chosen: string | undefined, engine: Pick<Engine, 'bridge'>, say: (message: string) => void): string | undefined {
+  if (chosen !== undefined || engine.bridge) return chosen;
+  say('rockts: the engine has no bridge network; builds and containers use --network=host');
+  return 'host';
+}
+
+/**
  * The engine to build and run with: the one asked for, else Docker when its command is
  * on PATH, else Podman when its command is.
  */
-/**
- * The network of builds and containers when neither the command line nor the config
- * chooses one: the engine's default, or host where the engine has no bridge network.
- */
-export function defaultNetwork(engine: Pick<Engine, 'bridge'>): string | undefined {
-  return engine.bridge ? undefined : 'host';
-}
-
 export async function detectEngine(preferred: EngineKind | undefined): Promise<Engine> {
   if (preferred === 'podman') return detectPodman();
   if (preferred === 'docker' || process.env.ROCKTS_DOCKER || (await findOnPath('docker'))) return detectDocker();

@@ -73,3 +73,10 @@ test("Podman's interleaved stages are told apart by their [i/n] prefix", () => {
   ].join('\n');
   expect(locateFailure(log, owners, dockerfile)).toMatchObject({ extension: 'hello', stage: 'rockts-builder-hello' });
 });
+
+test("an extension whose name starts with 'base' is not taken for the shared builder base", () => {
+  const lines = ['FROM ubuntu:22.04 AS rockts-builder-base', 'FROM rockts-builder-base AS rockts-builder-basement', 'RUN make'];
+  const site = locateFailure(' > [rockts-builder-basement 2/2] RUN make:\n', [undefined, undefined, undefined], lines);
+  expect(site.extension).toBe('basement');
+  expect(describeFailureSite(site)).toMatch(/^in the lines of extension 'basement'/);
+});

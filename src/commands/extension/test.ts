@@ -11,7 +11,7 @@ import { BaseCommand, engineFlag, EXIT } from '../../cli/base-command.js';
 import { RocktsError } from '../../core/errors.js';
 import { APT_PACKAGE, IMAGE_REFERENCE } from '../../core/grammar.js';
 import { MODERN_FEATURES } from '../../core/plain-forms.js';
-import { defaultNetwork, detectEngine } from '../../docker/engine.js';
+import { chooseNetwork, detectEngine } from '../../docker/engine.js';
 
 export default class ExtensionTestCommand extends BaseCommand {
   static override summary = "Test an extension: build it in each scenario of test/scenarios.yaml and run its test/test.sh there.";
@@ -58,7 +58,7 @@ export default class ExtensionTestCommand extends BaseCommand {
       if (flags.parse) {
         const engine = await detectEngine(flags.engine as 'docker' | 'podman' | undefined);
         const forEngine = await composeScenarios(underTest, { ...harness, features: engine.features }, overrides);
-        const refused = await parseWithEngine(engine, forEngine, flags.network ?? defaultNetwork(engine));
+        const refused = await parseWithEngine(engine, forEngine, chooseNetwork(flags.network, engine, say));
         results = results.map((r) => ({ ...r, findings: [...r.findings, ...(refused.get(r.extension.dir) ?? [])] }));
       }
       for (const r of results) {
@@ -71,7 +71,7 @@ export default class ExtensionTestCommand extends BaseCommand {
 
     const engine = await detectEngine(flags.engine as 'docker' | 'podman' | undefined);
     const composed = await composeScenarios(underTest, { ...harness, features: engine.features }, overrides);
-    const network = flags.network ?? defaultNetwork(engine);
+    const network = chooseNetwork(flags.network, engine, say);
     const [uid, gid] = [process.getuid?.() ?? 0, process.getgid?.() ?? 0];
     const host = { home: project.home, env: process.env, user: project.hostUser ?? { name: 'root', uid, gid, home: project.home }, exists: existsSync };
     const options = { idempotency: flags.idempotency, keepImages: flags['keep-images'], network, uid, gid, host };
