@@ -19,6 +19,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { readDockerfile } from '../src/core/dockerfile-reader.js';
 import { RocktsError } from '../src/core/errors.js';
+import { GLUE_OPENER } from '../src/core/join-glue.js';
 import { DOCKER_20_FEATURES, MODERN_FEATURES } from '../src/core/plain-forms.js';
 import type { Plan } from '../src/core/types.js';
 import { rocktsIn } from './helpers/engine.js';
@@ -129,11 +130,23 @@ function plannedInstructions(plan: Plan): Map<string | undefined, string[]> {
   return planned;
 }
 
-function expectTheDockerfileIsThePlan(composition: { plan: Plan; dockerfile: string; owners: readonly (string | undefined)[] }): void {
+/** Checks the composition; returns how many joined glue RUNs it has. */
+function expectTheDockerfileIsThePlan(composition: { plan: Plan; dockerfile: string; owners: readonly (string | undefined)[] }): number {
+  let joined = 0;
   const { plan, dockerfile, owners } = composition;
   const instructions = readDockerfile(dockerfile, 'Dockerfile').instructions;
   const found = new Map<string | undefined, string[]>();
   for (const i of instructions) {
+    if (i.line === GLUE_OPENER && owners[i.startLine - 1] === undefined) {
+      // A joined glue RUN: rockts's own first and last lines around the extensions'
+      // sections, each read back as the snippet it was made from.
+      expect(owners[i.endLine - 1]).toBeUndefined();
+      joined++;
+      for (const [owner, lines] of glueSections(i.heredocs[0]!.body, owners.slice(i.startLine, i.endLine - 1))) {
+        found.set(owner, [...(found.get(owner) ?? []), ...keywords(unjoin(owner, lines))]);
+      }
+      continue;
+    }
     const lineOwners = new Set(owners.slice(i.startLine - 1, i.endLine));
     expect({ instruction: i.line, owners: [...lineOwners] }).toEqual({ instruction: i.line, owners: [owners[i.startLine - 1]] });
     found.set(owners[i.startLine - 1], [...(found.get(owners[i.startLine - 1]) ?? []), i.keyword]);
@@ -142,6 +155,33 @@ function expectTheDockerfileIsThePlan(composition: { plan: Plan; dockerfile: str
   const stages = [...plan.builderBases.map((b) => `${b.image} AS ${b.stage}`), ...plan.builders.map((b) => `${b.base} AS ${b.stage}`), `${plan.final.image} AS rockts-final`];
   expect(instructions.filter((i) => i.keyword === 'FROM').map((i) => i.args)).toEqual(stages);
   expect(instructions.filter((i) => i.keyword === 'USER' && owners[i.startLine - 1] === undefined).map((i) => i.args)).toEqual(plan.final.user === undefined ? [] : [plan.final.user]);
+  return joined;
+}
+
+/** The consecutive lines of each owner in a joined glue RUN's body, in order. */
+function glueSections(body: readonly string[], owners: readonly (string | undefined)[]): [string | undefined, string[]][] {
+  const sections: [string | undefined, string[]][] = [];
+  body.forEach((line, k) => {
+    const last = sections[sections.length - 1];
+    if (last && last[0] === owners[k]) last[1].push(line);
+    else sections.push([owners[k], [line]]);
+  });
+  return sections;
+}
+
+/**
+ * A section of a joined glue RUN back as a snippet: its marker names its owner; each
+ * `(`, the RUN's lines without the keyword, `)` and the status line are that RUN.
+ */
+function unjoin(owner: string | undefined, lines: readonly string[]): string {
+  expect(lines[0]).toMatch(new RegExp(`^echo '### rockts: ${owner} (setup|user)'$`));
+  const snippet: string[] = [];
+  for (let k = 1; k < lines.length; k++) {
+    if (lines[k] === '(') snippet.push(`RUN ${lines[++k]}`);
+    else if (lines[k] === ')' && lines[k + 1] === 'case $? in 0) ;; *) exit $? ;; esac') k++;
+    else snippet.push(lines[k]!);
+  }
+  return snippet.join('\n');
 }
 
 let root: string;
@@ -155,6 +195,7 @@ afterAll(async () => {
 test('composing succeeds with the plan BuildKit will read, or fails with a RocktsError', async () => {
   let run = 0;
   let composed = 0;
+  let joined = 0;
   await fc.assert(
     fc.asyncProperty(project, async (p) => {
       const dir = path.join(root, `core-${run++}`);
@@ -168,7 +209,7 @@ test('composing succeeds with the plan BuildKit will read, or fails with a Rockt
           continue;
         }
         composed++;
-        expectTheDockerfileIsThePlan(composition);
+        joined += expectTheDockerfileIsThePlan(composition);
         // A value must not change the instructions: with every value plain, each owner
         // has the same instructions.
         const neutralDir = `${dir}-neutral`;
@@ -179,9 +220,10 @@ test('composing succeeds with the plan BuildKit will read, or fails with a Rockt
     }),
     { seed: SEED, numRuns: 100 },
   );
-  // The generator must reach both sides, or the property says little.
+  // The generator must reach both sides, and joined glue RUNs, or the property says little.
   expect(composed).toBeGreaterThan(20);
   expect(composed).toBeLessThan(2 * run);
+  expect(joined).toBeGreaterThan(0);
 });
 
 test('through the CLI: a documented exit code, never 1, and an output file only on success', async () => {

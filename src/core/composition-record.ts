@@ -83,15 +83,7 @@ export interface RecordInput {
 /** The record of a composition and its stages with their keys. */
 export function recordComposition(input: RecordInput): { record: CompositionRecord; stages: KeyedStage[] } {
   const { plan } = input;
-  const stages = keyStages(input);
-  // Each extension's own steps, in Dockerfile order, gathered in one pass.
-  const owned = new Map<string, string[]>();
-  for (const step of stages.flatMap((s) => s.steps)) {
-    if (step.owner === undefined) continue;
-    const texts = owned.get(step.owner);
-    if (texts) texts.push(withoutCacheIds(step.text));
-    else owned.set(step.owner, [withoutCacheIds(step.text)]);
-  }
+  const { stages, owned } = keyStages(input);
   const ownText = (name: string) => digest((owned.get(name) ?? []).join('\n'));
   const builderOf = new Set(plan.builders.map((b) => b.extension));
   const record: CompositionRecord = {
@@ -148,8 +140,19 @@ export function decodeRecord(text: string | undefined): CompositionRecord | unde
 
 // ---------------------------------------------------------------- keys
 
-function keyStages(input: RecordInput): KeyedStage[] {
+/**
+ * The stages with their keyed steps, and each extension's own text in Dockerfile order:
+ * its steps, and its sections of a joined glue RUN (render-dockerfile.ts), whose owner is
+ * the composer.
+ */
+function keyStages(input: RecordInput): { stages: KeyedStage[]; owned: Map<string, string[]> } {
   const { plan } = input;
+  const owned = new Map<string, string[]>();
+  const own = (owner: string, text: string) => {
+    const texts = owned.get(owner);
+    if (texts) texts.push(withoutCacheIds(text));
+    else owned.set(owner, [withoutCacheIds(text)]);
+  };
   type Keyed = { stage: string; kind: KeyedStage['kind']; extension: string | undefined; steps: KeyedStep[]; key: string };
   const stages: Keyed[] = [];
   const byName = new Map<string, Keyed>();
@@ -181,8 +184,18 @@ function keyStages(input: RecordInput): KeyedStage[] {
     const key = digest(`${current.key}\0${withoutCacheIds(raw)}\0${source}`);
     current.key = key;
     current.steps.push({ key, keyword: read.keyword, text: showInstruction(raw), owner });
+    if (owner !== undefined) own(owner, showInstruction(raw));
+    else if (read.heredocs.length === 1) {
+      // A joined glue RUN: each extension's lines in its script are that extension's text.
+      const { body } = read.heredocs[0]!;
+      const first = read.endLine - body.length;
+      body.forEach((text, k) => {
+        const lineOwner = input.owners[first + k - 1];
+        if (lineOwner !== undefined) own(lineOwner, text);
+      });
+    }
   }
-  return stages;
+  return { stages, owned };
 }
 
 /**

@@ -495,7 +495,8 @@ function trimEnd(text: string): string {
   return text.slice(0, i);
 }
 
-function utf8Length(text: string): number {
+/** Bytes of `text` in UTF-8 (the core has no Buffer). */
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

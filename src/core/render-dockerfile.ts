@@ -7,8 +7,9 @@ import { FINAL_STAGE } from './stage-names.js';
 import { trustCompanyCa } from './company-ca.js';
 import { readDockerfile, type DockerfileInstruction } from './dockerfile-reader.js';
 import { RocktsError } from './errors.js';
+import { GLUE_OPENER, GLUE_TERMINATOR, joinGlue } from './join-glue.js';
 import { dropLinkFlags, inlineHeredocs, MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
-import type { Plan } from './types.js';
+import type { Plan, Snippet } from './types.js';
 
 /** What PATH falls back to when the base image defines none (e.g. an imported rootfs). */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -27,6 +28,8 @@ interface Piece {
   readonly owner: string | undefined;
   /** The template the text was rendered from. */
   readonly file?: string;
+  /** The first line of a joined glue RUN (join-glue.ts): the piece with its terminator; the pieces between are its sections. */
+  readonly joinedUntil?: Piece;
 }
 
 /**
@@ -76,15 +79,25 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
     );
     emit(continued('ENV', pairs));
   }
-  for (const s of final.setup) {
-    emit(`# ${s.extension}: setup`, s.extension);
-    emit(body(s.body, s.extension, s.file), s.extension, s.file);
-  }
+  // Root setup, then per-user snippets: consecutive joinable snippets as one RUN where heredocs exist.
+  const glue = (snippets: readonly Snippet[], group: 'setup' | 'user') => {
+    const steps = features.heredocs ? joinGlue(snippets, group) : snippets.map((snippet) => ({ kind: 'alone', snippet }) as const);
+    for (const step of steps) {
+      if (step.kind === 'alone') {
+        const s = step.snippet;
+        emit(`# ${s.extension}: ${group}`, s.extension);
+        emit(body(s.body, s.extension, s.file), s.extension, s.file);
+        continue;
+      }
+      const end: Piece = { text: GLUE_TERMINATOR, owner: undefined };
+      pieces.push({ text: GLUE_OPENER, owner: undefined, joinedUntil: end });
+      for (const section of step.sections) emit(section.script, section.extension);
+      pieces.push(end);
+    }
+  };
+  glue(final.setup, 'setup');
   if (final.user !== undefined) emit(`USER ${final.user}`);
-  for (const s of final.userSnippets) {
-    emit(`# ${s.extension}: user`, s.extension);
-    emit(body(s.body, s.extension, s.file), s.extension, s.file);
-  }
+  glue(final.userSnippets, 'user');
   emit(continued('LABEL', final.labels.map((l) => wrapLongWord(`${l.name}=${quote(l.value)}`))));
 
   const text = pieces.map((p) => p.text).join('\n') + '\n';
@@ -96,7 +109,7 @@ export function renderDockerfile(plan: Plan, features: DockerfileFeatures = MODE
 /**
  * Reads the composed text as BuildKit will and checks it against the plan: every
  * instruction lies within one piece (no continuation or heredoc runs from one template
- * into the text after it), the stages are the plan's, and the final stage switches user
+ * into the text after it) or is a joined glue RUN that ends on its own terminator, the stages are the plan's, and the final stage switches user
  * only as the plan says. Templates are checked one by one before this (templates.ts), so
  * this is the guarantee for the whole, not the first line of defence.
  */
@@ -117,6 +130,11 @@ function verifyInstructions(plan: Plan, text: string, lines: readonly { readonly
   // Instructions never overlap, so this looks at each line at most once.
   for (const i of instructions) {
     const { piece } = at(i.startLine);
+    if (piece.joinedUntil !== undefined) {
+      // A joined glue RUN holds several extensions' sections; its heredoc must end on its own terminator line.
+      if (at(i.endLine).piece !== piece.joinedUntil) fail(`a line of this text would end the heredoc of the joined setup RUN on line ${i.startLine}`, i.endLine);
+      continue;
+    }
     for (let n = i.startLine + 1; n <= i.endLine; n++) {
       if (at(n).piece !== piece) fail(`BuildKit would read lines ${i.startLine}-${i.endLine} as one ${i.keyword} instruction, running into the text after it`, i.startLine);
     }

@@ -296,27 +296,38 @@ RUN set -eu; \
         chown "$uid:$gid" "$home"; \
     fi
 USER dev
-# conda: user
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: conda user'
 # conda: the shell functions (`conda activate`) in the user's interactive bash, each line
 # added once, and the base environment activated.
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && { grep -qxF '. /opt/conda/etc/profile.d/conda.sh' ~/.bashrc \
         || echo '. /opt/conda/etc/profile.d/conda.sh' >> ~/.bashrc; } \
     && { grep -qxF 'conda activate base' ~/.bashrc || echo 'conda activate base' >> ~/.bashrc; } \
     && true
-# fzf: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: fzf user'
 # fzf: key bindings and fuzzy completion for the user's bash, as fzf's README says
 # (a profile line, added once; fzf prints the script when bash starts).
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && grep -qxF 'eval "$(fzf --bash)"' ~/.bashrc \
     || echo 'eval "$(fzf --bash)"' >> ~/.bashrc
-# uv: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: uv user'
 # uv: bash completion for uv and uvx, as uv's installation guide suggests (profile lines,
 # each added once; the scripts are generated when bash starts).
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && for line in 'eval "$(uv generate-shell-completion bash)"' 'eval "$(uvx --generate-shell-completion bash)"'; do \
         grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; \
     done
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 LABEL rockts.extensions="conda,nvim,fzf,gitui,lazygit,uv,user" \
     rockts.config="sha256:7007a48b3206532e27778c1320d115572023d926459798271f5dbd681ace1058" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"less\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"conda\",\"v\":\"0.1.0\",\"o\":[[\"miniforgeVersion\",\"26.3.2-3\"],[\"channels\",\"conda-forge\"],[\"activateBase\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"a6336c11b9ab\",\"f\":null},{\"n\":\"nvim\",\"v\":\"0.1.0\",\"o\":[[\"nvimVersion\",\"0.11.2\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"4b7db59b3dd7\",\"f\":null},{\"n\":\"fzf\",\"v\":\"0.1.0\",\"o\":[[\"fzfVersion\",\"0.62.0\"],[\"keyBindings\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"4382421a3b2a\",\"f\":null},{\"n\":\"gitui\",\"v\":\"0.1.0\",\"o\":[[\"gituiVersion\",\"0.27.0\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"271062772f07\",\"f\":null},{\"n\":\"lazygit\",\"v\":\"0.1.0\",\"o\":[[\"lazygitVersion\",\"0.55.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"5240709304fc\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"e8734dd310b4\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"698991c48e92\",\"1d9a9c95445b\",\"d2e604638228\",\"f81771163dba\",\"588328744695\",\"0b5147a1a57f\",\"cb5fd542f34b\",\"084aa3d5ad54\",\"f6d98a715b48\",\"f31e251ef113\",\"38c6b923d9d1\",\"765c77b22625\",\"cae7a14421e1\",\"b630fbfc474c\",\"def59235310a\",\"de09a152b8be\",\"7102f60cd033\",\"28f168fe3243\",\"45e3784bed67\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"less\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"conda\",\"v\":\"0.1.0\",\"o\":[[\"miniforgeVersion\",\"26.3.2-3\"],[\"channels\",\"conda-forge\"],[\"activateBase\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"96c2af9f2c45\",\"f\":null},{\"n\":\"nvim\",\"v\":\"0.1.0\",\"o\":[[\"nvimVersion\",\"0.11.2\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"4b7db59b3dd7\",\"f\":null},{\"n\":\"fzf\",\"v\":\"0.1.0\",\"o\":[[\"fzfVersion\",\"0.62.0\"],[\"keyBindings\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"b95f43628a4c\",\"f\":null},{\"n\":\"gitui\",\"v\":\"0.1.0\",\"o\":[[\"gituiVersion\",\"0.27.0\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"271062772f07\",\"f\":null},{\"n\":\"lazygit\",\"v\":\"0.1.0\",\"o\":[[\"lazygitVersion\",\"0.55.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"5240709304fc\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1687023eaf50\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"698991c48e92\",\"1d9a9c95445b\",\"d2e604638228\",\"f81771163dba\",\"588328744695\",\"0b5147a1a57f\",\"cb5fd542f34b\",\"084aa3d5ad54\",\"f6d98a715b48\",\"f31e251ef113\",\"38c6b923d9d1\",\"765c77b22625\",\"cae7a14421e1\",\"b630fbfc474c\",\"def59235310a\",\"de09a152b8be\",\"78a9094438cd\"]}"

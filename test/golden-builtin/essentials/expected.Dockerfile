@@ -16,18 +16,23 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
         openssh-client \
         tzdata
 ENV TZ="Etc/UTC"
-# tz: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: tz setup'
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+(
+test -f /usr/share/zoneinfo/'Etc/UTC' \
     && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
-# user: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: user setup'
 # user: make dev (1000:1000, home /home/dev) exist, so files
 # created in the mounted workspace keep their owner outside and tools find a home.
 # An image user that already has this uid under another name (ubuntu:24.04's `ubuntu`)
 # is removed first; a group that already has this gid is used as it is.
 # Root on the host needs nothing: root exists.
-RUN set -eu; \
+(
+set -eu; \
     name='dev'; uid=1000; gid=1000; home='/home/dev'; \
     shell='/bin/bash'; \
     [ -x "$shell" ] || shell=/bin/sh; \
@@ -43,7 +48,10 @@ RUN set -eu; \
         mkdir -p "$home"; \
         chown "$uid:$gid" "$home"; \
     fi
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
 LABEL rockts.extensions="curl,git,gpu,ssh,x11,tz,user" \
     rockts.config="sha256:f431cc5429dd2a7b853212199c154b1b875b12da9c987c819df5e5c47a8c9453" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"ca-certificates\",\"curl\",\"git\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"curl\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null}],\"keys\":[\"231bfffe0a0a\",\"813a35365643\",\"0109d8a28092\",\"94ef0b257b8d\",\"e1d215f34725\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"debian:bookworm\",\"apt\":[\"ca-certificates\",\"curl\",\"git\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"curl\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"b55e222398ce\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"ad9a7b5f0b9b\",\"f\":null}],\"keys\":[\"231bfffe0a0a\",\"813a35365643\",\"dea1061946f6\",\"5be5090ac0e0\"]}"

@@ -526,34 +526,48 @@ RUN set -eu; \
         chown "$uid:$gid" "$home"; \
     fi
 USER dev
-# ros: user
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: ros user'
 # ros: the distribution's setup file sourced by the user's interactive bash (added once).
 # `rosdep update` fills the user's rosdep cache (~/.ros/rosdep) for `rosdep install`.
-RUN line="source /opt/ros/"'jazzy'"/setup.bash" \
+(
+line="source /opt/ros/"'jazzy'"/setup.bash" \
     && touch ~/.bashrc \
     && { grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; } \
     && rosdep update --rosdistro 'jazzy'
-# conda: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: conda user'
 # conda: the shell functions (`conda activate`) in the user's interactive bash, each line
 # added once, and the base environment activated.
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && { grep -qxF '. /opt/conda/etc/profile.d/conda.sh' ~/.bashrc \
         || echo '. /opt/conda/etc/profile.d/conda.sh' >> ~/.bashrc; } \
     && { grep -qxF 'conda activate base' ~/.bashrc || echo 'conda activate base' >> ~/.bashrc; } \
     && true
-# fzf: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: fzf user'
 # fzf: key bindings and fuzzy completion for the user's bash, as fzf's README says
 # (a profile line, added once; fzf prints the script when bash starts).
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && grep -qxF 'eval "$(fzf --bash)"' ~/.bashrc \
     || echo 'eval "$(fzf --bash)"' >> ~/.bashrc
-# uv: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: uv user'
 # uv: bash completion for uv and uvx, as uv's installation guide suggests (profile lines,
 # each added once; the scripts are generated when bash starts).
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && for line in 'eval "$(uv generate-shell-completion bash)"' 'eval "$(uvx --generate-shell-completion bash)"'; do \
         grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; \
     done
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 LABEL rockts.extensions="cuda,ros,conda,npm,nvim,fzf,gitui,lazygit,uv,user,claude,codex,gemini" \
     rockts.config="sha256:44faea2d86410d784d76fd9d60961e47e484004c2419a0eb5395dd48cc9a5815" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[\"ca-certificates\",\"g++\",\"git\",\"less\",\"libstdc++6\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cuda\",\"v\":\"0.1.0\",\"o\":[[\"cudaVersion\",\"12.8\"]],\"b\":\"ubuntu:22.04\",\"t\":\"b5de7b9815e5\",\"f\":null},{\"n\":\"ros\",\"v\":\"0.1.0\",\"o\":[[\"distro\",\"jazzy\"],[\"variant\",\"ros-base\"]],\"b\":\"ubuntu:22.04\",\"t\":\"050039739b2f\",\"f\":\"8aca5b33bc08\"},{\"n\":\"conda\",\"v\":\"0.1.0\",\"o\":[[\"miniforgeVersion\",\"26.3.2-3\"],[\"channels\",\"conda-forge\"],[\"activateBase\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"0666900fcdad\",\"f\":null},{\"n\":\"npm\",\"v\":\"0.1.0\",\"o\":[[\"nodeVersion\",\"22.11.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"a41b08964d62\",\"f\":null},{\"n\":\"nvim\",\"v\":\"0.1.0\",\"o\":[[\"nvimVersion\",\"0.11.2\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"8c5b10b8443c\",\"f\":null},{\"n\":\"fzf\",\"v\":\"0.1.0\",\"o\":[[\"fzfVersion\",\"0.62.0\"],[\"keyBindings\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"5c9d58d76d39\",\"f\":null},{\"n\":\"gitui\",\"v\":\"0.1.0\",\"o\":[[\"gituiVersion\",\"0.27.0\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"6593afae895b\",\"f\":null},{\"n\":\"lazygit\",\"v\":\"0.1.0\",\"o\":[[\"lazygitVersion\",\"0.55.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"857ea6299c3b\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"caba7d076244\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"claude\",\"v\":\"0.1.0\",\"o\":[[\"claudeVersion\",\"2.1.332\"]],\"b\":\"ubuntu:22.04\",\"t\":\"f83d724ad80c\",\"f\":\"721a7b8b1d69\"},{\"n\":\"codex\",\"v\":\"0.1.0\",\"o\":[[\"codexVersion\",\"0.169.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"9b0d3c3db4e2\",\"f\":\"f58aca6b3714\"},{\"n\":\"gemini\",\"v\":\"0.1.0\",\"o\":[[\"geminiVersion\",\"0.61.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"4624e074cdf0\",\"f\":\"60332a9cd6a8\"}],\"keys\":[\"c15d2c877246\",\"9d45af1c85f5\",\"0a4048836970\",\"9d45af1c85f5\",\"9268aa28be56\",\"7ef1982d3cc1\",\"f9ac2d8cb4b2\",\"0a0d4c2cc137\",\"0b5e6becbd4d\",\"1fd2bf9dc52f\",\"84fe51c86afb\",\"094a4bbbf298\",\"761ad71c38eb\",\"81c737af4283\",\"923b3129cd78\",\"d72d6d6c369f\",\"3b630f6a8081\",\"923b3129cd78\",\"6ea63ef1b9da\",\"ec94fe39a003\",\"923b3129cd78\",\"fe5f053e38e5\",\"2017d3d56eb2\",\"d468b24cefa7\",\"05457576dca6\",\"d5e52c3cf8ee\",\"722f02bc1991\",\"44e1d64d0c13\",\"defc3efa31a9\",\"6b03e807b290\",\"8f084417779e\",\"d80597b7c305\",\"94ad9994f6b3\",\"6dc9b95bd11d\",\"d6b90aea6dfb\",\"0007d28b4a3d\",\"1137eaa2f319\",\"2209ee46b587\",\"c56a9fe30cec\",\"68c695902f7d\",\"4e6b9fa0ad04\",\"55ac1754997c\",\"664fae091a59\",\"e029c53c5c39\",\"8a55682cfc21\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[\"ca-certificates\",\"g++\",\"git\",\"less\",\"libstdc++6\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"cuda\",\"v\":\"0.1.0\",\"o\":[[\"cudaVersion\",\"12.8\"]],\"b\":\"ubuntu:22.04\",\"t\":\"b5de7b9815e5\",\"f\":null},{\"n\":\"ros\",\"v\":\"0.1.0\",\"o\":[[\"distro\",\"jazzy\"],[\"variant\",\"ros-base\"]],\"b\":\"ubuntu:22.04\",\"t\":\"380e2320b9dd\",\"f\":\"8aca5b33bc08\"},{\"n\":\"conda\",\"v\":\"0.1.0\",\"o\":[[\"miniforgeVersion\",\"26.3.2-3\"],[\"channels\",\"conda-forge\"],[\"activateBase\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"4ba13742bb0c\",\"f\":null},{\"n\":\"npm\",\"v\":\"0.1.0\",\"o\":[[\"nodeVersion\",\"22.11.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"a41b08964d62\",\"f\":null},{\"n\":\"nvim\",\"v\":\"0.1.0\",\"o\":[[\"nvimVersion\",\"0.11.2\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"8c5b10b8443c\",\"f\":null},{\"n\":\"fzf\",\"v\":\"0.1.0\",\"o\":[[\"fzfVersion\",\"0.62.0\"],[\"keyBindings\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"92a81d18532a\",\"f\":null},{\"n\":\"gitui\",\"v\":\"0.1.0\",\"o\":[[\"gituiVersion\",\"0.27.0\"],[\"sha256\",\"\"]],\"b\":\"ubuntu:22.04\",\"t\":\"6593afae895b\",\"f\":null},{\"n\":\"lazygit\",\"v\":\"0.1.0\",\"o\":[[\"lazygitVersion\",\"0.55.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"857ea6299c3b\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"25d26b91c212\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"claude\",\"v\":\"0.1.0\",\"o\":[[\"claudeVersion\",\"2.1.332\"]],\"b\":\"ubuntu:22.04\",\"t\":\"f83d724ad80c\",\"f\":\"721a7b8b1d69\"},{\"n\":\"codex\",\"v\":\"0.1.0\",\"o\":[[\"codexVersion\",\"0.169.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"9b0d3c3db4e2\",\"f\":\"f58aca6b3714\"},{\"n\":\"gemini\",\"v\":\"0.1.0\",\"o\":[[\"geminiVersion\",\"0.61.0\"]],\"b\":\"ubuntu:22.04\",\"t\":\"4624e074cdf0\",\"f\":\"60332a9cd6a8\"}],\"keys\":[\"c15d2c877246\",\"9d45af1c85f5\",\"0a4048836970\",\"9d45af1c85f5\",\"9268aa28be56\",\"7ef1982d3cc1\",\"f9ac2d8cb4b2\",\"0a0d4c2cc137\",\"0b5e6becbd4d\",\"1fd2bf9dc52f\",\"84fe51c86afb\",\"094a4bbbf298\",\"761ad71c38eb\",\"81c737af4283\",\"923b3129cd78\",\"d72d6d6c369f\",\"3b630f6a8081\",\"923b3129cd78\",\"6ea63ef1b9da\",\"ec94fe39a003\",\"923b3129cd78\",\"fe5f053e38e5\",\"2017d3d56eb2\",\"d468b24cefa7\",\"05457576dca6\",\"d5e52c3cf8ee\",\"722f02bc1991\",\"44e1d64d0c13\",\"defc3efa31a9\",\"6b03e807b290\",\"8f084417779e\",\"d80597b7c305\",\"94ad9994f6b3\",\"6dc9b95bd11d\",\"d6b90aea6dfb\",\"0007d28b4a3d\",\"1137eaa2f319\",\"2209ee46b587\",\"c56a9fe30cec\",\"68c695902f7d\",\"4e6b9fa0ad04\",\"4986382805bb\"]}"

@@ -116,13 +116,15 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
         openssh-client
 COPY --link --from=rockts-builder-pixi /opt/rockts/pixi/ /
 COPY --link --from=rockts-builder-uv /opt/rockts/uv/ /
-# user: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: user setup'
 # user: make dev (1000:1000, home /home/dev) exist, so files
 # created in the mounted workspace keep their owner outside and tools find a home.
 # An image user that already has this uid under another name (ubuntu:24.04's `ubuntu`)
 # is removed first; a group that already has this gid is used as it is.
 # Root on the host needs nothing: root exists.
-RUN set -eu; \
+(
+set -eu; \
     name='dev'; uid=1000; gid=1000; home='/home/dev'; \
     shell='/bin/bash'; \
     [ -x "$shell" ] || shell=/bin/sh; \
@@ -138,25 +140,39 @@ RUN set -eu; \
         mkdir -p "$home"; \
         chown "$uid:$gid" "$home"; \
     fi
-# git-clone: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: git-clone setup'
 # git-clone: git-lfs's filters for every user, then the clone root, owned by the mapped user.
-RUN git lfs install --system --skip-repo \
+(
+git lfs install --system --skip-repo \
     && mkdir -p '/opt/rockts/repos' \
     && chown 1000:1000 '/opt/rockts/repos'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
-# pixi: user
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: pixi user'
 # pixi: bash completion for the user, as pixi's installation guide suggests.
 # A profile line only (added once); the completion script is generated when bash starts.
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && grep -qxF 'eval "$(pixi completion --shell bash)"' ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
-# uv: user
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: uv user'
 # uv: bash completion for uv and uvx, as uv's installation guide suggests (profile lines,
 # each added once; the scripts are generated when bash starts).
-RUN touch ~/.bashrc \
+(
+touch ~/.bashrc \
     && for line in 'eval "$(uv generate-shell-completion bash)"' 'eval "$(uvx --generate-shell-completion bash)"'; do \
         grep -qxF "$line" ~/.bashrc || echo "$line" >> ~/.bashrc; \
     done
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 LABEL rockts.extensions="curl,git,gpu,ssh,x11,dev-helpers,pixi,uv,user,git-clone" \
     rockts.config="sha256:b78d27c3be49aabf710458e636e4777a4b0c8469ca316f82d32f6ad190941027" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"byobu\",\"ca-certificates\",\"curl\",\"emacs-nox\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"curl\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"dev-helpers\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"e8734dd310b4\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"fec59c4a3ba0\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"0b5147a1a57f\",\"f26db26e018c\",\"4d34cb975788\",\"f58cf324a61e\",\"ee3e832d4c5a\",\"aa0a1c0bc18c\",\"a02f37af2901\",\"5fd66da08e23\",\"9a6c081e57a3\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"byobu\",\"ca-certificates\",\"curl\",\"emacs-nox\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"curl\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"all\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"dev-helpers\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"2e15d2800a05\",\"f\":null},{\"n\":\"uv\",\"v\":\"0.1.0\",\"o\":[[\"uvVersion\",\"0.9.22\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1687023eaf50\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"ad9a7b5f0b9b\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"e984c4ad2be2\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"0b5147a1a57f\",\"f26db26e018c\",\"4d34cb975788\",\"f58cf324a61e\",\"31f552aeb75d\",\"6a746f1ddcca\",\"6713cfc1a850\"]}"

@@ -25,16 +25,24 @@ RUN set -eu; \
     name="${locale%%.*}"; charset="${locale#*.}"; \
     [ "$charset" != "$locale" ] || charset=UTF-8; \
     if [ "$name" != C ]; then localedef -i "$name" -c -f "$charset" -A /usr/share/locale/locale.alias "$locale"; fi
-# tz: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: tz setup'
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+(
+test -f /usr/share/zoneinfo/'Etc/UTC' \
     && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
-# git-clone: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: git-clone setup'
 # git-clone: git-lfs's filters for every user, then the clone root, owned by the mapped user.
-RUN git lfs install --system --skip-repo \
+(
+git lfs install --system --skip-repo \
     && mkdir -p '/opt/rockts/repos' \
     && chown 1000:1000 '/opt/rockts/repos'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 LABEL rockts.extensions="gpu,ssh,locale,tz,git-clone" \
     rockts.config="sha256:1dc653d271082ccf47f2ac594e1295447fd930ffe656304646d39b6a34943c97" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"locales\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"1\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"locale\",\"v\":\"0.1.0\",\"o\":[[\"locale\",\"en_US.UTF-8\"]],\"b\":null,\"t\":\"e30592a71957\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"fec59c4a3ba0\",\"f\":null}],\"keys\":[\"efb2d938c6d7\",\"fd44f606b13a\",\"86897e105f55\",\"4994618d6cf2\",\"5544ae3e3aed\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"locales\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"gpu\",\"v\":\"0.1.0\",\"o\":[[\"gpus\",\"1\"],[\"capabilities\",\"compute,utility,graphics\"]],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"locale\",\"v\":\"0.1.0\",\"o\":[[\"locale\",\"en_US.UTF-8\"]],\"b\":null,\"t\":\"e30592a71957\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"b55e222398ce\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"e984c4ad2be2\",\"f\":null}],\"keys\":[\"efb2d938c6d7\",\"fd44f606b13a\",\"86897e105f55\",\"ed08132fabbe\"]}"

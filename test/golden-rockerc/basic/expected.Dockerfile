@@ -14,13 +14,15 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
         git-lfs \
         less \
         openssh-client
-# user: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: user setup'
 # user: make dev (1000:1000, home /home/dev) exist, so files
 # created in the mounted workspace keep their owner outside and tools find a home.
 # An image user that already has this uid under another name (ubuntu:24.04's `ubuntu`)
 # is removed first; a group that already has this gid is used as it is.
 # Root on the host needs nothing: root exists.
-RUN set -eu; \
+(
+set -eu; \
     name='dev'; uid=1000; gid=1000; home='/home/dev'; \
     shell='/bin/bash'; \
     [ -x "$shell" ] || shell=/bin/sh; \
@@ -36,12 +38,18 @@ RUN set -eu; \
         mkdir -p "$home"; \
         chown "$uid:$gid" "$home"; \
     fi
-# git-clone: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: git-clone setup'
 # git-clone: git-lfs's filters for every user, then the clone root, owned by the mapped user.
-RUN git lfs install --system --skip-repo \
+(
+git lfs install --system --skip-repo \
     && mkdir -p '/opt/rockts/repos' \
     && chown 1000:1000 '/opt/rockts/repos'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
 LABEL rockts.extensions="git,ssh,x11,user,git-clone" \
     rockts.config="sha256:cbf84865100a222db6eb3fb9f9fa5a8962b68906eadb23e3fd43c2e4b4872855" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"fec59c4a3ba0\",\"f\":null}],\"keys\":[\"31487259c0d1\",\"6f5fe9b640d9\",\"11bf3018da7d\",\"ef228bed7e96\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"x11\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"ad9a7b5f0b9b\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"e984c4ad2be2\",\"f\":null}],\"keys\":[\"31487259c0d1\",\"f1a1fb272bd1\",\"65c681a05541\"]}"

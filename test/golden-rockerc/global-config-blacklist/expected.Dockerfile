@@ -69,13 +69,15 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
         less \
         openssh-client
 COPY --link --from=rockts-builder-pixi /opt/rockts/pixi/ /
-# user: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: user setup'
 # user: make dev (1000:1000, home /home/dev) exist, so files
 # created in the mounted workspace keep their owner outside and tools find a home.
 # An image user that already has this uid under another name (ubuntu:24.04's `ubuntu`)
 # is removed first; a group that already has this gid is used as it is.
 # Root on the host needs nothing: root exists.
-RUN set -eu; \
+(
+set -eu; \
     name='dev'; uid=1000; gid=1000; home='/home/dev'; \
     shell='/bin/bash'; \
     [ -x "$shell" ] || shell=/bin/sh; \
@@ -91,11 +93,17 @@ RUN set -eu; \
         mkdir -p "$home"; \
         chown "$uid:$gid" "$home"; \
     fi
-# git-clone: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: git-clone setup'
 # git-clone: git-lfs's filters for every user, then the clone root, owned by the mapped user.
-RUN git lfs install --system --skip-repo \
+(
+git lfs install --system --skip-repo \
     && mkdir -p '/opt/rockts/repos' \
     && chown 1000:1000 '/opt/rockts/repos'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
 # pixi: user
 # pixi: bash completion for the user, as pixi's installation guide suggests.
@@ -105,4 +113,4 @@ RUN touch ~/.bashrc \
     || echo 'eval "$(pixi completion --shell bash)"' >> ~/.bashrc
 LABEL rockts.extensions="git,pixi,user,git-clone" \
     rockts.config="sha256:da5cebf831519a0f604433482e8d572eae4b4f3e32dbea4ca64a17bd4f340389" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"fec59c4a3ba0\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"31487259c0d1\",\"a9d5b6053a9d\",\"1337cb61d5f9\",\"cfbe1e4529df\",\"5c3b9525c7af\",\"04aade5d93bc\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\"],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"pixi\",\"v\":\"0.1.0\",\"o\":[[\"pixiVersion\",\"0.54.2\"],[\"bashCompletion\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"1d231e8a543e\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"ad9a7b5f0b9b\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"e984c4ad2be2\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"ebf75ba48927\",\"31487259c0d1\",\"a9d5b6053a9d\",\"4d9ac0673a55\",\"696ae3d61c93\",\"d0dae13ce631\"]}"

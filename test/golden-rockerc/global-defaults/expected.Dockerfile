@@ -16,18 +16,23 @@ RUN --mount=type=cache,id=rockts-apt,target=/var/cache/rockts-apt,sharing=locked
         openssh-client \
         tzdata
 ENV TZ="Etc/UTC"
-# tz: setup
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: tz setup'
 # tz: the zone for programs that read /etc/localtime or /etc/timezone rather than TZ.
-RUN test -f /usr/share/zoneinfo/'Etc/UTC' \
+(
+test -f /usr/share/zoneinfo/'Etc/UTC' \
     && ln -sf /usr/share/zoneinfo/'Etc/UTC' /etc/localtime \
     && echo 'Etc/UTC' > /etc/timezone
-# user: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: user setup'
 # user: make dev (1000:1000, home /home/dev) exist, so files
 # created in the mounted workspace keep their owner outside and tools find a home.
 # An image user that already has this uid under another name (ubuntu:24.04's `ubuntu`)
 # is removed first; a group that already has this gid is used as it is.
 # Root on the host needs nothing: root exists.
-RUN set -eu; \
+(
+set -eu; \
     name='dev'; uid=1000; gid=1000; home='/home/dev'; \
     shell='/bin/bash'; \
     [ -x "$shell" ] || shell=/bin/sh; \
@@ -43,12 +48,18 @@ RUN set -eu; \
         mkdir -p "$home"; \
         chown "$uid:$gid" "$home"; \
     fi
-# git-clone: setup
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: git-clone setup'
 # git-clone: git-lfs's filters for every user, then the clone root, owned by the mapped user.
-RUN git lfs install --system --skip-repo \
+(
+git lfs install --system --skip-repo \
     && mkdir -p '/opt/rockts/repos' \
     && chown 1000:1000 '/opt/rockts/repos'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
 LABEL rockts.extensions="git,ssh,tz,user,git-clone" \
     rockts.config="sha256:50b52fe44615e3f6758fd6a331b9783b35906c406364def0d73c6dc5ed999388" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"324e67f67cee\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"54f04e334d77\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"fec59c4a3ba0\",\"f\":null}],\"keys\":[\"1a5a1424cdd0\",\"3b314cccc7b9\",\"b072b4122c29\",\"88a7ae2ccd08\",\"6ac1bace74df\",\"c50eec40dba8\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:22.04\",\"apt\":[\"ca-certificates\",\"git\",\"git-lfs\",\"less\",\"openssh-client\",\"tzdata\"],\"bases\":[],\"ext\":[{\"n\":\"git\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"ssh\",\"v\":\"0.1.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tz\",\"v\":\"0.1.0\",\"o\":[[\"zone\",\"Etc/UTC\"]],\"b\":null,\"t\":\"b55e222398ce\",\"f\":null},{\"n\":\"user\",\"v\":\"0.1.0\",\"o\":[[\"shell\",\"/bin/bash\"],[\"sudo\",false]],\"b\":null,\"t\":\"ad9a7b5f0b9b\",\"f\":null},{\"n\":\"git-clone\",\"v\":\"0.1.0\",\"o\":[[\"root\",\"/opt/rockts/repos\"]],\"b\":null,\"t\":\"e984c4ad2be2\",\"f\":null}],\"keys\":[\"1a5a1424cdd0\",\"3b314cccc7b9\",\"bc3b24b8d8af\",\"16556a8f58ee\"]}"

@@ -64,14 +64,22 @@ COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
 ENV TOOL_HOME="/opt/tool" \
     TOOL_CHANNEL="stable" \
     PATH="/opt/tool/bin:${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
-# links: setup
-RUN ln -sf /usr/bin/less /usr/local/bin/pager
-# user: setup
-RUN (getent group 1000 || groupadd --gid 1000 'dev') \
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: links setup'
+(
+ln -sf /usr/bin/less /usr/local/bin/pager
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: user setup'
+(
+(getent group 1000 || groupadd --gid 1000 'dev') \
     && useradd --uid 1000 --gid 1000 --home-dir '/home/dev' --create-home --shell /bin/bash 'dev'
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 USER dev
 # profile: user
 RUN echo 'export EDITOR=nano' >> /home/dev/.profile
 LABEL rockts.extensions="libbase,tool,hello,links,user,profile" \
     rockts.config="sha256:68ea92af5d11c2a31ba8c762b8c8efc2d5a4eb43da6b8eaf81c583eec7ae1cf2" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"less\",\"libbz2-1.0\",\"zlib1g\"],\"bases\":[[\"rockts-builder-base-debian-bookworm\",\"debian:bookworm\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]],[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"libbase\",\"v\":\"0.3.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tool\",\"v\":\"2.1.0\",\"o\":[[\"version\",\"2.0.0\"],[\"channel\",\"beta\"],[\"jobs\",8]],\"b\":\"debian:bookworm\",\"t\":\"1afeb1ccbeb1\",\"f\":null},{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hi there\"],[\"optimize\",false]],\"b\":\"ubuntu:22.04\",\"t\":\"43398bb426b5\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"e5e37b2829e1\",\"f\":null},{\"n\":\"user\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"0f48dd931412\",\"f\":null},{\"n\":\"profile\",\"v\":\"1.0.0\",\"o\":[[\"line\",\"export EDITOR=nano\"]],\"b\":null,\"t\":\"4134e220c0fd\",\"f\":null}],\"keys\":[\"6525a9a48cf0\",\"c15d2c877246\",\"71df176b4d7e\",\"b4dd5f782e44\",\"106ba30bec8d\",\"d322b4495f05\",\"0891bb824f75\",\"03c50db4f6ab\",\"a08fa603fa48\",\"124fc45dc08f\",\"3925afae9d4e\",\"c776d1373ba0\",\"906e18a7840b\",\"fca2cb47094e\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[\"less\",\"libbz2-1.0\",\"zlib1g\"],\"bases\":[[\"rockts-builder-base-debian-bookworm\",\"debian:bookworm\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]],[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"libbase\",\"v\":\"0.3.0\",\"o\":[],\"b\":null,\"t\":\"e3b0c44298fc\",\"f\":null},{\"n\":\"tool\",\"v\":\"2.1.0\",\"o\":[[\"version\",\"2.0.0\"],[\"channel\",\"beta\"],[\"jobs\",8]],\"b\":\"debian:bookworm\",\"t\":\"1afeb1ccbeb1\",\"f\":null},{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hi there\"],[\"optimize\",false]],\"b\":\"ubuntu:22.04\",\"t\":\"43398bb426b5\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"39c0666b0e26\",\"f\":null},{\"n\":\"user\",\"v\":\"1.0.0\",\"o\":[],\"b\":null,\"t\":\"6be0feb7aca0\",\"f\":null},{\"n\":\"profile\",\"v\":\"1.0.0\",\"o\":[[\"line\",\"export EDITOR=nano\"]],\"b\":null,\"t\":\"4134e220c0fd\",\"f\":null}],\"keys\":[\"6525a9a48cf0\",\"c15d2c877246\",\"71df176b4d7e\",\"b4dd5f782e44\",\"106ba30bec8d\",\"d322b4495f05\",\"0891bb824f75\",\"03c50db4f6ab\",\"a08fa603fa48\",\"124fc45dc08f\",\"0fb21a14d8aa\",\"370063e25395\",\"f3c5fdff7bb9\"]}"

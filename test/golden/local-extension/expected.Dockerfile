@@ -30,10 +30,18 @@ RUN mkdir -p /opt/rockts/hello/usr/local/bin \
 
 FROM ubuntu:24.04 AS rockts-final
 COPY --link --from=rockts-builder-hello /opt/rockts/hello/ /
-# links: setup
-RUN ln -sf /bin/true /usr/local/bin/local-links
-# greeter: setup
-RUN echo 'world' > /etc/greeting
+RUN <<'ROCKTS_GLUE'
+echo '### rockts: links setup'
+(
+ln -sf /bin/true /usr/local/bin/local-links
+)
+case $? in 0) ;; *) exit $? ;; esac
+echo '### rockts: greeter setup'
+(
+echo 'world' > /etc/greeting
+)
+case $? in 0) ;; *) exit $? ;; esac
+ROCKTS_GLUE
 LABEL rockts.extensions="hello,links,greeter" \
     rockts.config="sha256:0e8132f5989d910e95d27a87635ca63b27a204981c0cb73effd49bcf1021fb83" \
-    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hello\"],[\"optimize\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"500b06d2fe32\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"9.0.0\",\"o\":[],\"b\":null,\"t\":\"1762f8bc6054\",\"f\":null},{\"n\":\"greeter\",\"v\":\"0.1.0\",\"o\":[[\"name\",\"world\"]],\"b\":null,\"t\":\"a66907a1ee20\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"b4dd5f782e44\",\"106ba30bec8d\",\"ff455ca11495\",\"2712ddf93bf1\",\"f4256700cef3\",\"591f75757da6\"]}"
+    rockts.record="{\"v\":1,\"rockts\":\"0.0.0-test\",\"forms\":\"modern\",\"image\":\"ubuntu:24.04\",\"apt\":[],\"bases\":[[\"rockts-builder-base\",\"ubuntu:22.04\",[\"build-essential\",\"ca-certificates\",\"cmake\",\"curl\",\"git\"]]],\"ext\":[{\"n\":\"hello\",\"v\":\"1.0.0\",\"o\":[[\"greeting\",\"hello\"],[\"optimize\",true]],\"b\":\"ubuntu:22.04\",\"t\":\"500b06d2fe32\",\"f\":\"505db6d8c9c6\"},{\"n\":\"links\",\"v\":\"9.0.0\",\"o\":[],\"b\":null,\"t\":\"0543f7ed2ddc\",\"f\":null},{\"n\":\"greeter\",\"v\":\"0.1.0\",\"o\":[[\"name\",\"world\"]],\"b\":null,\"t\":\"05fa950cfa7d\",\"f\":null}],\"keys\":[\"c15d2c877246\",\"b4dd5f782e44\",\"106ba30bec8d\",\"ff455ca11495\",\"2712ddf93bf1\",\"7ceddd52acb4\"]}"
