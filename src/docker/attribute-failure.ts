@@ -5,6 +5,7 @@
  * `Error: building at STEP "<instruction>"` after its `STEP n/m: FROM ... AS <stage>`.
  */
 import { RocktsError } from '../core/errors.js';
+import { GLUE_MARKER, GLUE_OPENER, GLUE_TERMINATOR } from '../core/join-glue.js';
 import { extensionOfStage, FINAL_STAGE, isBuilderBaseStage } from '../core/stage-names.js';
 
 export interface FailureSite {
@@ -53,8 +54,24 @@ export function locateFailure(log: string, owners: readonly (string | undefined)
         ? findInstruction(dockerfileLines, failedStep[1]!, failedStep[2])
         : undefined;
   const stage = failedStep?.[1] ?? (line !== undefined ? stageAt(dockerfileLines, line) : undefined);
-  const extension = (line !== undefined ? owners[line - 1] : undefined) ?? (stage === undefined ? undefined : extensionOfStage(stage));
+  const extension =
+    (line !== undefined ? (owners[line - 1] ?? glueSection(plain, owners, dockerfileLines, line)) : undefined) ?? (stage === undefined ? undefined : extensionOfStage(stage));
   return { line, extension, stage };
+}
+
+/**
+ * In a joined glue RUN (core/join-glue.ts) starting on `line`, the extension of the last
+ * section marker the failing step printed: `#12 0.215 ### rockts: NAME setup` in plain
+ * progress, `0.215 ### rockts: NAME setup` in BuildKit's summary of the failed step.
+ * Only the extensions with a section in that RUN count.
+ */
+function glueSection(log: string, owners: readonly (string | undefined)[], lines: readonly string[], line: number): string | undefined {
+  if (lines[line - 1] !== GLUE_OPENER) return undefined;
+  const sections = new Set<string>();
+  for (let n = line; n < lines.length && lines[n] !== GLUE_TERMINATOR; n++) if (owners[n] !== undefined) sections.add(owners[n]!);
+  const step = /^#(\d+) ERROR:/m.exec(log)?.[1];
+  const markers = [...log.matchAll(new RegExp(`^(?:#(\\d+) )?(?:[\\d.]+ )?${GLUE_MARKER.source}`, 'gm'))];
+  return markers.filter((m) => (m[1] === undefined || step === undefined || m[1] === step) && sections.has(m[2]!)).pop()?.[2];
 }
 
 /**

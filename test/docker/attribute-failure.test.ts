@@ -80,3 +80,43 @@ test("an extension whose name starts with 'base' is not taken for the shared bui
   expect(site.extension).toBe('basement');
   expect(describeFailureSite(site)).toMatch(/^in the lines of extension 'basement'/);
 });
+
+test('a failure in a joined glue RUN names the extension of the last section marker its step printed', () => {
+  const joined = [
+    '# header',
+    'FROM ubuntu:24.04 AS rockts-final',
+    "RUN <<'ROCKTS_GLUE'",
+    "echo '### rockts: links setup'",
+    '(',
+    'ln -s a b',
+    ')',
+    'case $? in 0) ;; *) exit $? ;; esac',
+    "echo '### rockts: tz setup'",
+    '(',
+    'false',
+    ')',
+    'case $? in 0) ;; *) exit $? ;; esac',
+    'ROCKTS_GLUE',
+  ];
+  const joinedOwners = [undefined, undefined, undefined, 'links', 'links', 'links', 'links', 'links', 'tz', 'tz', 'tz', 'tz', 'tz', undefined];
+  const log = [
+    '#6 [rockts-final 2/3] RUN <<ROCKTS_GLUE (echo \'### rockts: links setup\'...)',
+    '#6 0.101 ### rockts: links setup',
+    '#6 0.104 ### rockts: tz setup',
+    '#7 [rockts-builder-x 2/2] RUN echo "### rockts: other setup"',
+    '#7 0.2 ### rockts: other setup',
+    '#6 ERROR: process "/bin/sh -c echo \'### rockts: links setup\'..." did not complete successfully: exit code: 1',
+    '------',
+    ' > [rockts-final 2/3] RUN <<ROCKTS_GLUE (echo \'### rockts: links setup\'...):',
+    '0.101 ### rockts: links setup',
+    '0.104 ### rockts: tz setup',
+    '------',
+    'Dockerfile:3',
+  ].join('\n');
+  const site = locateFailure(log, joinedOwners, joined);
+  expect(describeFailureSite(site)).toBe("in the lines of extension 'tz' (Dockerfile:3, stage rockts-final)");
+  // The live display keeps no step numbers; BuildKit's summary of the failed step has the markers.
+  expect(locateFailure(log.split('\n').slice(6).join('\n'), joinedOwners, joined).extension).toBe('tz');
+  // A marker of an extension that has no section in that RUN does not count.
+  expect(locateFailure('#6 0.1 ### rockts: links setup\n#6 0.2 ### rockts: user setup\n#6 ERROR: x\nDockerfile:3\n', joinedOwners, joined).extension).toBe('links');
+});
