@@ -135,6 +135,19 @@ describeWithEngine(`rockts build on ${engine.name}`, () => {
     expect(result.stderr).toMatch(/rockts: the build failed in the lines of extension 'broken' \(Dockerfile:\d+, stage rockts-builder-broken\): .*exit (?:code: |status )3/);
   });
 
+  test('a failure inside a joined setup RUN names the extension whose section failed', async () => {
+    // Two joinable setup snippets: one RUN on engines with heredocs, two elsewhere.
+    for (const [name, command] of [['glue-a', `echo ${nonce}`], ['glue-b', 'echo before && exit 4']] as const) {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, 'extension.yaml'), `name: ${name}\nversion: 1.0.0\ndescription: setup\nrockts: "^0.1"\n`);
+      await writeFile(path.join(dir, name, 'setup.Dockerfile.hbs'), `RUN ${command}\n`);
+    }
+    await writeFile(path.join(dir, 'rockerc.yaml'), config(BASE_IMAGE, ['./glue-a', './glue-b']));
+    const result = await rocktsWith(engine, dir, ['build', '--network', 'host']);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/rockts: the build failed in the lines of extension 'glue-b' \(Dockerfile:\d+, stage rockts-final\): .*exit (?:code: |status )4/);
+  });
+
   test('Ctrl-C during a build stops docker, exits 130 and leaves no build context behind', async () => {
     await mkdir(path.join(dir, 'slow'));
     await writeFile(path.join(dir, 'slow/extension.yaml'), 'name: slow\nversion: 1.0.0\ndescription: sleeps\nrockts: "^0.1"\n');
