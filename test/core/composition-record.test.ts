@@ -181,3 +181,17 @@ test('a new company CA: the CA copy and every step after it runs, in the builder
     'rockts-final: RUN ln -sf /usr/bin/less /usr/local/bin/',
   ]);
 });
+
+test("an extension's section of a joined setup RUN is its text: a change there is named as its template's", async () => {
+  await mkdir(path.join(dir, 'glue'));
+  await writeFile(path.join(dir, 'glue/extension.yaml'), 'name: glue\nversion: 1.0.0\ndescription: setup\nrockts: "^0.1"\n');
+  await writeFile(path.join(dir, 'glue/setup.Dockerfile.hbs'), 'RUN echo one\n');
+  const before = await composeWith(['links', './glue']);
+  expect(before.dockerfile).toContain("echo '### rockts: glue setup'");
+  await writeFile(path.join(dir, 'glue/setup.Dockerfile.hbs'), 'RUN echo two\n');
+  const after = await composeWith(['links', './glue']);
+  const t = (record: typeof before.record, name: string) => record.ext.find((e) => e.n === name)!.t;
+  expect(t(after.record, 'links')).toBe(t(before.record, 'links'));
+  expect(t(after.record, 'glue')).not.toBe(t(before.record, 'glue'));
+  expect(previewChanges(before.record, after, BUILDKIT).changes).toEqual(['glue: template changed']);
+});
