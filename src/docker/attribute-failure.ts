@@ -32,7 +32,9 @@ export function buildFailure(log: string, owners: readonly (string | undefined)[
   }
   const site = locateFailure(plain, owners, dockerfile.split('\n'));
   const reason = [...plain.matchAll(/^(?:#\d+ )?(?:ERROR:?|Error:) (.*)$/gm)].map((m) => m[1]!.trim()).pop() ?? 'see the output above';
-  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${reason}`);
+  // BuildKit quotes the failed command; a joined glue RUN's is its whole script (core/join-glue.ts).
+  const short = reason.replace(/process "(?:[^"\\]|\\.)*### rockts: (?:[^"\\]|\\.)*"/, 'the joined setup script');
+  return new RocktsError('BUILD_FAILED', `the build failed ${describeFailureSite(site)}: ${short}`);
 }
 
 /** The engine's output without its terminal colour and cursor sequences. */

@@ -1,4 +1,4 @@
-import { describeFailureSite, locateFailure } from '../../src/docker/attribute-failure.js';
+import { buildFailure, describeFailureSite, locateFailure } from '../../src/docker/attribute-failure.js';
 
 const dockerfile = [
   '# header',
@@ -117,6 +117,10 @@ test('a failure in a joined glue RUN names the extension of the last section mar
   expect(describeFailureSite(site)).toBe("in the lines of extension 'tz' (Dockerfile:3, stage rockts-final)");
   // The live display keeps no step numbers; BuildKit's summary of the failed step has the markers.
   expect(locateFailure(log.split('\n').slice(6).join('\n'), joinedOwners, joined).extension).toBe('tz');
+  // BuildKit's reason quotes the whole script; the message does not.
+  expect(buildFailure(`${log}\nERROR: failed to solve: process "/bin/sh -c echo '### rockts: links setup'\\n(\\nln -s \\"a\\" b\\n)" did not complete successfully: exit code: 1\n`, joinedOwners, joined.join('\n')).message).toBe(
+    "the build failed in the lines of extension 'tz' (Dockerfile:3, stage rockts-final): failed to solve: the joined setup script did not complete successfully: exit code: 1",
+  );
   // A marker of an extension that has no section in that RUN does not count.
   expect(locateFailure('#6 0.1 ### rockts: links setup\n#6 0.2 ### rockts: user setup\n#6 ERROR: x\nDockerfile:3\n', joinedOwners, joined).extension).toBe('links');
 });
