@@ -9,13 +9,7 @@ import { describeValue } from './grammar.js';
 import { asScalar, checkOptionValue } from './option-values.js';
 import { compareCodePoints, suggestNames } from './suggest.js';
 import { checkTemplate } from './templates.js';
-import type { Config, ConfigExtensionEntry, ExtensionRef, LoadedExtension, Request, ResolvedExtension, SourceLocation } from './types.js';
-
-/** The version of the extension API that manifests' `rockts:` ranges are checked against. */
-export const EXTENSION_API_VERSION = '0.1.0';
-
-/** The package name that stands for the built-in extensions in `rockts/NAME`. */
-export const BUILTIN_PACKAGE = 'rockts';
+import { BUILTIN_PACKAGE, EXTENSION_API_VERSION, type Config, type ConfigExtensionEntry, type ExtensionRef, type LoadedExtension, type Request, type ResolvedExtension, type SourceLocation } from './types.js';
 
 /** The builder base image used when neither the config nor the manifest names one. */
 export const DEFAULT_BUILDER_BASE_IMAGE = 'ubuntu:22.04';

@@ -19,6 +19,9 @@ export type Scalar = string | number | boolean;
 
 // ---------------------------------------------------------------- configuration
 
+/** The package name that stands for the built-in extensions in `rockts/NAME`. */
+export const BUILTIN_PACKAGE = 'rockts';
+
 /** How rockerc.yaml names an extension. */
 export type ExtensionRef =
   | { readonly kind: 'name'; readonly name: string }
@@ -163,6 +166,9 @@ export type CopySpec =
   | { readonly kind: 'default' }
   | { readonly kind: 'none' }
   | { readonly kind: 'list'; readonly entries: readonly { readonly from: string; readonly to: string }[] };
+
+/** The version of the extension API that manifests' `rockts:` ranges (and packages' `rockts.api`) are checked against. */
+export const EXTENSION_API_VERSION = '0.1.0';
 
 /** extension.yaml, validated. */
 export interface ExtensionManifest {
