@@ -50,6 +50,15 @@ export interface ConfigExtensionEntry {
   readonly unavailable?: string;
 }
 
+/**
+ * A config entry with what the loader read for it: the extensions of the folder,
+ * `PACKAGE/NAME` or `package:` it names. A bare name loads nothing: resolution looks
+ * it up among the extensions on offer.
+ */
+export interface LoadedEntry extends ConfigExtensionEntry {
+  readonly loaded: readonly LoadedExtension[];
+}
+
 /** How the config loader read an entry written in another spelling (rocker, rockerc, deps_rocker). */
 export interface Reading {
   /** As written, e.g. `nvidia` or `shm-size: 2g`. */
@@ -140,6 +149,11 @@ export interface Config {
    * loader once it has read the file; it joins the composition hash.
    */
   readonly ca: { readonly file: Located<string>; readonly sha256: string | undefined } | undefined;
+}
+
+/** A Config whose entries carry what they loaded: what resolution starts from. */
+export interface LoadedConfig extends Config {
+  readonly extensions: readonly LoadedEntry[];
 }
 
 // ---------------------------------------------------------------- extensions

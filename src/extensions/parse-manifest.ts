@@ -119,9 +119,9 @@ function parseOptions(doc: ManifestDocument, source: YamlSource, problems: Rockt
         }
       });
     }
-    const problem = checkOptionValue(spec, spec.default);
-    if (problem !== undefined) {
-      problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.default: expected ${problem.expected}, found ${describeValue(spec.default)}`, { location: at('default') }));
+    const checked = checkOptionValue(spec, spec.default);
+    if ('expected' in checked) {
+      problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.default: expected ${checked.expected}, found ${describeValue(spec.default)}`, { location: at('default') }));
     }
     declarations.push({ name, spec });
   }

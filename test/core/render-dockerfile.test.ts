@@ -14,7 +14,7 @@ import { fakeConfig, fakeExtension, type FakeExtension } from '../helpers/fake-e
 function composed(specs: readonly FakeExtension[], file = 'rockerc.yaml') {
   const available = specs.map(fakeExtension);
   const config = { ...fakeConfig('ubuntu:24.04', specs.map((s) => s.name)), file };
-  return compose({ config, available, chosen: new Map(), rocktsVersion: '0.0.0', hostUser: { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' } });
+  return compose({ config, available, rocktsVersion: '0.0.0', hostUser: { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' } });
 }
 
 const A = { name: 'a', builder: 'RUN mkdir -p {{outDir}}', setup: 'RUN echo a' };
