@@ -4,7 +4,7 @@
  * can never start a new Dockerfile line.
  */
 import { CONTROL_CHARACTER } from './grammar.js';
-import type { OptionSpec, ResolvedExtension, Scalar } from './types.js';
+import type { OptionSpec, Scalar } from './types.js';
 
 /** The value, typed, when it is acceptable; otherwise the "expected ..." phrase. */
 export function checkOptionValue(spec: OptionSpec, value: unknown): { value: Scalar } | { expected: string } {
@@ -41,9 +41,4 @@ export function checkOptionValue(spec: OptionSpec, value: unknown): { value: Sca
       return { expected: `one of: ${spec.values.join(', ')}${quote ? ' (write it in quotes)' : ''}` };
     }
   }
-}
-
-/** An extension's option values by name, as templates and run: values see them (`options.NAME`). */
-export function optionValues(e: Pick<ResolvedExtension, 'options'>): Record<string, Scalar> {
-  return Object.fromEntries(e.options.map((o) => [o.name, o.value]));
 }

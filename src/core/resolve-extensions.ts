@@ -98,10 +98,12 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       continue;
     }
     for (const template of extension.templates) problems.push(...checkTemplate(template, extension));
+    const values = resolveOptions(name, manifest, options, problems);
     resolved.push({
       name,
       extension,
-      options: resolveOptions(name, manifest, options, problems),
+      options: values,
+      optionValues: Object.fromEntries(values.map((o) => [o.name, o.value])),
       builderBaseImage: imageOverrides.get(name) ?? builderBaseImage(config, manifest.builderBaseImage),
       request,
     });

@@ -11,7 +11,6 @@
  */
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER, describeValue, ENV_NAME } from './grammar.js';
-import { optionValues } from './option-values.js';
 import { HOST_USER_FIELDS, type HostUser, type Located, type OrderedExtension, type RunConfig, type Scalar } from './types.js';
 
 export interface HostContext {
@@ -54,8 +53,7 @@ export function runSettings(extensions: readonly OrderedExtension[], host: HostC
   const notes: string[] = [];
   for (const e of extensions) {
     const { run } = e.extension.manifest;
-    const options = optionValues(e);
-    const fill = (text: string, location: SourceLocation) => fillIn(text, options, host, e.name, location);
+    const fill = (text: string, location: SourceLocation) => fillIn(text, e.optionValues, host, e.name, location);
     for (const variable of run.env) {
       const filled = fill(variable.value, variable.location);
       if ('unset' in filled) notes.push(`${e.name}: not setting ${variable.name}: ${filled.unset} is not set on this machine`);

@@ -274,6 +274,8 @@ export interface ResolvedExtension {
   readonly extension: LoadedExtension;
   /** Every declared option, in declaration order, with the value in force. */
   readonly options: readonly { readonly name: string; readonly value: Scalar }[];
+  /** The same values by name, as templates, final.env and run: values see them (`options.NAME`). */
+  readonly optionValues: Readonly<Record<string, Scalar>>;
   readonly builderBaseImage: string;
   readonly request: Request;
 }

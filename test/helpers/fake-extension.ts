@@ -49,6 +49,7 @@ export function resolved(spec: FakeExtension): ResolvedExtension {
     name: spec.name,
     extension: fakeExtension(spec),
     options: [],
+    optionValues: {},
     builderBaseImage: spec.builderBaseImage ?? 'ubuntu:22.04',
     request: { kind: 'config', location: at('rockerc.yaml') },
   };
