@@ -69,8 +69,9 @@ export function buildPlan(input: PlanInput): Plan {
       stage: builderStageName(e.name),
       builderBaseImage: e.builderBaseImage,
       filesDir: filesDirFor(e.name),
+      image,
+      user: hostUser,
       mirrors: config.mirrors,
-      ...(kind === 'builder' ? {} : { image, ...(hostUser ? { user: hostUser } : {}) }),
     };
     try {
       return renderTemplate(template, context);
