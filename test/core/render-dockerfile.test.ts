@@ -85,3 +85,14 @@ test('a label longer than a Dockerfile line (the record of 1,000 extensions) is 
   expect(record.length).toBeGreaterThan(65535);
   expect(label.line).toContain(`rockts.record="${record.replace(/[\\"$]/g, (c) => `\\${c}`)}"`);
 });
+
+test('the header lists 1,100 extension names of the longest kind over several comment lines, each within a Dockerfile line', () => {
+  const names = Array.from({ length: 1100 }, (_, i) => `${'x'.repeat(59)}${String(i).padStart(4, '0')}`);
+  const { dockerfile } = composed(names.map((name) => ({ name })));
+  const lines = dockerfile.split('\n');
+  expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(65535);
+  const header = lines.slice(1, lines.indexOf(''));
+  expect(header.length).toBeGreaterThan(1);
+  expect(header.every((l) => l.startsWith('# '))).toBe(true);
+  expect(header.map((l) => l.slice(2)).join(' ')).toBe(`Extensions (in order): ${names.join(', ')}`);
+});
