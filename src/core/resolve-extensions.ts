@@ -53,7 +53,7 @@ interface Enabled {
 }
 
 /** How messages name where an extension comes from. */
-export function describeSource(extension: LoadedExtension): string {
+function describeSource(extension: LoadedExtension): string {
   const { source } = extension;
   if (source.kind === 'builtin') return 'built-in';
   if (source.kind === 'package') return `package ${source.package}@${source.version}`;
