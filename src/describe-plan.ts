@@ -146,7 +146,7 @@ export function planToJson(plan: Plan, config: Config, display: DisplayPath, dep
         effectivePriority: e.effectivePriority,
         priorityFrom: e.priorityFrom ?? null,
         after: e.dependencies.map((d) => ({ name: d.from, kind: d.kind })),
-        options: Object.fromEntries(e.options.map((o) => [o.name, o.value])),
+        options: e.optionValues,
         builderBaseImage: e.builderBaseImage,
         requested,
         why: position,

@@ -11,9 +11,8 @@ import { loadConfig } from './config/load-config.js';
 import { compose, type Composition } from './core/compose.js';
 import { RocktsError, throwIfAny } from './core/errors.js';
 import type { DockerfileFeatures } from './core/plain-forms.js';
-import { BUILTIN_PACKAGE, refKey } from './core/resolve-extensions.js';
 import { suggestNames } from './core/suggest.js';
-import type { Config, ExtensionRef, HostUser, LoadedExtension } from './core/types.js';
+import { BUILTIN_PACKAGE, type Config, type ExtensionRef, type HostUser, type LoadedConfig, type LoadedEntry, type LoadedExtension } from './core/types.js';
 import { loadBuiltins } from './extensions/builtin-index.js';
 import { readRegularFile } from './extensions/extension-files.js';
 import { discoverExtensions, loadExtension } from './extensions/load-extension.js';
@@ -50,8 +49,8 @@ export interface Project {
   readonly builtins: readonly LoadedExtension[];
   /** Installed extension packages, by name (broken ones carry their problem). */
   readonly packages: ReadonlyMap<string, ExtensionPackage>;
-  /** What each config entry naming its source stands for, by refKey (see ResolveInput). */
-  readonly chosen: ReadonlyMap<string, readonly LoadedExtension[]>;
+  /** The config with what each entry loaded; undefined when an entry could not be loaded (`problems` says why). */
+  readonly loaded: LoadedConfig | undefined;
   /** Files the build context carries beside the extensions' files/ (the deps extension's). */
   readonly contextFiles: readonly ContextFile[];
   /** What the project's deps files contributed, when the config enables `deps`. */
@@ -69,7 +68,6 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const projectDir = path.dirname(path.resolve(options.cwd, config.file));
   const folders = searchFolders(projectDir, options.globalNodeModules);
   const packages = await discoverPackages(folders);
-  const chosen = new Map<string, readonly LoadedExtension[]>();
   const problems: RocktsError[] = [...configProblems];
   // The project folder is searched once, and only when a built-in needs its files.
   let listing: Promise<string[]> | undefined;
@@ -83,12 +81,11 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
   const specialised = new Map([depsExtension, gitClone?.extension].flatMap((e) => (e ? [[e.manifest.name, e] as const] : [])));
   const builtins = discovered.map((e) => specialised.get(e.manifest.name) ?? e);
   const named = new Set<string>();
+  const entries: LoadedEntry[] = [];
   for (const entry of config.extensions) {
-    const key = refKey(entry.ref);
-    if (chosen.has(key)) continue;
     if (entry.ref.kind === 'qualified' || entry.ref.kind === 'package') named.add(entry.ref.package);
     try {
-      chosen.set(key, await loadChosen(entry.ref, builtins, packages, folders));
+      entries.push({ ...entry, loaded: await loadChosen(entry.ref, builtins, packages, folders) });
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;
       // A problem with no place of its own is reported where the config names the extension.
@@ -104,7 +101,8 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     if (pkg.intended.some((name) => wanted.has(name) && !offered.has(name))) problems.push(pkg.problem);
     else options.warn?.(ignoredPackage(pkg, pkg.problem));
   }
-  return { config, problems, builtins, packages, chosen, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary, gitClone: gitClone?.summary };
+  const complete = entries.length === config.extensions.length;
+  return { config, problems, builtins, packages, loaded: complete ? { ...config, extensions: entries } : undefined, contextFiles: [...ca.contextFiles, ...(deps?.contextFiles ?? [])], deps: deps?.summary, gitClone: gitClone?.summary };
 }
 
 /** The largest `dockerfile:` read (it is hashed into the image's tag). */
@@ -231,15 +229,13 @@ export async function composeProject(options: ProjectOptions): Promise<Compositi
 
 /** Composes a loaded project (for build and run, which pick the engine from the config first). */
 export function composeLoaded(project: Project, options: ProjectOptions): Composition & Project {
-  const unloaded = project.config.extensions.some((e) => e.ref.kind !== 'name' && !project.chosen.has(refKey(e.ref)));
   let composition: Composition | undefined;
   const problems = [...project.problems];
-  if (!unloaded) {
+  if (project.loaded) {
     try {
       composition = compose({
-        config: project.config,
+        config: project.loaded,
         available: availableExtensions(project),
-        chosen: project.chosen,
         rocktsVersion: options.rocktsVersion,
         hostUser: options.hostUser,
         ...(options.features ? { features: options.features } : {}),

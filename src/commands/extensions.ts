@@ -22,7 +22,7 @@ export default class ExtensionsCommand extends BaseCommand {
     try {
       const project = await loadProject(options);
       throwIfAny(project.problems);
-      extensions = [...availableExtensions(project), ...[...project.chosen.values()].flat()];
+      extensions = [...availableExtensions(project), ...(project.loaded?.extensions ?? []).flatMap((e) => e.loaded)];
     } catch (error) {
       // Without a config file, list what is installed around the current folder; a named file must exist.
       if (!(error instanceof RocktsError && error.code === 'CONFIG_NOT_FOUND' && flags.config === undefined)) throw error;

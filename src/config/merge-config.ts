@@ -4,7 +4,6 @@
  * both keeps the global options the project does not set.
  */
 import { RocktsError } from '../core/errors.js';
-import { refKey } from '../core/resolve-extensions.js';
 import type { Config, ConfigExtensionEntry, ExtensionRef, Located, RunConfig } from '../core/types.js';
 import type { ConfigLayer } from './parse-config.js';
 
@@ -161,6 +160,20 @@ function mergeRun(global: RunConfig, project: RunConfig): RunConfig {
     merged[key] = Array.isArray(p) ? uniqueBy([...(g as Located<string>[]), ...p], (l) => l.value) : (p ?? g);
   }
   return merged as unknown as RunConfig;
+}
+
+/** The identity of a config entry's reference: entries with the same key are the same extension. */
+function refKey(ref: ExtensionRef): string {
+  switch (ref.kind) {
+    case 'name':
+      return `name:${ref.name}`;
+    case 'path':
+      return `path:${ref.path}`;
+    case 'qualified':
+      return `qualified:${ref.package}/${ref.name}`;
+    case 'package':
+      return `package:${ref.package}`;
+  }
 }
 
 export function describeRef(ref: ExtensionRef): string {

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { CA_PACKAGE } from './company-ca.js';
 import { RocktsError, throwIfAny } from './errors.js';
 import { CONTROL_CHARACTER, USER_NAME } from './grammar.js';
-import { optionValues } from './option-values.js';
 import { baseStageName, builderStageName, isOwnStageName } from './stage-names.js';
 import { compareCodePoints } from './suggest.js';
 import { renderTemplate, renderValue, type TemplateContext } from './templates.js';
@@ -65,13 +64,14 @@ export function buildPlan(input: PlanInput): Plan {
     const context: TemplateContext = {
       name: e.name,
       version: e.extension.manifest.version,
-      options: optionValues(e),
+      options: e.optionValues,
       outDir: outDirFor(e.name),
       stage: builderStageName(e.name),
       builderBaseImage: e.builderBaseImage,
       filesDir: filesDirFor(e.name),
+      image,
+      user: hostUser,
       mirrors: config.mirrors,
-      ...(kind === 'builder' ? {} : { image, ...(hostUser ? { user: hostUser } : {}) }),
     };
     try {
       return renderTemplate(template, context);
@@ -213,11 +213,10 @@ function composeEnv(extensions: readonly OrderedExtension[], problems: RocktsErr
   const env = new Map<string, { name: string; value: string; owner: string; location: SourceLocation }>();
   const paths = new Set<string>();
   for (const e of extensions) {
-    const options = optionValues(e);
     for (const declared of e.extension.manifest.final.env) {
       let variable = declared;
       try {
-        variable = { ...declared, value: renderValue(declared.value, options, e.name, declared.location) };
+        variable = { ...declared, value: renderValue(declared.value, e.optionValues, e.name, declared.location) };
       } catch (error) {
         if (!(error instanceof RocktsError)) throw error;
         problems.push(error);
@@ -253,6 +252,5 @@ function hashComposition(composition: unknown): string {
 /** An extension's final apt packages: the fixed ones and those whose boolean option is on. */
 function finalApt(e: OrderedExtension): string[] {
   const { apt, aptWhen } = e.extension.manifest.final;
-  const on = (option: string) => e.options.some((o) => o.name === option && o.value === true);
-  return [...apt, ...aptWhen.filter((w) => on(w.option)).flatMap((w) => w.packages)];
+  return [...apt, ...aptWhen.filter((w) => e.optionValues[w.option] === true).flatMap((w) => w.packages)];
 }

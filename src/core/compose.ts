@@ -7,7 +7,7 @@ import { encodeRecord, RECORD_LABEL, recordComposition, type CompositionRecord, 
 import { orderExtensions } from './order-extensions.js';
 import { MODERN_FEATURES, type DockerfileFeatures } from './plain-forms.js';
 import { renderDockerfile } from './render-dockerfile.js';
-import { DEFAULT_BUILDER_BASE_IMAGE, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
+import { builderBaseImage, resolveExtensions, type ResolveInput } from './resolve-extensions.js';
 import type { HostUser, Plan } from './types.js';
 
 export interface ComposeInput extends ResolveInput {
@@ -36,7 +36,7 @@ export function compose(input: ComposeInput): Composition {
     extensions: ordered,
     rocktsVersion: input.rocktsVersion,
     hostUser: input.hostUser,
-    defaultBuilderBaseImage: input.config.builder.baseImage?.value ?? DEFAULT_BUILDER_BASE_IMAGE,
+    defaultBuilderBaseImage: builderBaseImage(input.config),
   });
   const features = input.config.syntax !== undefined ? MODERN_FEATURES : (input.features ?? MODERN_FEATURES);
   // The record describes every instruction but the LABEL line that carries it.

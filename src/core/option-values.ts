@@ -4,17 +4,17 @@
  * can never start a new Dockerfile line.
  */
 import { CONTROL_CHARACTER } from './grammar.js';
-import type { OptionSpec, ResolvedExtension, Scalar } from './types.js';
+import type { OptionSpec, Scalar } from './types.js';
 
-/** Undefined when `value` is acceptable; otherwise the "expected ..." phrase. */
-export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: string } | undefined {
+/** The value, typed, when it is acceptable; otherwise the "expected ..." phrase. */
+export function checkOptionValue(spec: OptionSpec, value: unknown): { value: Scalar } | { expected: string } {
   switch (spec.type) {
     case 'string': {
       const expected = spec.pattern === undefined ? 'a string' : `a string matching ${spec.pattern}`;
       if (typeof value !== 'string') return { expected: typeof value === 'number' ? `${expected} (write it in quotes)` : expected };
       if (CONTROL_CHARACTER.test(value)) return { expected: `${expected} without control characters (newlines, tabs)` };
       if (spec.pattern !== undefined && !new RegExp(spec.pattern, 'u').test(value)) return { expected };
-      return undefined;
+      return { value };
     }
     case 'number': {
       const range =
@@ -30,26 +30,15 @@ export function checkOptionValue(spec: OptionSpec, value: unknown): { expected: 
       if (spec.integer && !Number.isInteger(value)) return { expected };
       if (spec.minimum !== undefined && value < spec.minimum) return { expected };
       if (spec.maximum !== undefined && value > spec.maximum) return { expected };
-      return undefined;
+      return { value };
     }
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : { expected: 'true or false' };
+      return typeof value === 'boolean' ? { value } : { expected: 'true or false' };
     case 'enum': {
-      if (typeof value === 'string' && spec.values.includes(value)) return undefined;
+      if (typeof value === 'string' && spec.values.includes(value)) return { value };
       // YAML reads 2 or true as a number or boolean; the value list holds strings.
       const quote = (typeof value === 'number' || typeof value === 'boolean') && spec.values.includes(String(value));
       return { expected: `one of: ${spec.values.join(', ')}${quote ? ' (write it in quotes)' : ''}` };
     }
   }
-}
-
-/** An extension's option values by name, as templates and run: values see them (`options.NAME`). */
-export function optionValues(e: Pick<ResolvedExtension, 'options'>): Record<string, Scalar> {
-  return Object.fromEntries(e.options.map((o) => [o.name, o.value]));
-}
-
-/** The value a template sees; only called on checked values. */
-export function asScalar(value: unknown): Scalar {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  throw new Error(`internal: unchecked option value ${String(value)}`);
 }

@@ -1,195 +1,93 @@
 /**
  * Config + available extensions → the enabled extensions, each with its options
- * checked and defaults applied. Required extensions are enabled automatically.
- * Every problem is collected before failing.
+ * checked and defaults applied. Three steps: choose where each name comes from, enable
+ * what the config asks for and what that requires, resolve each one's options. Every
+ * problem is collected before failing.
  */
 import semver from 'semver';
 import { RocktsError, throwIfAny } from './errors.js';
 import { describeValue } from './grammar.js';
-import { asScalar, checkOptionValue } from './option-values.js';
+import { checkOptionValue } from './option-values.js';
 import { compareCodePoints, suggestNames } from './suggest.js';
 import { checkTemplate } from './templates.js';
-import type { Config, ConfigExtensionEntry, ExtensionRef, LoadedExtension, Request, ResolvedExtension, SourceLocation } from './types.js';
-
-/** The version of the extension API that manifests' `rockts:` ranges are checked against. */
-export const EXTENSION_API_VERSION = '0.1.0';
-
-/** The package name that stands for the built-in extensions in `rockts/NAME`. */
-export const BUILTIN_PACKAGE = 'rockts';
+import {
+  BUILTIN_PACKAGE,
+  EXTENSION_API_VERSION,
+  type Config,
+  type ConfigOption,
+  type ExtensionManifest,
+  type LoadedConfig,
+  type LoadedEntry,
+  type LoadedExtension,
+  type Request,
+  type ResolvedExtension,
+  type Scalar,
+  type SourceLocation,
+} from './types.js';
 
 /** The builder base image used when neither the config nor the manifest names one. */
-export const DEFAULT_BUILDER_BASE_IMAGE = 'ubuntu:22.04';
+const DEFAULT_BUILDER_BASE_IMAGE = 'ubuntu:22.04';
 
 export interface ResolveInput {
-  readonly config: Config;
+  /** The config, each entry with what it loaded. */
+  readonly config: LoadedConfig;
   /** The catalogue: built-in extensions and those of installed packages; a name may repeat. */
   readonly available: readonly LoadedExtension[];
-  /**
-   * What each config entry that names its source (a folder, `PACKAGE/NAME`, `package:`)
-   * stands for, keyed by refKey. The loader fills it in or reports why it could not.
-   */
-  readonly chosen: ReadonlyMap<string, readonly LoadedExtension[]>;
 }
 
-/** The identity of a config entry's reference: entries with the same key are the same extension. */
-export function refKey(ref: ExtensionRef): string {
-  switch (ref.kind) {
-    case 'name':
-      return `name:${ref.name}`;
-    case 'path':
-      return `path:${ref.path}`;
-    case 'qualified':
-      return `qualified:${ref.package}/${ref.name}`;
-    case 'package':
-      return `package:${ref.package}`;
-  }
+/** Where the extensions a name may stand for come from. */
+interface Sources {
+  /** The catalogue by name; a name may be offered by several sources. */
+  readonly offered: ReadonlyMap<string, readonly LoadedExtension[]>;
+  /** What entries that name their source chose, by name: the user's choice wins wherever the name is used. */
+  readonly chosen: ReadonlyMap<string, LoadedExtension>;
+}
+
+/** An extension to compose, and why. */
+interface Enabled {
+  readonly name: string;
+  readonly extension: LoadedExtension;
+  /** The options the config gives it (none when it is enabled only because others require it). */
+  readonly options: readonly ConfigOption[];
+  readonly request: Request;
 }
 
 /** How messages name where an extension comes from. */
-export function describeSource(extension: LoadedExtension): string {
+function describeSource(extension: LoadedExtension): string {
   const { source } = extension;
   if (source.kind === 'builtin') return 'built-in';
   if (source.kind === 'package') return `package ${source.package}@${source.version}`;
   return 'folder';
 }
 
+/**
+ * The image a builder starts from when the config's builder.images does not name one
+ * for its extension: the config's builder.baseImage, else the manifest's
+ * builderBaseImage, else the rockts default. Without a manifest image, this is the
+ * default builder base (the stage named rockts-builder-base).
+ */
+export function builderBaseImage(config: Config, manifestImage?: string): string {
+  return config.builder.baseImage?.value ?? manifestImage ?? DEFAULT_BUILDER_BASE_IMAGE;
+}
+
 export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
   const { config } = input;
   const problems: RocktsError[] = [];
-  const candidates = new Map<string, LoadedExtension[]>();
-  for (const extension of input.available) {
-    const list = candidates.get(extension.manifest.name) ?? [];
-    if (!list.some((e) => e.dir === extension.dir)) list.push(extension);
-    candidates.set(extension.manifest.name, list);
-  }
-  // An entry that names its source is the user's explicit choice: it wins over every other
-  // extension of that name, wherever the name is used.
-  const choices = new Map<string, LoadedExtension>();
-  for (const entry of config.extensions) {
-    if (entry.ref.kind === 'name') continue;
-    const chosen = input.chosen.get(refKey(entry.ref));
-    if (!chosen) throw new Error(`internal: ${refKey(entry.ref)} was not loaded`);
-    for (const extension of chosen) {
-      const other = choices.get(extension.manifest.name);
-      if (other && other.dir !== extension.dir) {
-        problems.push(
-          new RocktsError('COMPOSITION_CONFLICT', `two sources of extension '${extension.manifest.name}' are both chosen; keep one`, {
-            location: entry.location,
-            notes: [other, extension].map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
-          }),
-        );
-      }
-      choices.set(extension.manifest.name, extension);
-    }
-  }
-  // Every name on offer, for suggestions; computed once, when a message first needs it.
-  let knownNames: Set<string> | undefined;
-  const known = () => (knownNames ??= new Set([...candidates.keys(), ...choices.keys()]));
-  /**
-   * The extension a bare name stands for: the chosen one, else the only one offered, else
-   * one from the same package as the extension that requires it; otherwise an error.
-   */
-  const lookup = (name: string, location: SourceLocation, requiredBy?: LoadedExtension): LoadedExtension | undefined => {
-    const chosen = choices.get(name);
-    if (chosen) return chosen;
-    const offered = candidates.get(name) ?? [];
-    if (offered.length <= 1) return offered[0];
-    const sibling = offered.find((e) => samePackage(e, requiredBy));
-    if (sibling) return sibling;
-    // `rockts/NAME` always means the built-in: a package named rockts is chosen by its folder.
-    const ways = offered.map((e) =>
-      e.source.kind !== 'package' ? `\`${BUILTIN_PACKAGE}/${name}\`` : e.source.package === BUILTIN_PACKAGE ? `its folder (${e.dir})` : `\`${e.source.package}/${name}\``,
-    );
-    problems.push(
-      new RocktsError('COMPOSITION_CONFLICT', `extension '${name}' is offered by ${offered.length} sources; choose one in rockerc.yaml by writing ${ways.join(' or ')}`, {
-        location,
-        notes: offered.map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
-      }),
-    );
-    return undefined;
-  };
-  const blacklist = new Map(config.blacklist.map((b) => [b.value, b]));
-
-  // 1. What the config asks for. An extension enabled only because others require it has
-  // no request yet: `requiredBy` collects who requires it, sorted once at the end.
-  const enabled = new Map<string, { extension: LoadedExtension; entry: ConfigExtensionEntry | undefined; request: Request | undefined }>();
-  const requiredBy = new Map<string, Set<string>>();
-  for (const entry of config.extensions) {
-    const request: Request =
-      entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
-    if (entry.ref.kind !== 'name') {
-      for (const extension of input.chosen.get(refKey(entry.ref))!) {
-        if (!blacklist.has(extension.manifest.name)) enabled.set(extension.manifest.name, { extension, entry, request });
-      }
-      continue;
-    }
-    const name = entry.ref.name;
-    if (!candidates.has(name) && !choices.has(name) && entry.unavailable !== undefined) {
-      problems.push(new RocktsError('EXTENSION_UNKNOWN', entry.unavailable, { location: entry.location }));
-      continue;
-    }
-    if (!candidates.has(name) && !choices.has(name)) {
-      const suggestions = suggestNames(name, known());
-      const hint = suggestions.length === 0 ? '; `rockts extensions` lists the available ones' : '';
-      problems.push(new RocktsError('EXTENSION_UNKNOWN', `unknown extension '${name}'${hint}`, { location: entry.location, suggestions }));
-      continue;
-    }
-    const extension = lookup(name, entry.location);
-    if (extension && !blacklist.has(name)) enabled.set(name, { extension, entry, request });
-  }
-
-  // 2. What those require, transitively, in name order so the result never depends on listing order.
-  const queue = [...enabled.keys()].sort(compareCodePoints);
-  for (let next = 0; next < queue.length; next++) {
-    const name = queue[next]!;
-    const { extension } = enabled.get(name)!;
-    for (const required of extension.manifest.requires) {
-      if (enabled.has(required.value)) {
-        requiredBy.get(required.value)?.add(name);
-        continue;
-      }
-      const banned = blacklist.get(required.value);
-      if (banned) {
-        problems.push(
-          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${required.value}', which extension-blacklist excludes`, {
-            location: required.location,
-            notes: [{ message: `'${required.value}' is excluded here`, location: banned.location }],
-          }),
-        );
-        continue;
-      }
-      if (!candidates.has(required.value) && !choices.has(required.value)) {
-        problems.push(
-          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${required.value}', which is not available`, {
-            location: required.location,
-            suggestions: suggestNames(required.value, known()),
-          }),
-        );
-        continue;
-      }
-      const dependency = lookup(required.value, required.location, extension);
-      if (!dependency) continue;
-      enabled.set(required.value, { extension: dependency, entry: undefined, request: undefined });
-      requiredBy.set(required.value, new Set([name]));
-      queue.push(required.value);
-    }
-  }
-
-  // 3. API compatibility, templates and options of each enabled extension.
-  const imageOverrides = new Map(config.builder.images.map((i) => [i.extension.value, i]));
+  const sources = chooseSources(config.extensions, input.available, problems);
+  const enabled = enableExtensions(config, sources, problems);
   for (const override of config.builder.images) {
-    if (!known().has(override.extension.value)) {
+    if (!isOffered(sources, override.extension.value)) {
       problems.push(
         new RocktsError('EXTENSION_UNKNOWN', `builder.images names unknown extension '${override.extension.value}'`, {
           location: override.extension.location,
-          suggestions: suggestNames(override.extension.value, known()),
+          suggestions: suggestNames(override.extension.value, offeredNames(sources)),
         }),
       );
     }
   }
+  const imageOverrides = new Map(config.builder.images.map((i) => [i.extension.value, i.image.value]));
   const resolved: ResolvedExtension[] = [];
-  for (const name of [...enabled.keys()].sort(compareCodePoints)) {
-    const { extension, entry, request } = enabled.get(name)!;
+  for (const { name, extension, options, request } of enabled) {
     const { manifest } = extension;
     if (!semver.satisfies(EXTENSION_API_VERSION, manifest.rockts.value)) {
       problems.push(
@@ -200,43 +98,194 @@ export function resolveExtensions(input: ResolveInput): ResolvedExtension[] {
       continue;
     }
     for (const template of extension.templates) problems.push(...checkTemplate(template, extension));
-    const values = new Map(manifest.options.map((o) => [o.name, o.spec.default as unknown]));
-    const declarations = new Map(manifest.options.map((o) => [o.name, o]));
-    for (const option of entry?.options ?? []) {
-      const declaration = declarations.get(option.key.value);
-      if (!declaration) {
-        const names = manifest.options.map((o) => o.name);
-        const known = names.length === 0 ? 'it has no options' : `expected one of: ${names.join(', ')}`;
-        problems.push(
-          new RocktsError('OPTION_INVALID', `unknown option '${option.key.value}' for extension '${name}'; ${known}`, {
-            location: option.key.location,
-            suggestions: suggestNames(option.key.value, names),
-          }),
-        );
-        continue;
-      }
-      const problem = checkOptionValue(declaration.spec, option.value.value);
-      if (problem) {
-        problems.push(
-          new RocktsError('OPTION_INVALID', `option '${option.key.value}' of extension '${name}': expected ${problem.expected}, found ${describeValue(option.value.value)}`, {
-            location: option.value.location,
-          }),
-        );
-        continue;
-      }
-      values.set(declaration.name, option.value.value);
-    }
+    const values = resolveOptions(name, manifest, options, problems);
     resolved.push({
       name,
       extension,
-      options: manifest.options.map((o) => ({ name: o.name, value: asScalar(values.get(o.name)) })),
-      builderBaseImage:
-        imageOverrides.get(name)?.image.value ?? config.builder.baseImage?.value ?? manifest.builderBaseImage ?? DEFAULT_BUILDER_BASE_IMAGE,
-      request: request ?? { kind: 'required', by: [...requiredBy.get(name)!].sort(compareCodePoints) },
+      options: values,
+      optionValues: Object.fromEntries(values.map((o) => [o.name, o.value])),
+      builderBaseImage: imageOverrides.get(name) ?? builderBaseImage(config, manifest.builderBaseImage),
+      request,
     });
   }
   throwIfAny(problems);
   return resolved;
+}
+
+/**
+ * The catalogue by name, and the extensions that entries naming their source (a folder,
+ * `PACKAGE/NAME`, `package:`) chose; two different choices of one name are a conflict.
+ */
+function chooseSources(entries: readonly LoadedEntry[], available: readonly LoadedExtension[], problems: RocktsError[]): Sources {
+  const offered = new Map<string, LoadedExtension[]>();
+  for (const extension of available) {
+    const list = offered.get(extension.manifest.name) ?? [];
+    if (!list.some((e) => e.dir === extension.dir)) list.push(extension);
+    offered.set(extension.manifest.name, list);
+  }
+  const chosen = new Map<string, LoadedExtension>();
+  for (const entry of entries) {
+    for (const extension of entry.loaded) {
+      const other = chosen.get(extension.manifest.name);
+      if (other && other.dir !== extension.dir) {
+        problems.push(
+          new RocktsError('COMPOSITION_CONFLICT', `two sources of extension '${extension.manifest.name}' are both chosen; keep one`, {
+            location: entry.location,
+            notes: [other, extension].map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
+          }),
+        );
+      }
+      chosen.set(extension.manifest.name, extension);
+    }
+  }
+  return { offered, chosen };
+}
+
+function isOffered(sources: Sources, name: string): boolean {
+  return sources.offered.has(name) || sources.chosen.has(name);
+}
+
+/** Every name on offer, for suggestions. */
+function offeredNames(sources: Sources): string[] {
+  return [...sources.offered.keys(), ...sources.chosen.keys()];
+}
+
+/**
+ * The extension a bare name stands for: the chosen one, else the only one offered, else
+ * one from the same package as the extension that requires it; otherwise a problem.
+ */
+function lookup(sources: Sources, name: string, location: SourceLocation, requiredBy: LoadedExtension | undefined, problems: RocktsError[]): LoadedExtension | undefined {
+  const chosen = sources.chosen.get(name);
+  if (chosen) return chosen;
+  const offered = sources.offered.get(name) ?? [];
+  if (offered.length <= 1) return offered[0];
+  const sibling = offered.find((e) => samePackage(e, requiredBy));
+  if (sibling) return sibling;
+  // `rockts/NAME` always means the built-in: a package named rockts is chosen by its folder.
+  const ways = offered.map((e) =>
+    e.source.kind !== 'package' ? `\`${BUILTIN_PACKAGE}/${name}\`` : e.source.package === BUILTIN_PACKAGE ? `its folder (${e.dir})` : `\`${e.source.package}/${name}\``,
+  );
+  problems.push(
+    new RocktsError('COMPOSITION_CONFLICT', `extension '${name}' is offered by ${offered.length} sources; choose one in rockerc.yaml by writing ${ways.join(' or ')}`, {
+      location,
+      notes: offered.map((e) => ({ message: describeSource(e), location: { file: e.manifestFile, line: 1, column: 1 } })),
+    }),
+  );
+  return undefined;
+}
+
+/**
+ * What the config asks for (unless extension-blacklist excludes it), then what those
+ * require, transitively, in name order so the result never depends on listing order.
+ * Sorted by name.
+ */
+function enableExtensions(config: LoadedConfig, sources: Sources, problems: RocktsError[]): Enabled[] {
+  const blacklist = new Map(config.blacklist.map((b) => [b.value, b]));
+  const requested = new Map<string, Enabled>();
+  for (const entry of config.extensions) {
+    const request: Request =
+      entry.detected === undefined ? { kind: 'config', location: entry.location } : { kind: 'detected', reason: entry.detected, location: entry.location };
+    if (entry.ref.kind !== 'name') {
+      for (const extension of entry.loaded) {
+        const { name } = extension.manifest;
+        if (!blacklist.has(name)) requested.set(name, { name, extension, options: entry.options, request });
+      }
+      continue;
+    }
+    const name = entry.ref.name;
+    if (!isOffered(sources, name) && entry.unavailable !== undefined) {
+      problems.push(new RocktsError('EXTENSION_UNKNOWN', entry.unavailable, { location: entry.location }));
+      continue;
+    }
+    if (!isOffered(sources, name)) {
+      const suggestions = suggestNames(name, offeredNames(sources));
+      const hint = suggestions.length === 0 ? '; `rockts extensions` lists the available ones' : '';
+      problems.push(new RocktsError('EXTENSION_UNKNOWN', `unknown extension '${name}'${hint}`, { location: entry.location, suggestions }));
+      continue;
+    }
+    const extension = lookup(sources, name, entry.location, undefined, problems);
+    if (extension && !blacklist.has(name)) requested.set(name, { name, extension, options: entry.options, request });
+  }
+
+  // An extension enabled only because others require it: who requires it, sorted once at the end.
+  const required = new Map<string, { extension: LoadedExtension; by: Set<string> }>();
+  const queue = [...requested.values()].sort((a, b) => compareCodePoints(a.name, b.name)).map((e) => e.extension);
+  for (let next = 0; next < queue.length; next++) {
+    const extension = queue[next]!;
+    const name = extension.manifest.name;
+    for (const requirement of extension.manifest.requires) {
+      const wanted = requirement.value;
+      if (requested.has(wanted)) continue;
+      const earlier = required.get(wanted);
+      if (earlier) {
+        earlier.by.add(name);
+        continue;
+      }
+      const banned = blacklist.get(wanted);
+      if (banned) {
+        problems.push(
+          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${wanted}', which extension-blacklist excludes`, {
+            location: requirement.location,
+            notes: [{ message: `'${wanted}' is excluded here`, location: banned.location }],
+          }),
+        );
+        continue;
+      }
+      if (!isOffered(sources, wanted)) {
+        problems.push(
+          new RocktsError('DEPENDENCY_MISSING', `extension '${name}' requires '${wanted}', which is not available`, {
+            location: requirement.location,
+            suggestions: suggestNames(wanted, offeredNames(sources)),
+          }),
+        );
+        continue;
+      }
+      const dependency = lookup(sources, wanted, requirement.location, extension, problems);
+      if (!dependency) continue;
+      required.set(wanted, { extension: dependency, by: new Set([name]) });
+      queue.push(dependency);
+    }
+  }
+  const enabled: Enabled[] = [...requested.values()];
+  for (const [name, { extension, by }] of required) {
+    enabled.push({ name, extension, options: [], request: { kind: 'required', by: [...by].sort(compareCodePoints) } });
+  }
+  return enabled.sort((a, b) => compareCodePoints(a.name, b.name));
+}
+
+/**
+ * Every option the manifest declares, in declaration order, with the value in force:
+ * the config's when it passes the option's check, else the default. An unknown option
+ * or a value that fails is a problem.
+ */
+function resolveOptions(name: string, manifest: ExtensionManifest, given: readonly ConfigOption[], problems: RocktsError[]): ResolvedExtension['options'] {
+  const declarations = new Map(manifest.options.map((o) => [o.name, o]));
+  const values = new Map<string, Scalar>();
+  for (const option of given) {
+    const declaration = declarations.get(option.key.value);
+    if (!declaration) {
+      const names = manifest.options.map((o) => o.name);
+      const known = names.length === 0 ? 'it has no options' : `expected one of: ${names.join(', ')}`;
+      problems.push(
+        new RocktsError('OPTION_INVALID', `unknown option '${option.key.value}' for extension '${name}'; ${known}`, {
+          location: option.key.location,
+          suggestions: suggestNames(option.key.value, names),
+        }),
+      );
+      continue;
+    }
+    const checked = checkOptionValue(declaration.spec, option.value.value);
+    if ('expected' in checked) {
+      problems.push(
+        new RocktsError('OPTION_INVALID', `option '${option.key.value}' of extension '${name}': expected ${checked.expected}, found ${describeValue(option.value.value)}`, {
+          location: option.value.location,
+        }),
+      );
+      continue;
+    }
+    values.set(declaration.name, checked.value);
+  }
+  return manifest.options.map((o) => ({ name: o.name, value: values.get(o.name) ?? o.spec.default }));
 }
 
 function samePackage(a: LoadedExtension, b: LoadedExtension | undefined): boolean {

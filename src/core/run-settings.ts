@@ -1,8 +1,8 @@
 /**
  * What the extensions add to `docker run` (their manifests' `run:` sections), with the
- * values filled in from the host: `{{host.home}}`, `{{host.env.NAME}}`, `{{user.name}}`
- * (uid, gid, home) and `{{options.NAME}}`. Pure: the host is passed in, including a
- * function that tells whether a host path exists.
+ * variables (RUN_VARIABLES: the options, the user, the host's home and environment)
+ * filled in. Pure: the host is passed in, including a function that tells whether a
+ * host path exists.
  *
  * A bind mount or a device is skipped, with a note, when it names a host variable that
  * is unset or a host path that does not exist (no ~/.gitconfig, no ssh agent, no
@@ -11,7 +11,6 @@
  */
 import { RocktsError, type SourceLocation } from './errors.js';
 import { CONTROL_CHARACTER, describeValue, ENV_NAME } from './grammar.js';
-import { optionValues } from './option-values.js';
 import { HOST_USER_FIELDS, type HostUser, type Located, type OrderedExtension, type RunConfig, type Scalar } from './types.js';
 
 export interface HostContext {
@@ -29,33 +28,64 @@ export interface RunSettings {
 }
 
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const USER_FIELDS: ReadonlySet<string> = new Set(HOST_USER_FIELDS);
-
-/**
- * The variables a `run:` value may use that are not what `options` declares; one entry
- * per problem, for the manifest check (so `rockts dockerfile` already reports them).
- */
-export function unknownRunVariables(text: string, optionNames: readonly string[]): string[] {
-  return [...text.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !isKnownVariable(name, optionNames));
-}
-
-function isKnownVariable(name: string, optionNames: readonly string[]): boolean {
-  const [root, field, ...rest] = name.split('.');
-  if (root === 'options') return field !== undefined && rest.length === 0 && optionNames.includes(field);
-  if (root === 'user') return field !== undefined && rest.length === 0 && USER_FIELDS.has(field);
-  if (root === 'host') return (field === 'home' && rest.length === 0) || (field === 'env' && rest.length === 1 && ENV_NAME.test(rest[0]!));
-  return false;
-}
 
 type Filled = { readonly value: string } | { readonly unset: string };
+
+/**
+ * The variables of `run:` values: how messages write each, whether a variable (split at
+ * its dots) is it, and its value on a host (or the host variable that is unset). The
+ * manifest check, the filling-in and their messages all read this table.
+ */
+const RUN_VARIABLES: readonly {
+  readonly written: string;
+  readonly is: (parts: readonly string[], optionNames: readonly string[]) => boolean;
+  readonly fill: (parts: readonly string[], options: Readonly<Record<string, Scalar>>, host: HostContext) => Filled;
+}[] = [
+  {
+    written: '{{options.NAME}}',
+    is: ([root, name, ...rest], optionNames) => root === 'options' && name !== undefined && rest.length === 0 && optionNames.includes(name),
+    fill: ([, name], options) => ({ value: String(options[name!]) }),
+  },
+  {
+    written: `{{user.${HOST_USER_FIELDS[0]}}} (${HOST_USER_FIELDS.slice(1).join(', ')})`,
+    is: ([root, field, ...rest]) => root === 'user' && field !== undefined && rest.length === 0 && (HOST_USER_FIELDS as readonly string[]).includes(field),
+    fill: ([, field], _options, host) => ({ value: String(host.user[field as keyof HostUser]) }),
+  },
+  {
+    written: '{{host.home}}',
+    is: ([root, field, ...rest]) => root === 'host' && field === 'home' && rest.length === 0,
+    fill: (_parts, _options, host) => ({ value: host.home }),
+  },
+  {
+    written: '{{host.env.NAME}}',
+    is: ([root, field, name, ...rest]) => root === 'host' && field === 'env' && name !== undefined && rest.length === 0 && ENV_NAME.test(name),
+    fill: ([, , name], _options, host) => {
+      const found = host.env[name!];
+      return found === undefined || found === '' ? { unset: `$${name}` } : { value: found };
+    },
+  },
+];
+
+/** Why `{{name}}` cannot stand in a run: value. */
+function notARunVariable(name: string): string {
+  const written = RUN_VARIABLES.map((v) => v.written);
+  return `{{${name}}} is not a variable of run: values; expected ${written.slice(0, -1).join(', ')} or ${written[written.length - 1]}`;
+}
+
+/**
+ * What is wrong with the variables of a `run:` value, one message per variable that is
+ * not in RUN_VARIABLES, for the manifest check (so `rockts dockerfile` already reports them).
+ */
+export function runVariableProblems(text: string, optionNames: readonly string[]): string[] {
+  return [...text.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !RUN_VARIABLES.some((v) => v.is(name.split('.'), optionNames))).map(notARunVariable);
+}
 
 export function runSettings(extensions: readonly OrderedExtension[], host: HostContext, engine: 'docker' | 'podman'): RunSettings {
   const args: string[] = [];
   const notes: string[] = [];
   for (const e of extensions) {
     const { run } = e.extension.manifest;
-    const options = optionValues(e);
-    const fill = (text: string, location: SourceLocation) => fillIn(text, options, host, e.name, location);
+    const fill = (text: string, location: SourceLocation) => fillIn(text, e.optionValues, host, e.name, location);
     for (const variable of run.env) {
       const filled = fill(variable.value, variable.location);
       if ('unset' in filled) notes.push(`${e.name}: not setting ${variable.name}: ${filled.unset} is not set on this machine`);
@@ -106,18 +136,16 @@ export function runSettings(extensions: readonly OrderedExtension[], host: HostC
 }
 
 function fillIn(text: string, options: Readonly<Record<string, Scalar>>, host: HostContext, extension: string, location: SourceLocation): Filled {
+  const optionNames = Object.keys(options);
   let unset: string | undefined;
   const value = text.replace(VARIABLE, (_match, name: string) => {
-    const [root, field, envName] = name.split('.');
-    if (root === 'options' && field !== undefined && field in options) return String(options[field]);
-    if (root === 'user' && field !== undefined && USER_FIELDS.has(field)) return String(host.user[field as keyof HostUser]);
-    if (root === 'host' && field === 'home') return host.home;
-    if (root === 'host' && field === 'env' && envName !== undefined) {
-      const found = host.env[envName];
-      if (found === undefined || found === '') unset ??= `$${envName}`;
-      return found ?? '';
-    }
-    throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': {{${name}}} is not a variable of run: values`, { location });
+    const parts = name.split('.');
+    const variable = RUN_VARIABLES.find((v) => v.is(parts, optionNames));
+    if (!variable) throw new RocktsError('MANIFEST_INVALID', `extension '${extension}': ${notARunVariable(name)}`, { location });
+    const filled = variable.fill(parts, options, host);
+    if ('value' in filled) return filled.value;
+    unset ??= filled.unset;
+    return '';
   });
   if (unset !== undefined) return { unset };
   if (CONTROL_CHARACTER.test(value)) {

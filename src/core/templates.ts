@@ -40,10 +40,7 @@ handlebars.registerHelper('url', (upstream: unknown, options: Handlebars.HelperO
 
 const HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'quote', 'eq', 'url'] as const;
 const SCOPE_CHANGING = new Set(['each', 'with']);
-const BUILDER_VARIABLES = ['name', 'version', 'options', 'outDir', 'stage', 'builderBaseImage', 'filesDir'] as const;
-const FINAL_VARIABLES = [...BUILDER_VARIABLES, 'image', 'user'] as const;
-
-/** What a template is rendered with. Builders never see the final image or the user. */
+/** What a template may be rendered with; TEMPLATE_VARIABLES says what each kind sees. */
 export interface TemplateContext {
   readonly name: string;
   readonly version: string;
@@ -56,6 +53,24 @@ export interface TemplateContext {
   readonly user?: HostUser;
   /** The config's mirrors, for the `url` helper; not a template variable. */
   readonly mirrors?: readonly Mirror[];
+}
+
+type Variable = Exclude<keyof TemplateContext, 'mirrors'>;
+const BUILDER_VARIABLES: readonly Variable[] = ['name', 'version', 'options', 'outDir', 'stage', 'builderBaseImage', 'filesDir'];
+const FINAL_VARIABLES: readonly Variable[] = [...BUILDER_VARIABLES, 'image', 'user'];
+
+/**
+ * The variables each kind of template sees: builders never see the final image or the
+ * user, or they would rebuild whenever those change. The template check, its messages
+ * and rendering all read this table (`options.NAME` and `user.FIELD` are the options
+ * and HOST_USER_FIELDS).
+ */
+const TEMPLATE_VARIABLES: Readonly<Record<TemplateKind, readonly Variable[]>> = { builder: BUILDER_VARIABLES, setup: FINAL_VARIABLES, user: FINAL_VARIABLES };
+
+/** What a template of `kind` is rendered with: its variables from `context`, and the mirrors for `url`. */
+function visibleContext(kind: TemplateKind, context: TemplateContext): TemplateContext {
+  const visible = TEMPLATE_VARIABLES[kind].filter((v) => context[v] !== undefined).map((v) => [v, context[v]]);
+  return { ...(Object.fromEntries(visible) as Pick<TemplateContext, Variable>), mirrors: context.mirrors };
 }
 
 /** Checks one template's source without rendering it; returns every problem found. */
@@ -71,7 +86,7 @@ export function checkTemplate(template: TemplateSource, extension: LoadedExtensi
   }
   const problems: RocktsError[] = [];
   const optionNames = extension.manifest.options.map((o) => o.name);
-  const allowed: readonly string[] = template.kind === 'builder' ? BUILDER_VARIABLES : FINAL_VARIABLES;
+  const allowed: readonly string[] = TEMPLATE_VARIABLES[template.kind];
   const validPaths = [
     ...allowed.filter((v) => v !== 'options' && v !== 'user'),
     ...optionNames.map((o) => `options.${o}`),
@@ -164,7 +179,8 @@ function inExtension(error: RocktsError, name: string): RocktsError {
  * Renders a checked template, then checks the instructions it produced. The result has
  * no trailing spaces and no leading or trailing blank lines.
  */
-export function renderTemplate(template: TemplateSource, context: TemplateContext): string {
+export function renderTemplate(template: TemplateSource, given: TemplateContext): string {
+  const context = visibleContext(template.kind, given);
   let text: string;
   try {
     text = compiled(template)(context);
@@ -207,6 +223,27 @@ function compiled(template: TemplateSource): Handlebars.TemplateDelegate {
   return render;
 }
 
+/** The one variable of final.env values, as messages write it: the extension's options, rendered as `{ options }`. */
+const VALUE_VARIABLE = '{{options.NAME}}';
+
+/**
+ * What is wrong with the variables of a final.env value, one problem (with the options
+ * it may have meant) per `{{…}}` that is not one of the extension's options; for the
+ * manifest check, so renderValue meets only options.
+ */
+export function valueVariableProblems(text: string, optionNames: readonly string[]): { message: string; suggestions: string[] }[] {
+  const problems: { message: string; suggestions: string[] }[] = [];
+  for (const [, variable] of text.matchAll(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g)) {
+    const option = /^options\.(\w+)$/.exec(variable!)?.[1];
+    if (option !== undefined && optionNames.includes(option)) continue;
+    problems.push({
+      message: `{{${variable}}} is not an option of this extension; final.env values may use ${VALUE_VARIABLE}`,
+      suggestions: suggestNames(option ?? variable!, optionNames).map((o) => `options.${o}`),
+    });
+  }
+  return problems;
+}
+
 /**
  * A manifest value that may refer to the extension's options (`final.env` values such as
  * `TZ: "{{options.zone}}"`), rendered strictly. Option values are already checked, and
@@ -219,7 +256,7 @@ export function renderValue(text: string, options: Readonly<Record<string, Scala
     value = handlebars.compile(text, { noEscape: true, strict: true, knownHelpersOnly: true })({ options });
   } catch (error) {
     const missing = /^"([^"]+)" not defined/.test((error as Error).message);
-    const why = missing ? 'refers to something that is not an option; only {{options.<name>}} is available here' : `is not a valid template: ${(error as Error).message.split('\n').pop()}`;
+    const why = missing ? `refers to something that is not an option; only ${VALUE_VARIABLE} is available here` : `is not a valid template: ${(error as Error).message.split('\n').pop()}`;
     throw new RocktsError('TEMPLATE_INVALID', `extension '${extension}': ${JSON.stringify(text)} ${why}`, { location });
   }
   if (CONTROL_CHARACTER.test(value)) {

@@ -19,6 +19,9 @@ export type Scalar = string | number | boolean;
 
 // ---------------------------------------------------------------- configuration
 
+/** The package name that stands for the built-in extensions in `rockts/NAME`. */
+export const BUILTIN_PACKAGE = 'rockts';
+
 /** How rockerc.yaml names an extension. */
 export type ExtensionRef =
   | { readonly kind: 'name'; readonly name: string }
@@ -45,6 +48,15 @@ export interface ConfigExtensionEntry {
    * available (e.g. which other project offers it and how to get it).
    */
   readonly unavailable?: string;
+}
+
+/**
+ * A config entry with what the loader read for it: the extensions of the folder,
+ * `PACKAGE/NAME` or `package:` it names. A bare name loads nothing: resolution looks
+ * it up among the extensions on offer.
+ */
+export interface LoadedEntry extends ConfigExtensionEntry {
+  readonly loaded: readonly LoadedExtension[];
 }
 
 /** How the config loader read an entry written in another spelling (rocker, rockerc, deps_rocker). */
@@ -139,6 +151,11 @@ export interface Config {
   readonly ca: { readonly file: Located<string>; readonly sha256: string | undefined } | undefined;
 }
 
+/** A Config whose entries carry what they loaded: what resolution starts from. */
+export interface LoadedConfig extends Config {
+  readonly extensions: readonly LoadedEntry[];
+}
+
 // ---------------------------------------------------------------- extensions
 
 export type OptionSpec =
@@ -163,6 +180,9 @@ export type CopySpec =
   | { readonly kind: 'default' }
   | { readonly kind: 'none' }
   | { readonly kind: 'list'; readonly entries: readonly { readonly from: string; readonly to: string }[] };
+
+/** The version of the extension API that manifests' `rockts:` ranges (and packages' `rockts.api`) are checked against. */
+export const EXTENSION_API_VERSION = '0.1.0';
 
 /** extension.yaml, validated. */
 export interface ExtensionManifest {
@@ -254,6 +274,8 @@ export interface ResolvedExtension {
   readonly extension: LoadedExtension;
   /** Every declared option, in declaration order, with the value in force. */
   readonly options: readonly { readonly name: string; readonly value: Scalar }[];
+  /** The same values by name, as templates, final.env and run: values see them (`options.NAME`). */
+  readonly optionValues: Readonly<Record<string, Scalar>>;
   readonly builderBaseImage: string;
   readonly request: Request;
 }

@@ -8,8 +8,8 @@ import { CONTROL_CHARACTER, OPTION_NAME, describeValue } from '../core/grammar.j
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import { findBacktrackingRisk } from '../core/check-pattern.js';
 import { checkOptionValue } from '../core/option-values.js';
-import { suggestNames } from '../core/suggest.js';
-import { unknownRunVariables } from '../core/run-settings.js';
+import { runVariableProblems } from '../core/run-settings.js';
+import { valueVariableProblems } from '../core/templates.js';
 import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec, RunVolume } from '../core/types.js';
 import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
 import { manifestSchema, type ManifestDocument } from './manifest-schema.js';
@@ -119,9 +119,9 @@ function parseOptions(doc: ManifestDocument, source: YamlSource, problems: Rockt
         }
       });
     }
-    const problem = checkOptionValue(spec, spec.default);
-    if (problem !== undefined) {
-      problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.default: expected ${problem.expected}, found ${describeValue(spec.default)}`, { location: at('default') }));
+    const checked = checkOptionValue(spec, spec.default);
+    if ('expected' in checked) {
+      problems.push(new RocktsError('MANIFEST_INVALID', `options.${name}.default: expected ${checked.expected}, found ${describeValue(spec.default)}`, { location: at('default') }));
     }
     declarations.push({ name, spec });
   }
@@ -164,9 +164,7 @@ function checkText(doc: ManifestDocument, fail: (path: readonly (string | number
 /** `run:` values are filled in when the container starts; their variables are checked now. */
 function checkRunVariables(doc: ManifestDocument, optionNames: readonly string[], fail: (path: readonly (string | number)[], message: string) => void): void {
   const check = (path: readonly (string | number)[], text: string) => {
-    for (const name of unknownRunVariables(text, optionNames)) {
-      fail(path, `${path.join('.')}: {{${name}}} is not a variable of run: values; expected {{options.NAME}}, {{user.name}} (uid, gid, home), {{host.home}} or {{host.env.NAME}}`);
-    }
+    for (const problem of runVariableProblems(text, optionNames)) fail(path, `${path.join('.')}: ${problem}`);
   };
   for (const [name, value] of Object.entries(doc.run?.env ?? {})) check(['run', 'env', name], value);
   (doc.run?.volumes ?? []).forEach((v, i) => {
@@ -176,21 +174,11 @@ function checkRunVariables(doc: ManifestDocument, optionNames: readonly string[]
   if (doc.run?.gpus !== undefined) check(['run', 'gpus'], doc.run.gpus);
 }
 
-/**
- * final.env values may use `{{options.NAME}}`; a plain variable that is anything else is
- * reported now, with the nearest option, rather than when the extension is used.
- */
+/** final.env values may use only the extension's options: anything else is reported now, not when the extension is used. */
 function checkEnvVariables(doc: ManifestDocument, optionNames: readonly string[], source: YamlSource, problems: RocktsError[]): void {
   for (const [name, value] of Object.entries(doc.final?.env ?? {})) {
-    for (const [, variable] of value.matchAll(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g)) {
-      const option = /^options\.(\w+)$/.exec(variable!)?.[1];
-      if (option !== undefined && optionNames.includes(option)) continue;
-      problems.push(
-        new RocktsError('MANIFEST_INVALID', `final.env.${name}: {{${variable}}} is not an option of this extension; final.env values may use {{options.NAME}}`, {
-          location: source.locate(['final', 'env', name]),
-          suggestions: suggestNames(option ?? variable!, optionNames).map((o) => `options.${o}`),
-        }),
-      );
+    for (const { message, suggestions } of valueVariableProblems(value, optionNames)) {
+      problems.push(new RocktsError('MANIFEST_INVALID', `final.env.${name}: ${message}`, { location: source.locate(['final', 'env', name]), suggestions }));
     }
   }
 }

@@ -24,6 +24,7 @@ function extension(yaml: string): OrderedExtension {
     name: 'ext',
     extension: { manifest, manifestFile: 'ext/extension.yaml', dir: 'ext', source: { kind: 'builtin' }, templates: [], hasFiles: false },
     options: [],
+    optionValues: {},
     builderBaseImage: 'ubuntu:22.04',
     request: { kind: 'required', by: [] },
     effectivePriority: 50,

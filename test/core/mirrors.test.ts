@@ -1,7 +1,7 @@
 import { compose } from '../../src/core/compose.js';
 import { applyMirrors, describeBadMirrorUrl, type Mirror } from '../../src/core/mirrors.js';
 import { checkTemplate, renderTemplate, type TemplateContext } from '../../src/core/templates.js';
-import type { Config } from '../../src/core/types.js';
+import type { LoadedConfig } from '../../src/core/types.js';
 import { fakeConfig, fakeExtension } from '../helpers/fake-extension.js';
 
 const at = { file: 'rockerc.yaml', line: 1, column: 1 };
@@ -63,9 +63,9 @@ describe('the url template helper', () => {
 test('mirrors that no template URL matches leave the Dockerfile byte-identical', () => {
   const available = [fakeExtension({ name: 'tool', builder: 'RUN curl -fsSLO {{url "https://tools.example/v1/tool.tar.gz"}}' })];
   const base = fakeConfig('ubuntu:24.04', ['tool']);
-  const render = (config: Config) => compose({ config, available, chosen: new Map(), rocktsVersion: '0.0.0-test', hostUser: undefined }).dockerfile;
-  const unrelated: Config = { ...base, mirrors: [mirror('https://nodejs.org/dist/', 'https://m.example/node/')] };
-  const related: Config = { ...base, mirrors: [mirror('https://tools.example/', 'https://m.example/tools/')] };
+  const render = (config: LoadedConfig) => compose({ config, available, rocktsVersion: '0.0.0-test', hostUser: undefined }).dockerfile;
+  const unrelated: LoadedConfig = { ...base, mirrors: [mirror('https://nodejs.org/dist/', 'https://m.example/node/')] };
+  const related: LoadedConfig = { ...base, mirrors: [mirror('https://tools.example/', 'https://m.example/tools/')] };
   expect(render(unrelated)).toBe(render(base));
   expect(render(related)).toContain('RUN curl -fsSLO https://m.example/tools/v1/tool.tar.gz');
 });
@@ -73,8 +73,8 @@ test('mirrors that no template URL matches leave the Dockerfile byte-identical',
 test('a company CA adds the same lines whatever its certificates, and its sha256 changes the config label', () => {
   const available = [fakeExtension({ name: 'tool', builder: 'RUN true' })];
   const base = fakeConfig('ubuntu:24.04', ['tool']);
-  const withCa = (sha256: string): Config => ({ ...base, ca: { file: { value: '/p/company-ca.pem', location: at }, sha256 } });
-  const render = (config: Config) => compose({ config, available, chosen: new Map(), rocktsVersion: '0.0.0-test', hostUser: undefined });
+  const withCa = (sha256: string): LoadedConfig => ({ ...base, ca: { file: { value: '/p/company-ca.pem', location: at }, sha256 } });
+  const render = (config: LoadedConfig) => compose({ config, available, rocktsVersion: '0.0.0-test', hostUser: undefined });
   const [a, b] = [render(withCa('a'.repeat(64))), render(withCa('b'.repeat(64)))];
   // The labels differ: the config hash, and the record's step keys (the CA copies differ).
   const withoutLabel = (text: string) => text.replace(/rockts\.config="[^"]*"/, '').replace(/rockts\.record="(?:[^"\\]|\\.)*"/, '');

@@ -5,8 +5,8 @@ import type { OptionSpec } from '../../src/core/types.js';
 const level: OptionSpec = { type: 'enum', values: ['0', '2', 's'], default: '2', description: undefined };
 
 test('an enum accepts its values as strings only', () => {
-  expect(checkOptionValue(level, 's')).toBeUndefined();
-  expect(checkOptionValue(level, '2')).toBeUndefined();
+  expect(checkOptionValue(level, 's')).toEqual({ value: 's' });
+  expect(checkOptionValue(level, '2')).toEqual({ value: '2' });
   expect(checkOptionValue(level, 'fast')).toEqual({ expected: 'one of: 0, 2, s' });
 });
 

@@ -14,7 +14,7 @@ import { fakeConfig, fakeExtension, type FakeExtension } from '../helpers/fake-e
 function composed(specs: readonly FakeExtension[], file = 'rockerc.yaml') {
   const available = specs.map(fakeExtension);
   const config = { ...fakeConfig('ubuntu:24.04', specs.map((s) => s.name)), file };
-  return compose({ config, available, chosen: new Map(), rocktsVersion: '0.0.0', hostUser: { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' } });
+  return compose({ config, available, rocktsVersion: '0.0.0', hostUser: { name: 'dev', uid: 1000, gid: 1000, home: '/home/dev' } });
 }
 
 const A = { name: 'a', builder: 'RUN mkdir -p {{outDir}}', setup: 'RUN echo a' };
@@ -84,4 +84,15 @@ test('a label longer than a Dockerfile line (the record of 1,000 extensions) is 
   const record = plan.final.labels.find((l) => l.name === 'rockts.record')!.value;
   expect(record.length).toBeGreaterThan(65535);
   expect(label.line).toContain(`rockts.record="${record.replace(/[\\"$]/g, (c) => `\\${c}`)}"`);
+});
+
+test('the header lists 1,100 extension names of the longest kind over several comment lines, each within a Dockerfile line', () => {
+  const names = Array.from({ length: 1100 }, (_, i) => `${'x'.repeat(59)}${String(i).padStart(4, '0')}`);
+  const { dockerfile } = composed(names.map((name) => ({ name })));
+  const lines = dockerfile.split('\n');
+  expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(65535);
+  const header = lines.slice(1, lines.indexOf(''));
+  expect(header.length).toBeGreaterThan(1);
+  expect(header.every((l) => l.startsWith('# '))).toBe(true);
+  expect(header.map((l) => l.slice(2)).join(' ')).toBe(`Extensions (in order): ${names.join(', ')}`);
 });

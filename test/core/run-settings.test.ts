@@ -6,10 +6,12 @@ import { parseManifest } from '../../src/extensions/parse-manifest.js';
 
 function extension(yaml: string, options: Record<string, string | number | boolean> = {}): OrderedExtension {
   const manifest = parseManifest(`name: ext\nversion: 1.0.0\ndescription: test\nrockts: "^0.1"\n${yaml}`, 'ext/extension.yaml');
+  const values = manifest.options.map((o) => ({ name: o.name, value: options[o.name] ?? o.spec.default }));
   return {
     name: 'ext',
     extension: { manifest, manifestFile: 'ext/extension.yaml', dir: 'ext', source: { kind: 'builtin' }, templates: [], hasFiles: false },
-    options: manifest.options.map((o) => ({ name: o.name, value: options[o.name] ?? o.spec.default })),
+    options: values,
+    optionValues: Object.fromEntries(values.map((o) => [o.name, o.value])),
     builderBaseImage: 'ubuntu:22.04',
     request: { kind: 'required', by: [] },
     effectivePriority: 50,

@@ -1,5 +1,5 @@
 /** In-memory extensions and configs for core tests: no files involved. */
-import type { Config, ConfigExtensionEntry, LoadedExtension, ResolvedExtension, TemplateSource } from '../../src/core/types.js';
+import type { LoadedConfig, LoadedEntry, LoadedExtension, ResolvedExtension, TemplateSource } from '../../src/core/types.js';
 import { NO_RUN_SETTINGS } from '../../src/core/run-settings.js';
 
 export interface FakeExtension {
@@ -49,13 +49,14 @@ export function resolved(spec: FakeExtension): ResolvedExtension {
     name: spec.name,
     extension: fakeExtension(spec),
     options: [],
+    optionValues: {},
     builderBaseImage: spec.builderBaseImage ?? 'ubuntu:22.04',
     request: { kind: 'config', location: at('rockerc.yaml') },
   };
 }
 
-export function fakeConfig(image: string, names: readonly string[]): Config {
-  const entries: ConfigExtensionEntry[] = names.map((name) => ({ ref: { kind: 'name', name }, options: [], location: at('rockerc.yaml') }));
+export function fakeConfig(image: string, names: readonly string[]): LoadedConfig {
+  const entries: LoadedEntry[] = names.map((name) => ({ ref: { kind: 'name', name }, options: [], location: at('rockerc.yaml'), loaded: [] }));
   return {
     file: 'rockerc.yaml',
     image: { value: image, location: at('rockerc.yaml') },
