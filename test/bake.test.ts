@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeBake } from '../src/write-bake.js';
-import { stageCaches } from '../src/registry-cache.js';
-import { composeProject } from '../src/load-project.js';
+import { writeBake } from '../src/build/write-bake.js';
+import { stageCaches } from '../src/build/registry-cache.js';
+import { composeProject } from '../src/project/load-project.js';
 import { compareGolden, FIXTURE_EXTENSIONS, ROOT, TEST_USER, TEST_VERSION } from './helpers/project.js';
 
 const options = (dir: string) => ({ configFile: 'rockerc.yaml', cwd: dir, home: path.join(dir, 'no-home'), rocktsVersion: TEST_VERSION, hostUser: TEST_USER, builtinDir: FIXTURE_EXTENSIONS });

@@ -1,5 +1,5 @@
 /** The cache hits `rockts build --json` reports, from each engine's output (build-image.ts). */
-import { countCacheHits } from '../src/build-image.js';
+import { countCacheHits } from '../src/build/build-image.js';
 
 test("BuildKit's plain progress: one hit per CACHED step", () => {
   expect(countCacheHits('#5 [rockts-builder-base 2/2] RUN apt-get update\n#5 CACHED\n#6 [rockts-final 2/3] COPY --link x /\n#6 CACHED\n#7 [rockts-final 3/3] RUN true\n#7 DONE 0.2s\n')).toBe(2);

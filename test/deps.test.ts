@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { globMatcher } from '../src/extensions/project-files.js';
-import { describePlan } from '../src/describe-plan.js';
+import { describePlan } from '../src/cli/describe-plan.js';
 import { writeBuildContext } from '../src/docker/build-context.js';
 import { BUILTIN_EXTENSIONS, composeCase, composeErrorText, ROOT, testErrorGoldens } from './helpers/project.js';
 

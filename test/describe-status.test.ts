@@ -1,5 +1,5 @@
 /** `rockts ps` as text (container-lifecycle.ts): each container and the image, current or stale. */
-import { describeStatus, type ProjectStatus } from '../src/container-lifecycle.js';
+import { describeStatus, type ProjectStatus } from '../src/container/container-lifecycle.js';
 
 test('each container and the image say whether they are from the current composition', () => {
   const status: ProjectStatus = {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { RocktsError } from '../src/core/errors.js';
 import type { OrderedExtension } from '../src/core/types.js';
 import { writeBuildContext } from '../src/docker/build-context.js';
-import { hashFolder } from '../src/lockfile.js';
+import { hashFolder } from '../src/project/lockfile.js';
 import { ROOT } from './helpers/project.js';
 
 let dir: string;
@@ -136,7 +136,7 @@ const canMknod = (() => {
 test('an unreadable file is refused with the path and the reason', async () => {
   await writeFile(path.join(ext, 'files/locked'), 'x\n');
   await chmod(path.join(ext, 'files/locked'), 0o000);
-  const script = `import('${path.join(ROOT, 'dist/lockfile.js')}').then((m) => m.hashFolder(process.argv[1])).then(() => process.exit(0), (e) => { console.log(e.code + ': ' + e.message); process.exit(2); })`;
+  const script = `import('${path.join(ROOT, 'dist/project/lockfile.js')}').then((m) => m.hashFolder(process.argv[1])).then(() => process.exit(0), (e) => { console.log(e.code + ': ' + e.message); process.exit(2); })`;
   // As root every file is readable: check as an unprivileged user.
   await chmod(dir, 0o755);
   const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};

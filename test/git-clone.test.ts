@@ -4,7 +4,7 @@
  * (UPDATE_GOLDEN=1 rewrites it). The positive cases are in test/golden-builtin/git-clone*.
  */
 import path from 'node:path';
-import { describePlan, planToJson } from '../src/describe-plan.js';
+import { describePlan, planToJson } from '../src/cli/describe-plan.js';
 import { buildCommand, PLAIN_BUILD } from '../src/docker/build-argv.js';
 import { BUILTIN_EXTENSIONS, composeCase, ROOT, testErrorGoldens } from './helpers/project.js';
 

@@ -11,7 +11,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateConfig } from '../src/config/migrate-config.js';
-import { describePlan } from '../src/describe-plan.js';
+import { describePlan } from '../src/cli/describe-plan.js';
 import { BUILTIN_EXTENSIONS, caseHome, compareGolden, composeCase, goldenCases as cases, ROOT, testErrorGoldens } from './helpers/project.js';
 
 describe('test/golden-rockerc', () => {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { CONFIG_SCHEMA_FILE, jsonSchemas, MANIFEST_SCHEMA_FILE, SCHEMAS_DIR } from '../src/json-schemas.js';
+import { CONFIG_SCHEMA_FILE, jsonSchemas, MANIFEST_SCHEMA_FILE, SCHEMAS_DIR } from '../src/config/json-schemas.js';
 import { ROOT, UPDATE_GOLDEN } from './helpers/project.js';
 
 const generated = jsonSchemas();

@@ -4,7 +4,7 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } f
 import os from 'node:os';
 import path from 'node:path';
 import { RocktsError } from '../src/core/errors.js';
-import { writeFileAtomic } from '../src/write-atomic.js';
+import { writeFileAtomic } from '../src/io/write-atomic.js';
 
 let dir: string;
 beforeEach(async () => {

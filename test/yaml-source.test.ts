@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { formatError, RocktsError } from '../src/core/errors.js';
-import { readLock } from '../src/lockfile.js';
-import { parseYaml } from '../src/yaml-source.js';
+import { readLock } from '../src/project/lockfile.js';
+import { parseYaml } from '../src/io/yaml-source.js';
 
 function errorText(run: () => unknown): string {
   try {

@@ -20,7 +20,7 @@ import { isPathEntry } from '../config/parse-config.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import { APT_PACKAGE, IMAGE_REFERENCE } from '../core/grammar.js';
 import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, SourceLocation } from '../core/types.js';
-import { parseYaml, zodIssuesToErrors, type YamlPath, type YamlSource } from '../yaml-source.js';
+import { parseYaml, zodIssuesToErrors, type YamlPath, type YamlSource } from '../io/yaml-source.js';
 
 export const SCENARIOS_FILE_NAME = 'scenarios.yaml';
 export const DEFAULT_TEST_SCRIPT = 'test.sh';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { RocktsError } from '../core/errors.js';
 import { EXTENSION_NAME } from '../core/grammar.js';
 import { BUILDER_BASE_STAGE, isBaseStageSuffix } from '../core/stage-names.js';
-import { MANIFEST_SCHEMA_FILE, SCHEMAS_DIR } from '../json-schemas.js';
+import { MANIFEST_SCHEMA_FILE, SCHEMAS_DIR } from '../config/json-schemas.js';
 
 export const SCAFFOLD_DIR = fileURLToPath(new URL('../../scaffold/', import.meta.url));
 const TEMPLATE_SUFFIX = '.tmpl';

@@ -5,7 +5,7 @@
 import { Command, Errors, Flags } from '@oclif/core';
 import { escapeControls, formatError, formatWarning, RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import { suggestNames } from '../core/suggest.js';
-import type { ProjectOptions } from '../load-project.js';
+import type { ProjectOptions } from '../project/load-project.js';
 import { displayPath, processProjectOptions } from './project-options.js';
 
 /**

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RocktsError } from '../core/errors.js';
 import { npmGlobalRoot } from '../extensions/packages.js';
-import { currentHostUser, type ProjectOptions } from '../load-project.js';
+import { currentHostUser, type ProjectOptions } from '../project/load-project.js';
 
 export function processProjectOptions(configFile: string | undefined, rocktsVersion: string, warn: (warning: RocktsError) => void): ProjectOptions {
   return {

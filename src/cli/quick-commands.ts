@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
-import { describePlan, planToJson } from '../describe-plan.js';
-import { devcontainerStatus } from '../devcontainer-status.js';
-import { composeProject } from '../load-project.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { describePlan, planToJson } from './describe-plan.js';
+import { devcontainerStatus } from '../container/devcontainer-status.js';
+import { composeProject } from '../project/load-project.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { displayPath, processProjectOptions } from './project-options.js';
 import type { QuickCommand } from './quick-start.js';
 

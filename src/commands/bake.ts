@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag } from '../cli/base-command.js';
-import { writeBake } from '../write-bake.js';
+import { writeBake } from '../build/write-bake.js';
 
 export default class BakeCommand extends BaseCommand {
   static override summary = 'Print (or write) a docker-bake.json for CI: one target per stage, each with its own registry cache.';

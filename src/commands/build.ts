@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { buildImage } from '../build-image.js';
+import { buildImage } from '../build/build-image.js';
 import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 
 export default class BuildCommand extends BaseCommand {

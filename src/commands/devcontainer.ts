@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
-import { writeDevcontainer } from '../write-devcontainer.js';
+import { writeDevcontainer } from '../container/write-devcontainer.js';
 
 export default class DevcontainerCommand extends BaseCommand {
   static override summary = 'Write .devcontainer/devcontainer.json for the composition, for VS Code, Codespaces, JetBrains and the Dev Containers CLI.';

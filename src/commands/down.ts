@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
-import { downProject } from '../container-lifecycle.js';
+import { downProject } from '../container/container-lifecycle.js';
 
 export default class DownCommand extends BaseCommand {
   static override summary = "Stop and remove the project's containers; with --image, its image too.";

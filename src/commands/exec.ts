@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag, splitAtSeparator } from '../cli/base-command.js';
-import { execInProject } from '../container-lifecycle.js';
+import { execInProject } from '../container/container-lifecycle.js';
 
 export default class ExecCommand extends BaseCommand {
   static override summary = "Run a command in the project's kept container (default: a login shell), starting it if it is stopped.";

@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand, configFlag } from '../cli/base-command.js';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { LoadedExtension } from '../core/types.js';
-import { availableExtensions, loadCatalogue, loadProject } from '../load-project.js';
-import { describeExtensions, extensionsToJson } from '../describe-plan.js';
+import { availableExtensions, loadCatalogue, loadProject } from '../project/load-project.js';
+import { describeExtensions, extensionsToJson } from '../cli/describe-plan.js';
 
 export default class ExtensionsCommand extends BaseCommand {
   static override summary = 'List the available extensions, where each comes from, its version and cache priority.';

@@ -5,8 +5,8 @@ import { detectExtensions, type DetectedExtension } from '../config/detect-exten
 import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { RocktsError } from '../core/errors.js';
 import { IMAGE_REFERENCE } from '../core/grammar.js';
-import { CONFIG_SCHEMA_FILE, SCHEMAS_DIR, schemaComment } from '../json-schemas.js';
-import { writeNewFile } from '../write-atomic.js';
+import { CONFIG_SCHEMA_FILE, SCHEMAS_DIR, schemaComment } from '../config/json-schemas.js';
+import { writeNewFile } from '../io/write-atomic.js';
 
 export default class InitCommand extends BaseCommand {
   static override summary = 'Write a starter rockerc.yaml (never overwrites an existing file).';

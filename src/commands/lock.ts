@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { BaseCommand, configFlag, jsonFlag } from '../cli/base-command.js';
-import { composeProject } from '../load-project.js';
-import { diffLock, formatLock, lockEntries, lockFileOf, readLock } from '../lockfile.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { composeProject } from '../project/load-project.js';
+import { diffLock, formatLock, lockEntries, lockFileOf, readLock } from '../project/lockfile.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 
 export default class LockCommand extends BaseCommand {
   static override summary = 'Write or refresh rockts.lock: every extension\'s source, version and content hash.';

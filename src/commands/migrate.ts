@@ -6,8 +6,8 @@ import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { migrateConfig } from '../config/migrate-config.js';
 import { RocktsError } from '../core/errors.js';
 import { readOptionalText } from '../extensions/extension-files.js';
-import { YAML_LIMITS } from '../yaml-source.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { YAML_LIMITS } from '../io/yaml-source.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 
 export default class MigrateCommand extends BaseCommand {
   static override summary = 'Print the native rockts form of a rockerc-format file.';

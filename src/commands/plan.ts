@@ -1,11 +1,11 @@
 import { Flags } from '@oclif/core';
-import { loadForEngine } from '../build-image.js';
+import { loadForEngine } from '../build/build-image.js';
 import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 import { planCommand } from '../cli/quick-commands.js';
 import { RocktsError } from '../core/errors.js';
 import { inspectImage } from '../docker/inspect-image.js';
-import { projectTag } from '../image-tag.js';
-import { describeChanges, previewAgainst } from '../preview-changes.js';
+import { projectTag } from '../project/image-tag.js';
+import { describeChanges, previewAgainst } from '../build/preview-changes.js';
 
 export default class PlanCommand extends BaseCommand {
   static override summary = 'Show the ordered extensions, the stages, and why each extension is where it is.';

@@ -1,5 +1,5 @@
 import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
-import { describeStatus, projectStatus } from '../container-lifecycle.js';
+import { describeStatus, projectStatus } from '../container/container-lifecycle.js';
 
 export default class PsCommand extends BaseCommand {
   static override summary = "List the project's containers and image, with the composition each was made from and whether it is current.";

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand, configFlag, engineFlag, jsonFlag, splitAtSeparator } from '../cli/base-command.js';
-import { runContainer } from '../run-container.js';
+import { runContainer } from '../container/run-container.js';
 
 export default class RunCommand extends BaseCommand {
   static override summary = 'Start a dev container: build if needed, mount the project, map your user.';

@@ -1,5 +1,5 @@
 import { BaseCommand, configFlag, containerNameFlag, engineFlag, jsonFlag } from '../cli/base-command.js';
-import { stopProject } from '../container-lifecycle.js';
+import { stopProject } from '../container/container-lifecycle.js';
 
 export default class StopCommand extends BaseCommand {
   static override summary = "Stop the project's kept container (`rockts exec` or `rockts run --keep` starts it again).";

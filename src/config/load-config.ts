@@ -10,7 +10,7 @@ import { applyRockerItems, blockedNames } from './apply-rocker.js';
 import { mergeConfig } from './merge-config.js';
 import { parseConfig, type ConfigLayer } from './parse-config.js';
 import { readOptionalText } from '../extensions/extension-files.js';
-import { YAML_LIMITS } from '../yaml-source.js';
+import { YAML_LIMITS } from '../io/yaml-source.js';
 
 export const CONFIG_FILE_NAME = 'rockerc.yaml';
 export const GLOBAL_CONFIG_FILE_NAME = '.rockerc.yaml';

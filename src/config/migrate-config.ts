@@ -11,7 +11,7 @@ import { configSchema, type ConfigDocument } from './config-schema.js';
 import { canonicalKey, parseConfig, type ParseConfigContext } from './parse-config.js';
 import { translateItems, type Translation } from './read-rocker.js';
 import { blockedNames, conflicts, isBlocked } from './apply-rocker.js';
-import { parseYaml } from '../yaml-source.js';
+import { parseYaml } from '../io/yaml-source.js';
 
 interface Line {
   readonly text: string;

@@ -7,7 +7,7 @@ import { RocktsError } from '../core/errors.js';
 import { describeValue, EXTENSION_NAME, PACKAGE_NAME } from '../core/grammar.js';
 import { describeBadMirrorUrl, type Mirror } from '../core/mirrors.js';
 import type { ConfigExtensionEntry, ConfigOption, ExtensionRef, Located, Reading, RunConfig, SourceLocation } from '../core/types.js';
-import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { parseYaml, zodIssuesToErrors, type YamlSource } from '../io/yaml-source.js';
 import { suggestNames } from '../core/suggest.js';
 import { configSchema, NATIVE_KEYS } from './config-schema.js';
 import { argsItem, describeTranslation, rockerName, translateItems, type RockerItem } from './read-rocker.js';

@@ -10,7 +10,7 @@
 import { mkdir, mkdtemp, open, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { catchSignals } from '../catch-signals.js';
+import { catchSignals } from '../io/catch-signals.js';
 import { filesDirFor } from '../core/build-plan.js';
 import type { OrderedExtension } from '../core/types.js';
 import type { ContextFile } from '../extensions/deps/compose-deps.js';

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { RocktsError, throwIfAny } from '../core/errors.js';
 import type { ExtensionSource, LoadedExtension, TemplateKind, TemplateSource } from '../core/types.js';
 import { readOptionalText } from './extension-files.js';
-import { hashFolder } from '../lockfile.js';
+import { hashFolder } from '../project/lockfile.js';
 import { parseManifest } from './parse-manifest.js';
-import { YAML_LIMITS } from '../yaml-source.js';
+import { YAML_LIMITS } from '../io/yaml-source.js';
 
 export const MANIFEST_FILE_NAME = 'extension.yaml';
 const TEMPLATE_FILES: readonly [TemplateKind, string][] = [

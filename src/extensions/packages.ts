@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { RocktsError } from '../core/errors.js';
 import { describeValue } from '../core/grammar.js';
 import { EXTENSION_API_VERSION, type LoadedExtension } from '../core/types.js';
-import { parseYaml, YAML_LIMITS, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors, type YamlSource } from '../io/yaml-source.js';
 import { readOptionalText } from './extension-files.js';
 import { loadExtension } from './load-extension.js';
 

@@ -11,7 +11,7 @@ import { checkOptionValue } from '../core/option-values.js';
 import { runVariableProblems } from '../core/run-settings.js';
 import { valueVariableProblems } from '../core/templates.js';
 import type { CopySpec, ExtensionManifest, OptionDeclaration, OptionSpec, RunVolume } from '../core/types.js';
-import { parseYaml, zodIssuesToErrors, type YamlSource } from '../yaml-source.js';
+import { parseYaml, zodIssuesToErrors, type YamlSource } from '../io/yaml-source.js';
 import { manifestSchema, type ManifestDocument } from './manifest-schema.js';
 
 export const DEFAULT_CACHE_PRIORITY = 50;

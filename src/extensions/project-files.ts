@@ -8,7 +8,7 @@ import path from 'node:path';
 import { RocktsError } from '../core/errors.js';
 import { CONTROL_CHARACTER, describeValue } from '../core/grammar.js';
 import { readRegularFile } from './extension-files.js';
-import { YAML_LIMITS } from '../yaml-source.js';
+import { YAML_LIMITS } from '../io/yaml-source.js';
 
 /** Folders never searched: version control and installed packages. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { decodeRecord, encodeRecord, previewChanges, RECORD_LABEL, recordComposition, type EngineFacts } from '../../src/core/composition-record.js';
 import { BUILDAH_FEATURES, DOCKER_20_FEATURES, MODERN_FEATURES } from '../../src/core/plain-forms.js';
 import type { DockerfileFeatures } from '../../src/core/plain-forms.js';
-import { describeChanges } from '../../src/preview-changes.js';
+import { describeChanges } from '../../src/build/preview-changes.js';
 import { composeCase, FIXTURE_EXTENSIONS } from '../helpers/project.js';
 
 const BUILDKIT: EngineFacts = { reportsMetadata: false, mergeOp: true };

@@ -1,5 +1,5 @@
 import { bakeCommand, buildCommand, formatCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../../src/docker/build-argv.js';
-import { cacheExportProblem } from '../../src/registry-cache.js';
+import { cacheExportProblem } from '../../src/build/registry-cache.js';
 
 const request: BuildRequest = {
   ...PLAIN_BUILD,

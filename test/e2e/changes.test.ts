@@ -14,7 +14,7 @@ import path from 'node:path';
 import { jest } from '@jest/globals';
 import { BASE_IMAGE, describeWithEngine, docker, ENGINES, fixtureConfig, parseSteps, removeImages, rocktsIn, type TestEngine } from '../helpers/engine.js';
 import { FIXTURE_EXTENSIONS } from '../helpers/project.js';
-import type { ChangesAgainst } from '../../src/preview-changes.js';
+import type { ChangesAgainst } from '../../src/build/preview-changes.js';
 
 jest.setTimeout(1_200_000);
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { formatError, RocktsError } from '../../src/core/errors.js';
 import type { DockerfileFeatures } from '../../src/core/plain-forms.js';
 import type { HostUser } from '../../src/core/types.js';
-import { composeProject } from '../../src/load-project.js';
+import { composeProject } from '../../src/project/load-project.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURE_EXTENSIONS = path.join(ROOT, 'test/fixtures/extensions');

@@ -9,7 +9,7 @@ import { RocktsError } from '../../core/errors.js';
 import { describeValue } from '../../core/grammar.js';
 import { suggestNames } from '../../core/suggest.js';
 import type { Located, SourceLocation } from '../../core/types.js';
-import { parseYaml } from '../../yaml-source.js';
+import { parseYaml } from '../../io/yaml-source.js';
 
 export const DEPS_COMMANDS = ['add-apt-repository', 'apt', 'env', 'pip', 'pyproject', 'run', 'script'] as const;
 // At most 128 characters: the key becomes a file name in the build context (255 bytes at most).

@@ -8,7 +8,7 @@
 import { RocktsError } from '../../core/errors.js';
 import { describeValue } from '../../core/grammar.js';
 import type { SourceLocation } from '../../core/types.js';
-import { parseYaml } from '../../yaml-source.js';
+import { parseYaml } from '../../io/yaml-source.js';
 
 /** A target path below the clone root: names of letters, digits, `.`, `_`, `+`, `-` (not starting with `.`), joined by `/`. */
 export const REPO_PATH = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*(?:\/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)*$/;

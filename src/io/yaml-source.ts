@@ -5,9 +5,9 @@
  */
 import { CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { describeValue } from './core/grammar.js';
-import { RocktsError, type ErrorCode, type SourceLocation } from './core/errors.js';
-import { suggestNames } from './core/suggest.js';
+import { describeValue } from '../core/grammar.js';
+import { RocktsError, type ErrorCode, type SourceLocation } from '../core/errors.js';
+import { suggestNames } from '../core/suggest.js';
 
 export type YamlPath = readonly (string | number)[];
 

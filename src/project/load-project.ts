@@ -6,21 +6,21 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCompanyCa } from './config/load-ca.js';
-import { loadConfig } from './config/load-config.js';
-import { compose, type Composition } from './core/compose.js';
-import { RocktsError, throwIfAny } from './core/errors.js';
-import type { DockerfileFeatures } from './core/plain-forms.js';
-import { suggestNames } from './core/suggest.js';
-import { BUILTIN_PACKAGE, type Config, type ExtensionRef, type HostUser, type LoadedConfig, type LoadedEntry, type LoadedExtension } from './core/types.js';
-import { loadBuiltins } from './extensions/builtin-index.js';
-import { readRegularFile } from './extensions/extension-files.js';
-import { discoverExtensions, loadExtension } from './extensions/load-extension.js';
-import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from './extensions/packages.js';
-import type { ContextFile } from './extensions/deps/compose-deps.js';
-import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from './extensions/deps/load-deps.js';
-import { GIT_CLONE_EXTENSION, loadGitClone, type LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
-import { listFiles } from './extensions/project-files.js';
+import { loadCompanyCa } from '../config/load-ca.js';
+import { loadConfig } from '../config/load-config.js';
+import { compose, type Composition } from '../core/compose.js';
+import { RocktsError, throwIfAny } from '../core/errors.js';
+import type { DockerfileFeatures } from '../core/plain-forms.js';
+import { suggestNames } from '../core/suggest.js';
+import { BUILTIN_PACKAGE, type Config, type ExtensionRef, type HostUser, type LoadedConfig, type LoadedEntry, type LoadedExtension } from '../core/types.js';
+import { loadBuiltins } from '../extensions/builtin-index.js';
+import { readRegularFile } from '../extensions/extension-files.js';
+import { discoverExtensions, loadExtension } from '../extensions/load-extension.js';
+import { discoverPackages, findPackage, packageExtensions, searchFolders, type ExtensionPackage } from '../extensions/packages.js';
+import type { ContextFile } from '../extensions/deps/compose-deps.js';
+import { DEPS_EXTENSION, loadDeps, type LoadedDeps } from '../extensions/deps/load-deps.js';
+import { GIT_CLONE_EXTENSION, loadGitClone, type LoadedGitClone } from '../extensions/git-clone/load-git-clone.js';
+import { listFiles } from '../extensions/project-files.js';
 import { dockerfileTag } from './image-tag.js';
 
 export interface ProjectOptions {

@@ -5,26 +5,26 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RocktsError } from './core/errors.js';
-import { BUILDAH_FEATURES, MODERN_FEATURES } from './core/plain-forms.js';
-import { IMAGE_TAG } from './core/grammar.js';
-import { buildFailure, stripAnsi } from './docker/attribute-failure.js';
-import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from './docker/build-argv.js';
-import { proxyVariables } from './docker/proxy-env.js';
-import { writeBuildContext } from './docker/build-context.js';
-import { chooseNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from './docker/engine.js';
-import { inspectImage, type InspectedImage } from './docker/inspect-image.js';
-import { runStreaming } from './docker/run-streaming.js';
-import type { Composition } from './core/compose.js';
-import { composeLoaded, loadProject, type Project, type ProjectOptions } from './load-project.js';
-import { GIT_CLONE_EXTENSION } from './extensions/git-clone/load-git-clone.js';
-import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, lockFileOf, readLock } from './lockfile.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { RocktsError } from '../core/errors.js';
+import { BUILDAH_FEATURES, MODERN_FEATURES } from '../core/plain-forms.js';
+import { IMAGE_TAG } from '../core/grammar.js';
+import { buildFailure, stripAnsi } from '../docker/attribute-failure.js';
+import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../docker/build-argv.js';
+import { proxyVariables } from '../docker/proxy-env.js';
+import { writeBuildContext } from '../docker/build-context.js';
+import { chooseNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from '../docker/engine.js';
+import { inspectImage, type InspectedImage } from '../docker/inspect-image.js';
+import { runStreaming } from '../docker/run-streaming.js';
+import type { Composition } from '../core/compose.js';
+import { composeLoaded, loadProject, type Project, type ProjectOptions } from '../project/load-project.js';
+import { GIT_CLONE_EXTENSION } from '../extensions/git-clone/load-git-clone.js';
+import { checkFrozen, diffLock, formatLock, LOCK_FILE_NAME, lockEntries, lockFileOf, readLock } from '../project/lockfile.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { describeChanges, previewAgainst } from './preview-changes.js';
-import { projectTag } from './image-tag.js';
-import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
-import { checkNetworkFlag } from './core/run-settings.js';
-import { FINAL_STAGE } from './core/stage-names.js';
+import { projectTag } from '../project/image-tag.js';
+import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from '../core/bake-file.js';
+import { checkNetworkFlag } from '../core/run-settings.js';
+import { FINAL_STAGE } from '../core/stage-names.js';
 import { cacheExportProblem, stageCaches, type StageCaches } from './registry-cache.js';
 
 /** What the user asks of a build: the request, less what rockts derives itself. */

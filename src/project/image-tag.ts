@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Config } from './core/types.js';
+import type { Config } from '../core/types.js';
 
 /** `myproject-dev` for a config in a folder named MyProject. */
 export function defaultTag(config: Pick<Config, 'file'>): string {

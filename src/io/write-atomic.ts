@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { catchSignals } from './catch-signals.js';
-import { RocktsError } from './core/errors.js';
+import { RocktsError } from '../core/errors.js';
 
 /** As many links as Linux follows (MAXSYMLINKS) before ELOOP. */
 const MAX_LINKS = 40;

@@ -6,18 +6,18 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildComposed, DEFAULT_BUILD_FLAGS, loadForEngine, type Say } from './build-image.js';
-import { defaultTag, projectTag } from './image-tag.js';
-import type { Composition } from './core/compose.js';
-import { RocktsError } from './core/errors.js';
-import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from './core/run-settings.js';
-import type { Config } from './core/types.js';
-import { attach, engineOrThrow, enterContainer, inspectContainer } from './docker/containers.js';
-import { runArgs, runLabel, workspaceDir, type RunRequest } from './docker/run-argv.js';
-import { chooseNetwork, type EngineKind } from './docker/engine.js';
-import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
-import { proxyRunArgs } from './docker/proxy-env.js';
-import type { Project, ProjectOptions } from './load-project.js';
+import { buildComposed, DEFAULT_BUILD_FLAGS, loadForEngine, type Say } from '../build/build-image.js';
+import { defaultTag, projectTag } from '../project/image-tag.js';
+import type { Composition } from '../core/compose.js';
+import { RocktsError } from '../core/errors.js';
+import { checkContainerNameFlag, checkNetworkFlag, mergeRunSettings, runSettings, type MergedRunSettings, type RunCommandFlags } from '../core/run-settings.js';
+import type { Config } from '../core/types.js';
+import { attach, engineOrThrow, enterContainer, inspectContainer } from '../docker/containers.js';
+import { runArgs, runLabel, workspaceDir, type RunRequest } from '../docker/run-argv.js';
+import { chooseNetwork, type EngineKind } from '../docker/engine.js';
+import { CONFIG_LABEL, inspectImage } from '../docker/inspect-image.js';
+import { proxyRunArgs } from '../docker/proxy-env.js';
+import type { Project, ProjectOptions } from '../project/load-project.js';
 
 export interface RunFlags extends RunCommandFlags {
   readonly command: readonly string[];

@@ -3,10 +3,10 @@
  * record of the image the tag points to (read from its labels) compared with the
  * composition about to be built, for the engine that will build it.
  */
-import { decodeRecord, previewChanges, RECORD_LABEL, type ChangePreview, type EngineFacts, type PreviewStep } from './core/composition-record.js';
-import type { Composition } from './core/compose.js';
-import type { Engine } from './docker/engine.js';
-import type { InspectedImage } from './docker/inspect-image.js';
+import { decodeRecord, previewChanges, RECORD_LABEL, type ChangePreview, type EngineFacts, type PreviewStep } from '../core/composition-record.js';
+import type { Composition } from '../core/compose.js';
+import type { Engine } from '../docker/engine.js';
+import type { InspectedImage } from '../docker/inspect-image.js';
 
 export interface ChangesAgainst {
   /** The image reference compared with. */

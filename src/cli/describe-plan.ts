@@ -2,10 +2,10 @@
  * Human and machine views of a plan and of the extension catalogue, for `rockts plan`
  * and `rockts extensions`. Formatting only: the decisions were made by the core.
  */
-import { FINAL_STAGE } from './core/stage-names.js';
-import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from './core/types.js';
-import type { LoadedDeps } from './extensions/deps/load-deps.js';
-import type { LoadedGitClone } from './extensions/git-clone/load-git-clone.js';
+import { FINAL_STAGE } from '../core/stage-names.js';
+import type { Config, LoadedExtension, Located, OrderedExtension, Plan, Reading, RunConfig } from '../core/types.js';
+import type { LoadedDeps } from '../extensions/deps/load-deps.js';
+import type { LoadedGitClone } from '../extensions/git-clone/load-git-clone.js';
 
 type DepsSummary = LoadedDeps['summary'];
 type GitCloneSummary = LoadedGitClone['summary'];

@@ -3,10 +3,10 @@
  * themselves are derived in the pure core (core/cache-refs.ts) from the composition's
  * step keys, which already cover the files each extension sends in the build context.
  */
-import { cacheRefs, type CacheRefs, type CacheSettings } from './core/cache-refs.js';
-import type { Composition } from './core/compose.js';
-import type { Engine } from './docker/engine.js';
-import type { Project } from './load-project.js';
+import { cacheRefs, type CacheRefs, type CacheSettings } from '../core/cache-refs.js';
+import type { Composition } from '../core/compose.js';
+import type { Engine } from '../docker/engine.js';
+import type { Project } from '../project/load-project.js';
 
 export interface StageCaches {
   readonly settings: CacheSettings;

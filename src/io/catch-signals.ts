@@ -3,7 +3,7 @@
  * and leave a half-written temporary file or folder behind. Work that must clean up runs
  * inside catchSignals: a signal is noted instead, and the work stops at its next check.
  */
-import { RocktsError } from './core/errors.js';
+import { RocktsError } from '../core/errors.js';
 
 export interface Interruption {
   /** Throws an INTERRUPTED error with `message` when a signal came. */

@@ -6,15 +6,15 @@
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from './core/bake-file.js';
-import { RocktsError } from './core/errors.js';
-import { IMAGE_TAG } from './core/grammar.js';
-import { checkNetworkFlag } from './core/run-settings.js';
-import { replaceBuildContext } from './docker/build-context.js';
-import { projectTag } from './image-tag.js';
-import { composeProject, type ProjectOptions } from './load-project.js';
+import { NETWORK_OVERLAY, renderBakeFile, renderNetworkOverlay } from '../core/bake-file.js';
+import { RocktsError } from '../core/errors.js';
+import { IMAGE_TAG } from '../core/grammar.js';
+import { checkNetworkFlag } from '../core/run-settings.js';
+import { replaceBuildContext } from '../docker/build-context.js';
+import { projectTag } from '../project/image-tag.js';
+import { composeProject, type ProjectOptions } from '../project/load-project.js';
 import { stageCaches } from './registry-cache.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 
 /** A file in the context folder marking it as rockts's to replace. */
 const CONTEXT_MARKER = '.rockts-context';

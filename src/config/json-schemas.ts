@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { configSchema } from './config/config-schema.js';
-import { ROCKER_NAMES } from './config/rocker-names.js';
-import { manifestSchema } from './extensions/manifest-schema.js';
+import { configSchema } from './config-schema.js';
+import { ROCKER_NAMES } from './rocker-names.js';
+import { manifestSchema } from '../extensions/manifest-schema.js';
 
-export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 export const CONFIG_SCHEMA_FILE = 'rockerc.schema.json';
 export const MANIFEST_SCHEMA_FILE = 'extension.schema.json';
 

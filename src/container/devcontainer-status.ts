@@ -3,8 +3,8 @@
  * reports, kept apart from writing it so the quick path loads nothing of the engine.
  */
 import path from 'node:path';
-import { readDevcontainerRecord } from './core/devcontainer.js';
-import { readOptionalText } from './extensions/extension-files.js';
+import { readDevcontainerRecord } from '../core/devcontainer.js';
+import { readOptionalText } from '../extensions/extension-files.js';
 
 export const DEVCONTAINER_DIR = '.devcontainer';
 export const DEVCONTAINER_FILE = 'devcontainer.json';

@@ -4,14 +4,14 @@
  * composition hash).
  */
 import path from 'node:path';
-import { loadForEngine, type Say } from './build-image.js';
-import { projectTag } from './image-tag.js';
-import { RocktsError } from './core/errors.js';
-import { checkContainerNameFlag } from './core/run-settings.js';
-import { engineOrThrow, enterContainer, inspectContainer, projectContainers, type ContainerState } from './docker/containers.js';
-import { CONFIG_LABEL, inspectImage } from './docker/inspect-image.js';
-import type { Engine, EngineKind } from './docker/engine.js';
-import type { ProjectOptions } from './load-project.js';
+import { loadForEngine, type Say } from '../build/build-image.js';
+import { projectTag } from '../project/image-tag.js';
+import { RocktsError } from '../core/errors.js';
+import { checkContainerNameFlag } from '../core/run-settings.js';
+import { engineOrThrow, enterContainer, inspectContainer, projectContainers, type ContainerState } from '../docker/containers.js';
+import { CONFIG_LABEL, inspectImage } from '../docker/inspect-image.js';
+import type { Engine, EngineKind } from '../docker/engine.js';
+import type { ProjectOptions } from '../project/load-project.js';
 import { keptContainerName } from './run-container.js';
 
 export interface ContainerFlags {

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { RocktsError } from './core/errors.js';
-import type { Config, LoadedExtension, OrderedExtension } from './core/types.js';
-import { listExtensionFiles, readChunks, readOptionalText } from './extensions/extension-files.js';
-import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from './yaml-source.js';
+import { RocktsError } from '../core/errors.js';
+import type { Config, LoadedExtension, OrderedExtension } from '../core/types.js';
+import { listExtensionFiles, readChunks, readOptionalText } from '../extensions/extension-files.js';
+import { parseYaml, YAML_LIMITS, zodIssuesToErrors } from '../io/yaml-source.js';
 
 export const LOCK_FILE_NAME = 'rockts.lock';
 

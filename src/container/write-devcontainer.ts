@@ -6,17 +6,17 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { loadForEngine, type Say } from './build-image.js';
-import { projectTag } from './image-tag.js';
-import { checkNetworkFlag } from './core/run-settings.js';
-import { composeDevcontainer, readDevcontainerRecord } from './core/devcontainer.js';
-import { RocktsError } from './core/errors.js';
-import { replaceBuildContext } from './docker/build-context.js';
-import { chooseNetwork, type EngineKind } from './docker/engine.js';
-import { workspaceDir } from './docker/run-argv.js';
-import type { ProjectOptions } from './load-project.js';
+import { loadForEngine, type Say } from '../build/build-image.js';
+import { projectTag } from '../project/image-tag.js';
+import { checkNetworkFlag } from '../core/run-settings.js';
+import { composeDevcontainer, readDevcontainerRecord } from '../core/devcontainer.js';
+import { RocktsError } from '../core/errors.js';
+import { replaceBuildContext } from '../docker/build-context.js';
+import { chooseNetwork, type EngineKind } from '../docker/engine.js';
+import { workspaceDir } from '../docker/run-argv.js';
+import type { ProjectOptions } from '../project/load-project.js';
 import { projectRunSettings } from './run-container.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { DEVCONTAINER_DIR, DEVCONTAINER_FILE, readJson } from './devcontainer-status.js';
 
 export { DEVCONTAINER_DIR, DEVCONTAINER_FILE, devcontainerStatus } from './devcontainer-status.js';
