@@ -94,12 +94,17 @@ export function npmGlobalRoot(env: Readonly<Record<string, string | undefined>>,
 export async function discoverPackages(folders: readonly string[]): Promise<Map<string, ExtensionPackage>> {
   const found = new Map<string, ExtensionPackage>();
   for (const folder of folders) {
-    for (const name of await packageNames(folder)) {
-      if (found.has(name)) continue;
+    const names = (await packageNames(folder)).filter((name) => !found.has(name));
+    // Every candidate below mentions rockts (its field, its keyword, or broken JSON meant
+    // as one), so the others are skipped on a plain read, unparsed. Read 64 at a time (a
+    // large node_modules holds hundreds; open files are limited), used in name order.
+    const manifests: Awaited<ReturnType<typeof readPackageJson>>[] = [];
+    for (let start = 0; start < names.length; start += 64) {
+      manifests.push(...(await Promise.all(names.slice(start, start + 64).map((name) => readPackageJson(path.join(folder, name), { onlyMentioningRockts: true })))));
+    }
+    for (const [index, name] of names.entries()) {
       const root = path.join(folder, name);
-      // Every candidate below mentions rockts (its field, its keyword, or broken JSON meant
-      // as one), so the others are skipped on a plain read, unparsed.
-      const manifest = await readPackageJson(root, { onlyMentioningRockts: true });
+      const manifest = manifests[index];
       if (manifest === undefined) continue;
       // A package.json that is not JSON counts when it mentions rockts: it was meant to be
       // one; one that cannot be read counts too, as rockts cannot tell.
