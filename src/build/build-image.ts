@@ -242,7 +242,9 @@ async function writeBakeBuild(
     args: buildArgs, // proxies are not written into a file: bake reads no build argument by name
     extraCache: { from: request.cacheFrom, to: request.cacheTo },
     cache: caches,
-    output: ['type=docker'],
+    // As for --push without bake (docker/build-argv.ts): Docker's own driver stores the
+    // image it pushes, and a type=docker output beside it races it to name the image.
+    output: request.push === true && request.builder === undefined ? [] : ['type=docker'],
     push: request.push === true,
   });
   const command = bakeCommand(engine, { files: overlay === undefined ? [file] : [overlay, file], target: FINAL_STAGE, progress: request.progress, builder: request.builder });

@@ -33,7 +33,7 @@ export interface BakeInput {
   readonly cache: { readonly settings: CacheSettings; readonly refs: CacheRefs } | undefined;
   /** Where the final image goes (`type=docker` loads it into the local image store). */
   readonly output: readonly string[];
-  /** Also push the final image to the registry its tag names (a second output, `type=registry`). */
+  /** Also push the final image to the registry its tag names (one more output, `type=registry`). */
   readonly push: boolean;
 }
 

@@ -137,11 +137,14 @@ describeWithEngine('registry caches on Docker 26 (export) and a second Docker 26
     }
   });
 
-  test("rockts build --bake exports each builder target's cache; the second machine's bake build executes none of them", async () => {
+  test("rockts build --bake exports each builder target's cache (and --push pushes and keeps its image); the second machine's bake build executes none of them", async () => {
     if (problem !== undefined) throw new Error(problem);
     const C = project('c', BASE_IMAGE, ['../baked', `tool: { version: "1.4.${nonce}" }`]);
-    const first = await build(DOCKER_26, 'c', C, ['--bake']);
+    const pushed = `${REGISTRY}/rockts-e2e-push-${nonce}:c`;
+    const first = await build(DOCKER_26, 'c', C, ['--bake', '--tag', pushed, '--push']);
     expect(first.log).toMatch(/exporting cache to registry/);
+    expect(JSON.parse(execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/rockts-e2e-push-${nonce}/tags/list`], { encoding: 'utf8' })).tags).toContain('c');
+    docker(DOCKER_26, ['image', 'rm', pushed]);
     expect(ran(first.log, 'baked')).toBe(true);
 
     docker(SECOND, ['builder', 'prune', '-af']);
