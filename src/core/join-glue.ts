@@ -112,7 +112,12 @@ function runCommand(instruction: DockerfileInstruction, text: readonly string[])
   if (text.slice(0, -1).some((l) => l.includes('#'))) return undefined;
   if (text.length > 1 && !continuesLikeSh(physical)) return undefined;
   const first = /^[ \t]*RUN[ \t]+/i.exec(text[0]!);
-  return first ? [text[0]!.slice(first[0].length), ...text.slice(1)] : undefined;
+  if (!first) return undefined;
+  const command = [text[0]!.slice(first[0].length), ...text.slice(1)];
+  // BuildKit trims every blank Go knows (\v, \f, \r, U+00A0, …) from the ends of the
+  // command; sh ignores only spaces and tabs there. Join only when the two agree.
+  if (command.join('\n').replace(/\\\n/g, '').replace(/^[ \t]+|[ \t]+$/g, '') !== args) return undefined;
+  return command;
 }
 
 /**
