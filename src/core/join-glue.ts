@@ -104,6 +104,8 @@ function sectionScript(body: string, marker: string): string | undefined {
 function runCommand(instruction: DockerfileInstruction, text: readonly string[]): string[] | undefined {
   const { keyword, flagsText, json, heredocs, args, line } = instruction;
   if (keyword !== 'RUN' || flagsText !== '' || json || heredocs.length > 0 || args === '') return undefined;
+  // A command that is only a comment (`RUN # nothing`) is nothing to sh, and `(` with nothing before `)` a syntax error.
+  if (args.startsWith('#')) return undefined;
   const physical = text.join('\n');
   if (physical.includes('<<') || /(?:^|[^&<>|])&(?!&)/.test(physical)) return undefined;
   // A comment line or a blank after a backslash inside the continuation: BuildKit drops them, sh would not.

@@ -43,6 +43,7 @@ test.each([
   ['the terminator', `RUN echo \\\n${GLUE_TERMINATOR}`],
   ['a line that continues past the snippet', 'RUN echo a \\'],
   ['no instruction at all', '# only a comment'],
+  ['a command that is only a comment, which would leave its subshell empty', 'RUN # nothing to do'],
   ['a form feed BuildKit trims from the start of the command and sh would not', 'RUN \fecho a'],
   ['a vertical tab BuildKit trims from the start of the command and sh would not', 'RUN \vecho a'],
   ['a carriage return BuildKit trims from the start of the command and sh would not', 'RUN \recho a'],
