@@ -113,6 +113,8 @@ function runCommand(instruction: DockerfileInstruction, text: readonly string[])
   // `#` before the last line: BuildKit continues a comment onto the next line, sh ends it there.
   if (text.slice(0, -1).some((l) => l.includes('#'))) return undefined;
   if (text.length > 1 && !continuesLikeSh(physical)) return undefined;
+  // A last line ending in `\\\` is no continuation to BuildKit (the backslash before it is one), but is to sh.
+  if (text[text.length - 1]!.endsWith('\\')) return undefined;
   // An unclosed quote or substitution is a syntax error in its own RUN; joined, it would
   // run on into the lines after it (the next RUN's text would close it) and mean something else.
   if (!closedLikeSh(physical)) return undefined;

@@ -48,6 +48,7 @@ test.each([
   ['an unclosed $(', 'RUN echo $(date'],
   ['an unclosed backquote', 'RUN echo `date'],
   ['a `)` that would close the section\'s subshell (the rest ran outside it: `exit 0` skipped every later section)', 'RUN echo a ) ; exit 0 ; ( :'],
+  ['a last line ending in three backslashes, no continuation to BuildKit but one to sh', 'RUN echo a\\\\\\'],
   ['a command that is only a comment, which would leave its subshell empty', 'RUN # nothing to do'],
   ['a form feed BuildKit trims from the start of the command and sh would not', 'RUN \fecho a'],
   ['a vertical tab BuildKit trims from the start of the command and sh would not', 'RUN \vecho a'],
