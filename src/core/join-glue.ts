@@ -104,6 +104,8 @@ function sectionScript(body: string, marker: string): string | undefined {
 function runCommand(instruction: DockerfileInstruction, text: readonly string[]): string[] | undefined {
   const { keyword, flagsText, json, heredocs, args, line } = instruction;
   if (keyword !== 'RUN' || flagsText !== '' || json || heredocs.length > 0 || args === '') return undefined;
+  // A command that is only a comment (`RUN # nothing`) is nothing to sh, and `(` with nothing before `)` a syntax error.
+  if (args.startsWith('#')) return undefined;
   const physical = text.join('\n');
   if (physical.includes('<<') || /(?:^|[^&<>|])&(?!&)/.test(physical)) return undefined;
   // A comment line or a blank after a backslash inside the continuation: BuildKit drops them, sh would not.
@@ -111,8 +113,18 @@ function runCommand(instruction: DockerfileInstruction, text: readonly string[])
   // `#` before the last line: BuildKit continues a comment onto the next line, sh ends it there.
   if (text.slice(0, -1).some((l) => l.includes('#'))) return undefined;
   if (text.length > 1 && !continuesLikeSh(physical)) return undefined;
+  // A last line ending in `\\\` is no continuation to BuildKit (the backslash before it is one), but is to sh.
+  if (text[text.length - 1]!.endsWith('\\')) return undefined;
+  // An unclosed quote or substitution is a syntax error in its own RUN; joined, it would
+  // run on into the lines after it (the next RUN's text would close it) and mean something else.
+  if (!closedLikeSh(physical)) return undefined;
   const first = /^[ \t]*RUN[ \t]+/i.exec(text[0]!);
-  return first ? [text[0]!.slice(first[0].length), ...text.slice(1)] : undefined;
+  if (!first) return undefined;
+  const command = [text[0]!.slice(first[0].length), ...text.slice(1)];
+  // BuildKit trims every blank Go knows (\v, \f, \r, U+00A0, …) from the ends of the
+  // command; sh ignores only spaces and tabs there. Join only when the two agree.
+  if (command.join('\n').replace(/\\\n/g, '').replace(/^[ \t]+|[ \t]+$/g, '') !== args) return undefined;
+  return command;
 }
 
 /**
@@ -154,4 +166,57 @@ function continuesLikeSh(text: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether `text` ends with every quote, backquote, `(` and `$(…)` it opens closed and
+ * closes none it did not open, read as sh reads them (escapes, comments at the start of a
+ * word). A `case` pattern's `)` counts as closing: such a RUN stays alone.
+ */
+function closedLikeSh(text: string): boolean {
+  const open: ('"' | '`' | number)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const inside = open[open.length - 1];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inside === '`') {
+      if (c === '`') open.pop();
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '(') {
+      open.push(1);
+      i++;
+      continue;
+    }
+    if (c === '`') {
+      open.push('`');
+      continue;
+    }
+    if (inside === '"') {
+      if (c === '"') open.pop();
+      continue;
+    }
+    if (c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return false;
+      i = end;
+    } else if (c === '"') open.push('"');
+    else if (c === '(') {
+      if (typeof inside === 'number') open[open.length - 1] = inside + 1;
+      else open.push(1);
+    } else if (c === ')') {
+      // A `)` that closes nothing would close the section's subshell, and the rest of the RUN would run outside it.
+      if (typeof inside !== 'number') return false;
+      if (inside === 1) open.pop();
+      else open[open.length - 1] = inside - 1;
+    }
+  }
+  return open.length === 0;
 }

@@ -43,12 +43,30 @@ test.each([
   ['the terminator', `RUN echo \\\n${GLUE_TERMINATOR}`],
   ['a line that continues past the snippet', 'RUN echo a \\'],
   ['no instruction at all', '# only a comment'],
+  ['an unclosed single quote, which the next RUN would close', "RUN echo 'x\nRUN echo 'y"],
+  ['an unclosed double quote', 'RUN echo "x'],
+  ['an unclosed $(', 'RUN echo $(date'],
+  ['an unclosed backquote', 'RUN echo `date'],
+  ['a `)` that would close the section\'s subshell (the rest ran outside it: `exit 0` skipped every later section)', 'RUN echo a ) ; exit 0 ; ( :'],
+  ['a last line ending in three backslashes, no continuation to BuildKit but one to sh', 'RUN echo a\\\\\\'],
+  ['a command that is only a comment, which would leave its subshell empty', 'RUN # nothing to do'],
+  ['a form feed BuildKit trims from the start of the command and sh would not', 'RUN \fecho a'],
+  ['a vertical tab BuildKit trims from the start of the command and sh would not', 'RUN \vecho a'],
+  ['a carriage return BuildKit trims from the start of the command and sh would not', 'RUN \recho a'],
 ])('a snippet with %s is not joined', (_, body) => {
   expect(kinds(joined('RUN echo a', body, 'RUN echo c'))).toEqual(['e0', 'e1', 'e2']);
 });
 
 test('continuations sh removes as BuildKit does are joined: in double quotes, in $(…), after closed single quotes', () => {
   expect(kinds(joined('RUN echo "a \\\n    b" "$(echo \'x\' \\\n    y)" \'c\' \\\n    d', 'RUN true'))).toEqual(['e0+e1']);
+});
+
+test('quotes, substitutions and comments that close on their line are joined', () => {
+  expect(kinds(joined('RUN echo "it\'s" \'"\' `id -u` "$(echo \')\')" # don\'t', 'RUN echo "${HOME}" $(echo "(") && (cd / && pwd)'))).toEqual(['e0+e1']);
+});
+
+test('a command that starts on the line after `RUN \\` is joined, and runs as BuildKit runs it', () => {
+  expect(runJoined('RUN \\\n    echo a', 'RUN echo b')).toEqual({ status: 0, stdout: '### rockts: e0 setup\na\n### rockts: e1 setup\nb\n' });
 });
 
 test('a joined script stays below the size of one argument to sh', () => {
