@@ -9,10 +9,10 @@ import { RocktsError } from '../core/errors.js';
 import { BUILDAH_FEATURES, MODERN_FEATURES } from '../core/plain-forms.js';
 import { IMAGE_TAG } from '../core/grammar.js';
 import { buildFailure, stripAnsi } from '../docker/attribute-failure.js';
-import { bakeCommand, buildCommand, formatCommand, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../docker/build-argv.js';
+import { bakeCommand, buildCommand, formatCommand, keepsPushedImage, type BuildCommand, PLAIN_BUILD, underTerminal, type BuildRequest } from '../docker/build-argv.js';
 import { proxyVariables } from '../docker/proxy-env.js';
 import { writeBuildContext } from '../docker/build-context.js';
-import { chooseNetwork, detectEngine, engineLabel, execCapture, findOnPath, type Engine, type EngineKind } from '../docker/engine.js';
+import { chooseNetwork, detectEngine, engineLabel, execCapture, findOnPath, usesDockerDriver, type Engine, type EngineKind } from '../docker/engine.js';
 import { inspectImage, type InspectedImage } from '../docker/inspect-image.js';
 import { runStreaming } from '../docker/run-streaming.js';
 import type { Composition } from '../core/compose.js';
@@ -109,11 +109,13 @@ export async function buildComposed(
     throw new RocktsError('USAGE', `--tag: expected an image tag such as myproject-dev or myproject:dev, found ${JSON.stringify(tag)}`);
   }
   const network = chooseNetwork(flags.network, engine, say);
+  // The builder's driver decides MergeOp, cache export and whether a pushed image is kept.
+  const dockerDriver = await usesDockerDriver(engine, flags.builder);
   if (engine.kind === 'docker' && !engine.buildx) say('rockts: docker buildx is not installed; building with DOCKER_BUILDKIT=1 docker build');
   if (!composed.features.copyLink) {
     const better = engine.kind === 'docker' ? 'Docker 23 or newer keeps them independent.' : 'Docker 23 or newer with BuildKit keeps them independent.';
     say(`rockts: ${engineLabel(engine)}'s Dockerfile frontend predates COPY --link and heredocs; using plain COPY and inlined RUN heredocs (builders stay cached; the copies re-run after an image change). ${better}`);
-  } else if (engine.kind === 'docker' && !engine.containerdStore && flags.builder === undefined && composed.plan.final.copies.length > 0) {
+  } else if (engine.kind === 'docker' && !engine.containerdStore && dockerDriver && composed.plan.final.copies.length > 0) {
     say(
       "rockts: note: this Docker daemon uses the classic image store, where BuildKit treats COPY --link as a plain COPY: changing `image:` will re-run every copy from the builders (the builders themselves stay cached). Fix: enable the containerd image store (daemon.json: {\"features\": {\"containerd-snapshotter\": true}}) or build with a docker-container builder (`docker buildx create --use`, then --builder).",
     );
@@ -122,7 +124,7 @@ export async function buildComposed(
   const lockFile = lockFileOf(composed.config);
   const [locked, current] = await Promise.all([readLock(lockFile), lockEntries(composed.plan.extensions, path.dirname(lockFile))]);
   if (flags.frozen) checkFrozen(lockFile, locked, current);
-  await announceChanges(composed, engine, tag, flags, say, previous);
+  await announceChanges(composed, engine, tag, flags, dockerDriver, say, previous);
 
   // On a terminal, BuildKit's live progress (unless --progress asks for plain or quiet); plain in logs and pipes.
   const live = flags.progress === undefined || flags.progress === 'auto' || flags.progress === 'tty';
@@ -131,7 +133,7 @@ export async function buildComposed(
   const buildArgs = [...proxyVariables(process.env), ...flags.buildArgs];
   const sshAgent = needsSshAgent(composed, flags.dryRun);
   if (flags.bake && sshAgent) throw new RocktsError('USAGE', '--bake: the ssh repositories of git-clone need the ssh agent, which the bake file does not forward; build without --bake');
-  const caches = usableCaches(composed, engine, flags.builder, say);
+  const caches = usableCaches(composed, engine, dockerDriver, say);
   const context = await writeBuildContext(composed.dockerfile, composed.plan.extensions, composed.contextFiles);
   // A dry run keeps the context for inspection; anything else, or a refusal on the way, removes it.
   let keepContext = false;
@@ -152,7 +154,7 @@ export async function buildComposed(
       push: false,
     });
     const progress = flags.progress ?? (script === undefined ? undefined : 'auto');
-    const request: BuildRequest = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent };
+    const request: BuildRequest = { ...flags, progress, pull: flags.pull && !base, contextDir: context.dir, dockerfile: context.dockerfile, iidFile: context.iidFile, tag, network, buildArgs, sshAgent, dockerDriver };
     const { exports, command, bakeFile } = flags.bake ? await writeBakeBuild(composed, engine, request, flags.buildArgs, caches) : stageBuilds(engine, request, caches);
     if (flags.dryRun) {
       if (bakeFile !== undefined) say(`bake file: ${bakeFile}`);
@@ -244,7 +246,7 @@ async function writeBakeBuild(
     cache: caches,
     // As for --push without bake (docker/build-argv.ts): Docker's own driver stores the
     // image it pushes, and a type=docker output beside it races it to name the image.
-    output: request.push === true && request.builder === undefined ? [] : ['type=docker'],
+    output: request.push === true && keepsPushedImage(request) ? [] : ['type=docker'],
     push: request.push === true,
   });
   const command = bakeCommand(engine, { files: overlay === undefined ? [file] : [overlay, file], target: FINAL_STAGE, progress: request.progress, builder: request.builder });
@@ -254,11 +256,11 @@ async function writeBakeBuild(
 }
 
 /** Every build says what it is about to run: the summary line, or with --dry-run the full preview. */
-async function announceChanges(composed: Composition, engine: Engine, tag: string, flags: BuildFlags, say: Say, previous: { readonly image: InspectedImage | undefined } | undefined): Promise<void> {
+async function announceChanges(composed: Composition, engine: Engine, tag: string, flags: BuildFlags, dockerDriver: boolean, say: Say, previous: { readonly image: InspectedImage | undefined } | undefined): Promise<void> {
   if (flags.noCache) return say('rockts: --no-cache: every step will run');
   try {
     const image = previous === undefined ? await inspectImage(engine, tag) : previous.image;
-    const changes = previewAgainst(composed, engine, tag, image, flags.builder);
+    const changes = previewAgainst(composed, engine, tag, image, dockerDriver);
     say(flags.dryRun ? describeChanges(changes).trimEnd() : `rockts: ${changes.preview.summary}`);
   } catch (error) {
     // The preview is advice: an engine that cannot be asked (a dry run without one) does not stop the build.
@@ -271,14 +273,14 @@ async function announceChanges(composed: Composition, engine: Engine, tag: strin
  * The config's registry caches as this engine can use them: none without docker buildx
  * (said once), import only where the engine cannot export (said once, with the fix).
  */
-function usableCaches(composed: Composition & Project, engine: Engine, builder: string | undefined, say: Say): StageCaches | undefined {
+function usableCaches(composed: Composition & Project, engine: Engine, dockerDriver: boolean, say: Say): StageCaches | undefined {
   const caches = stageCaches(composed);
   if (caches === undefined) return undefined;
   if (engine.kind !== 'docker' || !engine.buildx) {
     say(`rockts: note: registry caches (\`cache:\` in ${path.basename(composed.config.file)}) need docker buildx; building without them`);
     return undefined;
   }
-  const problem = caches.settings.export ? cacheExportProblem(engine, builder) : undefined;
+  const problem = caches.settings.export ? cacheExportProblem(engine, dockerDriver) : undefined;
   if (problem === undefined) return caches;
   say(`rockts: note: ${problem}`);
   return { ...caches, settings: { ...caches.settings, export: false } };

@@ -17,16 +17,16 @@ export interface ChangesAgainst {
 }
 
 /** What the engine does with the cache: Podman reports metadata steps; MergeOp keeps COPY --link independent. */
-export function engineFacts(engine: Pick<Engine, 'kind' | 'containerdStore' | 'features'>, builder: string | undefined): EngineFacts {
+export function engineFacts(engine: Pick<Engine, 'kind' | 'containerdStore' | 'features'>, dockerDriver: boolean): EngineFacts {
   const buildkit = engine.kind === 'docker';
-  return { reportsMetadata: !buildkit, mergeOp: buildkit && engine.features.copyLink && (engine.containerdStore || builder !== undefined) };
+  return { reportsMetadata: !buildkit, mergeOp: buildkit && engine.features.copyLink && (engine.containerdStore || !dockerDriver) };
 }
 
 /** The composition compared with `image`, what the engine's store has under `against` (undefined: nothing). */
-export function previewAgainst(composed: Pick<Composition, 'record' | 'stages'>, engine: Engine, against: string, image: InspectedImage | undefined, builder: string | undefined): ChangesAgainst {
+export function previewAgainst(composed: Pick<Composition, 'record' | 'stages'>, engine: Engine, against: string, image: InspectedImage | undefined, dockerDriver: boolean): ChangesAgainst {
   const record = decodeRecord(image?.labels[RECORD_LABEL]);
   const state = image === undefined ? 'none' : record === undefined ? 'unreadable' : 'record';
-  return { against, imageId: image?.id, preview: previewChanges(record, composed, engineFacts(engine, builder), state) };
+  return { against, imageId: image?.id, preview: previewChanges(record, composed, engineFacts(engine, dockerDriver), state) };
 }
 
 /** The full preview for people: the differences, each builder, every final-stage step, the summary. */

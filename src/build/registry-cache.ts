@@ -23,12 +23,13 @@ export function stageCaches(composed: Composition & Project): StageCaches | unde
 
 /**
  * Why this engine cannot export a registry cache, with the fix; undefined when it can.
- * Docker's own driver exports caches only on the containerd image store; any other
- * buildx builder (docker-container, kubernetes, remote) can.
+ * Docker's own driver (`dockerDriver`, docker/engine.ts usesDockerDriver) exports caches
+ * only on the containerd image store; any other buildx builder (docker-container,
+ * kubernetes, remote) can.
  * https://docs.docker.com/build/cache/backends/
  */
-export function cacheExportProblem(engine: Pick<Engine, 'kind' | 'buildx' | 'containerdStore'>, builder: string | undefined): string | undefined {
+export function cacheExportProblem(engine: Pick<Engine, 'kind' | 'buildx' | 'containerdStore'>, dockerDriver: boolean): string | undefined {
   if (engine.kind !== 'docker' || !engine.buildx) return undefined;
-  if (engine.containerdStore || builder !== undefined) return undefined;
+  if (engine.containerdStore || !dockerDriver) return undefined;
   return "this Docker daemon uses the classic image store, where the docker driver cannot export a registry cache; building with the caches imported only. Fix: enable the containerd image store (daemon.json: {\"features\": {\"containerd-snapshotter\": true}}) or build with a docker-container builder (`docker buildx create --name rockts --driver docker-container`, then --builder rockts)";
 }

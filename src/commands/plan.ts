@@ -3,6 +3,7 @@ import { loadForEngine } from '../build/build-image.js';
 import { BaseCommand, configFlag, engineFlag } from '../cli/base-command.js';
 import { planCommand } from '../cli/quick-commands.js';
 import { RocktsError } from '../core/errors.js';
+import { usesDockerDriver } from '../docker/engine.js';
 import { inspectImage } from '../docker/inspect-image.js';
 import { projectTag } from '../project/image-tag.js';
 import { describeChanges, previewAgainst } from '../build/preview-changes.js';
@@ -39,7 +40,8 @@ export default class PlanCommand extends BaseCommand {
       const say = (message: string) => process.stderr.write(message + '\n');
       const { engine, composed } = await loadForEngine(this.projectOptions(flags.config), { engine: flags.engine as 'docker' | 'podman' | undefined }, say);
       const against = flags.against ?? projectTag(composed.config);
-      const changes = previewAgainst(composed, engine, against, await inspectImage(engine, against), undefined);
+      const [image, dockerDriver] = await Promise.all([inspectImage(engine, against), usesDockerDriver(engine, undefined)]);
+      const changes = previewAgainst(composed, engine, against, image, dockerDriver);
       process.stdout.write(flags.json ? JSON.stringify(changes, null, 2) + '\n' : describeChanges(changes));
       return;
     }

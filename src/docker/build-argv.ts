@@ -18,6 +18,8 @@ export interface BuildRequest {
   readonly network: string | undefined;
   readonly buildArgs: readonly string[];
   readonly builder: string | undefined;
+  /** The builder is Docker's own driver (docker/engine.ts usesDockerDriver); unknown: only when no --builder is named. */
+  readonly dockerDriver?: boolean;
   readonly cacheFrom: readonly string[];
   readonly cacheTo: readonly string[];
   readonly platform: string | undefined;
@@ -51,6 +53,11 @@ export interface BuildCommand {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** Whether the builder keeps the image it pushes in the local store (Docker's own driver does). */
+export function keepsPushedImage(request: Pick<BuildRequest, 'builder' | 'dockerDriver'>): boolean {
+  return request.dockerDriver ?? request.builder === undefined;
+}
+
 export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, request: BuildRequest): BuildCommand {
   if (engine.kind === 'podman') return podmanBuild(engine.bin, request);
   const args: string[] = engine.buildx ? ['buildx', 'build'] : ['build'];
@@ -61,10 +68,10 @@ export function buildCommand(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, re
   } else args.push('--tag', request.tag, '--iidfile', request.iidFile);
   args.push('--progress', request.progress ?? 'plain');
   // With buildx, --load puts the result in the local image store whatever the builder's
-  // driver. Docker's own driver (no --builder) also stores the image it pushes, and --load
-  // beside --push gives it a second exporter racing the first to name the image
-  // ("image … already exists"), so a push there goes without --load.
-  if (engine.buildx && !request.cacheOnly && !(request.push && request.builder === undefined)) args.push('--load');
+  // driver. Docker's own driver also stores the image it pushes, and --load beside --push
+  // gives it a second exporter racing the first to name the image ("image … already
+  // exists"), so a push there goes without --load.
+  if (engine.buildx && !request.cacheOnly && !(request.push && keepsPushedImage(request))) args.push('--load');
   if (request.push && !request.cacheOnly) {
     if (!engine.buildx) throw new RocktsError('USAGE', '--push needs docker buildx; without it, build, then `docker push` the tag');
     args.push('--push');

@@ -85,6 +85,21 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
+/**
+ * Whether the buildx builder a build uses (`builder`, else the current one: `docker buildx
+ * use`, BUILDX_BUILDER) is Docker's own driver, which keeps what it builds and pushes in
+ * the daemon's image store, exports caches only on the containerd store, and has MergeOp
+ * only there. Asked of `docker buildx inspect`; without an answer, the default builder
+ * (no --builder) is taken to be Docker's own. Plain `docker build` is Docker's own too.
+ */
+export async function usesDockerDriver(engine: Pick<Engine, 'kind' | 'bin' | 'buildx'>, builder: string | undefined): Promise<boolean> {
+  if (engine.kind !== 'docker') return false;
+  if (!engine.buildx) return true;
+  const inspected = await execCapture(engine.bin, ['buildx', 'inspect', ...(builder === undefined ? [] : [builder])]);
+  const driver = inspected.code === 0 ? /^Driver:\s+(\S+)/m.exec(inspected.stdout)?.[1] : undefined;
+  return driver === undefined ? builder === undefined : driver === 'docker';
+}
+
 export function execCapture(bin: string, args: readonly string[], timeoutMs = 30_000): Promise<ExecResult> {
   return new Promise((resolve) => {
     execFile(bin, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

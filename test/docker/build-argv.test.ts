@@ -79,9 +79,10 @@ test('bake: docker buildx bake of the final target, with the builder, its files 
 });
 
 test("registry cache export: refused only by the docker driver on Docker's classic store, with the fix", () => {
-  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: true }, undefined)).toBeUndefined();
-  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, 'team')).toBeUndefined();
-  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, undefined)).toMatch(/^this Docker daemon uses the classic image store, .* Fix: enable the containerd image store/);
+  // The second argument: whether the builder is Docker's own driver (docker/engine.ts usesDockerDriver).
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: true }, true)).toBeUndefined();
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, false)).toBeUndefined();
+  expect(cacheExportProblem({ kind: 'docker', buildx: true, containerdStore: false }, true)).toMatch(/^this Docker daemon uses the classic image store, .* Fix: enable the containerd image store/);
 });
 
 test('--push: buildx loads and pushes; refused without buildx and on Podman; never on a cache-only stage build', () => {
@@ -89,6 +90,9 @@ test('--push: buildx loads and pushes; refused without buildx and on Podman; nev
   // Docker's own driver stores what it pushes: --load beside it races the push to name the image.
   expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true }).args).not.toContain('--load');
   expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, builder: 'team' }).args).toEqual(expect.arrayContaining(['--load', '--push', '--builder', 'team']));
+  // What the builder's driver is, when known, decides: the current builder may be a docker-container one, a named one Docker's own.
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, dockerDriver: false }).args).toEqual(expect.arrayContaining(['--load', '--push']));
+  expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, builder: 'default', dockerDriver: true }).args).not.toContain('--load');
   expect(buildCommand({ kind: 'docker', bin: 'docker', buildx: true }, { ...request, push: true, cacheOnly: true }).args).not.toContain('--push');
   expect(() => buildCommand({ kind: 'docker', bin: 'docker', buildx: false }, { ...request, push: true })).toThrow('--push needs docker buildx; without it, build, then `docker push` the tag');
   expect(() => buildCommand({ kind: 'podman', bin: 'podman', buildx: false }, { ...request, progress: undefined, push: true })).toThrow('--push is a docker buildx option; with podman, build, then `podman push` the tag');
